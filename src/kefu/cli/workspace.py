@@ -1,0 +1,31 @@
+"""``kefu init``: create a workspace."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kefu.cli import app
+from kefu.cli.common import HomeOption, console
+from kefu.workspace import DEFAULT_TIMEZONE, Workspace, default_home
+
+
+@app.command()
+def init(
+    home: HomeOption = None,
+    timezone: Annotated[
+        str, typer.Option(help="Time zone the periods are read in.")
+    ] = DEFAULT_TIMEZONE,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Application store URL (default SQLite in the workspace; "
+            "e.g. postgresql+psycopg://user@host/kefu). KEFU_DATABASE_URL also works.",
+        ),
+    ] = None,
+) -> None:
+    """Create a workspace: settings, application store and fact store (safe to re-run)."""
+    ws = Workspace.init(home or default_home(), timezone=timezone, database_url=database_url)
+    console.print(f"Kefu workspace ready at [bold]{ws.home}[/] (time zone {ws.timezone})")
+    ws.close()

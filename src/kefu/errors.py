@@ -1,0 +1,29 @@
+"""Errors users can act on: one clear sentence, never a traceback."""
+
+from __future__ import annotations
+
+
+class KefuError(Exception):
+    """Base of every error shown to a user; ``exit_code`` is used by the CLI."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(KefuError):
+    """The command was asked for something it cannot do as asked (exit 2)."""
+
+    exit_code = 2
+
+
+class NoWorkspace(KefuError):
+    """No initialised workspace where one was expected."""
+
+    exit_code = 2
+
+
+class NotFound(KefuError):
+    """A named object (period, agent, batch, scorecard…) does not exist."""

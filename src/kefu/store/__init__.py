@@ -1,0 +1,1 @@
+"""The two stores: the application database and the Parquet fact store."""

@@ -1,0 +1,80 @@
+"""The fact store: Parquet files per table per import batch, read through Ibis.
+
+Layout under the workspace: ``facts/<table>/b<batch:08d>-<part:03d>.parquet``.
+A file is written under a temporary name (``.tmp-…``) and renamed into place;
+it counts only once its batch is ``committed`` in the catalog. The current
+version of a record (same ``source`` and key) is the one from the highest
+batch; older versions stay on disk for the audit trail.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from kefu.ingest.tables import LINEAGE_NAMES, TABLES, arrow_schema
+from kefu.store.appdb import AppDB
+from kefu.store.catalog import BatchState, ImportBatch
+
+if TYPE_CHECKING:
+    import ibis
+    from ibis.backends import BaseBackend
+
+
+class FactStore:
+    def __init__(self, root: Path, appdb: AppDB) -> None:
+        self.root = root
+        self.appdb = appdb
+
+    # -- layout -----------------------------------------------------------
+    def table_dir(self, table: str) -> Path:
+        return self.root / table
+
+    def batch_file(self, table: str, batch_id: int, part: int = 0) -> Path:
+        return self.table_dir(table) / f"b{batch_id:08d}-{part:03d}.parquet"
+
+    def tmp_file(self, table: str, batch_id: int, part: int = 0) -> Path:
+        return self.table_dir(table) / f".tmp-b{batch_id:08d}-{part:03d}.parquet"
+
+    # -- catalog ----------------------------------------------------------
+    def committed_batches(self, table: str | None = None) -> list[ImportBatch]:
+        with self.appdb.session() as s:
+            q = select(ImportBatch).where(ImportBatch.state == BatchState.COMMITTED)
+            if table:
+                q = q.where(ImportBatch.table_name == table)
+            return list(s.scalars(q.order_by(ImportBatch.id)))
+
+    def committed_files(self, table: str) -> list[Path]:
+        return [self.root / rel for b in self.committed_batches(table) for rel in (b.files or [])]
+
+    def has_versions(self, table: str) -> bool:
+        """Whether any key of ``table`` was stored twice (so reads must pick the latest)."""
+        return any(b.changed for b in self.committed_batches(table))
+
+    # -- reading ----------------------------------------------------------
+    def table(self, con: BaseBackend, name: str, *, all_versions: bool = False) -> ibis.Table:
+        """The current records of canonical table ``name`` as an Ibis table on ``con``.
+
+        With no committed batch the table is empty but fully typed, so every
+        indicator can be written without special cases for missing data.
+        """
+        import ibis
+
+        spec = TABLES[name]
+        files = [str(p) for p in self.committed_files(name)]
+        if not files:
+            return ibis.memtable(arrow_schema(spec).empty_table())
+        t = con.read_parquet(files if len(files) > 1 else files[0])
+        t = t.select(*spec.names, *LINEAGE_NAMES)
+        if all_versions or not self.has_versions(name):
+            return t
+        latest = ibis.row_number().over(
+            group_by=[t.source, *(t[k] for k in spec.key)], order_by=ibis.desc(t.batch_id)
+        )
+        return (
+            t.mutate(_version_rank=latest)
+            .filter(lambda r: r._version_rank == 0)
+            .drop("_version_rank")
+        )

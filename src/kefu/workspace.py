@@ -1,0 +1,160 @@
+"""The workspace: one folder that owns settings, the application store and the fact store.
+
+Everything in Kefu is reached through a :class:`Workspace`; there is no
+import-time state, so tests and the web app each build their own::
+
+    ws = Workspace.init(tmp_path / "ws")     # creates folders, settings, schema
+    ws = Workspace.open(tmp_path / "ws")     # later, from another process
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from kefu.errors import NoWorkspace, UsageError
+from kefu.store.appdb import AppDB
+from kefu.store.facts import FactStore
+
+if TYPE_CHECKING:
+    from ibis.backends.duckdb import Backend as DuckDBBackend
+
+SETTINGS_FILE = "kefu.yaml"
+DEFAULT_HOME = "kefu-data"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+def default_home() -> Path:
+    return Path(os.environ.get("KEFU_HOME") or DEFAULT_HOME)
+
+
+@dataclass(frozen=True)
+class Settings:
+    timezone: str = DEFAULT_TIMEZONE
+    # None: SQLite in the workspace. KEFU_DATABASE_URL always wins.
+    database_url: str | None = None
+    # DuckDB limits for analytic queries; None lets DuckDB decide.
+    duckdb_memory_limit: str | None = None
+    duckdb_threads: int | None = None
+
+    @classmethod
+    def load(cls, path: Path) -> Settings:
+        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    def dump(self, path: Path) -> None:
+        data = {k: v for k, v in self.__dict__.items() if v is not None}
+        path.write_text(
+            "# Kefu workspace settings\n" + yaml.safe_dump(data, allow_unicode=True),
+            encoding="utf-8",
+        )
+
+
+class Workspace:
+    """An initialised workspace folder."""
+
+    def __init__(self, home: Path, settings: Settings) -> None:
+        self.home = home
+        self.settings = settings
+
+    # -- life cycle ---------------------------------------------------------
+    @classmethod
+    def init(
+        cls,
+        home: Path | None = None,
+        *,
+        timezone: str = DEFAULT_TIMEZONE,
+        database_url: str | None = None,
+    ) -> Workspace:
+        """Create (or upgrade) a workspace; safe to run on an existing one."""
+        home = Path(home or default_home()).resolve()
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise UsageError(f"unknown time zone '{timezone}' (e.g. Asia/Shanghai)") from None
+        home.mkdir(parents=True, exist_ok=True)
+        settings_path = home / SETTINGS_FILE
+        if settings_path.exists():
+            settings = Settings.load(settings_path)
+        else:
+            settings = Settings(timezone=timezone, database_url=database_url)
+            settings.dump(settings_path)
+        ws = cls(home, settings)
+        for folder in (ws.facts_dir, ws.mappings_dir, ws.scorecards_dir, ws.uploads_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        ws.db.migrate()
+        return ws
+
+    @classmethod
+    def open(cls, home: Path | None = None) -> Workspace:
+        """Open an initialised workspace, or say clearly that there is none."""
+        home = Path(home or default_home()).resolve()
+        settings_path = home / SETTINGS_FILE
+        if not settings_path.is_file():
+            raise NoWorkspace(
+                f"no Kefu workspace at {home}; create one with `kefu init --home {home}` "
+                "or point KEFU_HOME at an existing one"
+            )
+        return cls(home, Settings.load(settings_path))
+
+    def close(self) -> None:
+        if "db" in self.__dict__:
+            self.db.dispose()
+
+    # -- places ---------------------------------------------------------------
+    @property
+    def facts_dir(self) -> Path:
+        return self.home / "facts"
+
+    @property
+    def mappings_dir(self) -> Path:
+        return self.home / "mappings"
+
+    @property
+    def scorecards_dir(self) -> Path:
+        return self.home / "scorecards"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.home / "uploads"
+
+    @property
+    def timezone(self) -> str:
+        return self.settings.timezone
+
+    @property
+    def database_url(self) -> str:
+        return (
+            os.environ.get("KEFU_DATABASE_URL")
+            or self.settings.database_url
+            or f"sqlite:///{self.home / 'kefu.db'}"
+        )
+
+    # -- stores ---------------------------------------------------------------
+    @cached_property
+    def db(self) -> AppDB:
+        return AppDB(self.database_url)
+
+    @cached_property
+    def facts(self) -> FactStore:
+        return FactStore(self.facts_dir, self.db)
+
+    def duckdb(self) -> DuckDBBackend:
+        """A fresh in-process DuckDB backend for analytic queries (one per caller)."""
+        import ibis
+
+        config: dict[str, Any] = {}
+        if self.settings.duckdb_memory_limit:
+            config["memory_limit"] = self.settings.duckdb_memory_limit
+        if self.settings.duckdb_threads:
+            config["threads"] = self.settings.duckdb_threads
+        con = ibis.duckdb.connect(**config)
+        con.raw_sql(f"SET TimeZone = '{self.timezone}'")
+        return con

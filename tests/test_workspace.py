@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect
+
+from kefu.errors import NoWorkspace
+from kefu.workspace import Workspace
+
+
+def test_open_without_init_says_how_to_create_one(tmp_path):
+    with pytest.raises(NoWorkspace, match="kefu init"):
+        Workspace.open(tmp_path / "nothing")
+
+
+def test_init_creates_schema_on_each_backend(any_ws):
+    tables = set(inspect(any_ws.db.engine).get_table_names())
+    assert {"import_batches", "import_rejects", "alembic_version"} <= tables
+
+
+def test_init_twice_keeps_settings(tmp_path):
+    Workspace.init(tmp_path / "w", timezone="Europe/Paris")
+    again = Workspace.init(tmp_path / "w")
+    assert again.timezone == "Europe/Paris"
+
+
+def test_sqlite_store_runs_in_wal_mode(ws):
+    with ws.db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
