@@ -1,0 +1,170 @@
+"""What an indicator is: a declarative :class:`Indicator` built from summed parts.
+
+An indicator is a set of *parts*: per-record contributions, each computed on
+one source relation (see :mod:`kefu.metrics.sources`) and summed per level
+key. Parts have a role — ``num``, ``den`` or ``sample`` — and the figure is
+``Σ num / Σ den`` (× ``scale``), so every roll-up is recomputed from records::
+
+    Indicator("csat_rate", ..., parts=ratio_parts("csat_rate", "surveys", has_csat, top_two))
+
+Indicators whose value is not a plain Σ/Σ (``teamwork_score``) give their own
+``finish``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from kefu.metrics.figures import IndicatorParams
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from kefu.metrics.sources import Ctx
+
+CHANNELS = ("phone", "chat", "email", "other")
+
+
+class Dimension(StrEnum):
+    EFFICIENCY = "efficiency"
+    QUALITY = "quality"
+    SATISFACTION = "satisfaction"
+    DEVELOPMENT = "development"
+    CONTEXT = "context"
+
+
+class Unit(StrEnum):
+    RATE = "rate"
+    SECONDS = "seconds"
+    SCORE = "score"
+    NPS = "nps"
+    COUNT = "count"
+    INDEX = "index"
+
+
+class IndicatorKind(StrEnum):
+    RATIO = "ratio"
+    MEAN = "mean"
+    COUNT = "count"
+
+
+class Feature(StrEnum):
+    """Costly derived columns a source adds only when a requested indicator needs them."""
+
+    REPEAT = "repeat"  # FCR repeat-contact flag (a self-join over contacts)
+    CELLS = "cells"  # centre means per (channel, category) cell, for case-mix indices
+    SENTIMENT = "sentiment"  # SnowNLP score of comment-only surveys
+
+
+# A per-record contribution: an Ibis numeric expression on a source relation.
+PartExpr = Callable[["ir.Table", "Ctx"], "ir.NumericValue"]
+Finish = Callable[[Mapping[str, float], IndicatorParams], tuple[float, float, float]]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One contribution summed per key. ``role`` is num, den, sample or ``<role>:<tag>``."""
+
+    name: str
+    source: str
+    role: str
+    expr: PartExpr
+
+    @property
+    def base_role(self) -> str:
+        return self.role.split(":", 1)[0]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    dimension: Dimension
+    unit: Unit
+    kind: IndicatorKind
+    zh: str
+    en: str
+    tables: tuple[str, ...]
+    parts: tuple[Part, ...]
+    # Columns of the source relation shown per record in the drill-down.
+    details: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    scale: float = 1.0
+    features: frozenset[Feature] = frozenset()
+    # FCR-based figures stay provisional until the repeat window after the period is imported.
+    repeat_sensitive: bool = False
+    finish: Finish | None = None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p.source for p in self.parts))
+
+    def totals(self, sums: Mapping[str, float], params: IndicatorParams) -> tuple[Any, Any, int]:
+        """``(numerator, denominator, sample)`` from the summed parts of one key."""
+        if self.finish is not None:
+            num, den, sample = self.finish(sums, params)
+            return num, den, int(sample)
+        total = {"num": 0.0, "den": 0.0, "sample": 0.0}
+        for p in self.parts:
+            if p.base_role in total:
+                total[p.base_role] += float(sums.get(p.name) or 0.0)
+        return total["num"], total["den"], int(total["sample"])
+
+    def value(self, num: float, den: float | None, sample: int) -> float | None:
+        if self.kind is IndicatorKind.COUNT:
+            return float(num) if sample > 0 else None
+        if not den:
+            return None
+        return self.scale * num / den
+
+
+def ratio_parts(
+    ind_id: str, source: str, eligible: PartExpr, hit: PartExpr
+) -> tuple[Part, Part, Part]:
+    """A share of eligible records: num = eligible ∧ hit, den = sample = eligible."""
+
+    def num(t: ir.Table, ctx: Ctx) -> ir.NumericValue:
+        return (eligible(t, ctx) & hit(t, ctx)).fill_null(False).cast("int64")
+
+    def den(t: ir.Table, ctx: Ctx) -> ir.NumericValue:
+        return eligible(t, ctx).fill_null(False).cast("int64")
+
+    return (
+        Part(f"{ind_id}:num", source, "num", num),
+        Part(f"{ind_id}:den", source, "den", den),
+        Part(f"{ind_id}:sample", source, "sample", den),
+    )
+
+
+def mean_parts(
+    ind_id: str, source: str, eligible: PartExpr, value: PartExpr
+) -> tuple[Part, Part, Part]:
+    """A mean over eligible records with a non-null value: num = Σ value, den = count."""
+
+    def ok(t: ir.Table, ctx: Ctx) -> ir.BooleanValue:
+        return (eligible(t, ctx) & value(t, ctx).notnull()).fill_null(False)
+
+    def num(t: ir.Table, ctx: Ctx) -> ir.NumericValue:
+        import ibis
+
+        return ibis.ifelse(ok(t, ctx), value(t, ctx).cast("float64"), 0.0)
+
+    def den(t: ir.Table, ctx: Ctx) -> ir.NumericValue:
+        return ok(t, ctx).cast("int64")
+
+    return (
+        Part(f"{ind_id}:num", source, "num", num),
+        Part(f"{ind_id}:den", source, "den", den),
+        Part(f"{ind_id}:sample", source, "sample", den),
+    )
+
+
+def every(t: ir.Table, ctx: Ctx) -> ir.BooleanValue:
+    """True for every record of a source (each has an agent): a column, not a scalar."""
+    return t.agent_id.notnull()
+
+
+def one(t: ir.Table, ctx: Ctx) -> ir.IntegerValue:
+    """1 per record, as a column."""
+    return every(t, ctx).cast("int64")
