@@ -1,0 +1,35 @@
+"""Fairness aids: the 95 % Wilson interval of a rate and small-sample shrinkage.
+
+>>> low, high = wilson_interval(8, 10)
+>>> round(low, 4), round(high, 4)
+(0.4902, 0.9433)
+"""
+
+from __future__ import annotations
+
+import math
+
+# Two-sided 95 %: the 0.975 quantile of the standard normal distribution.
+Z95 = 1.959963984540054
+
+
+def wilson_interval(successes: float, trials: float, z: float = Z95) -> tuple[float, float] | None:
+    """The Wilson score interval of ``successes / trials`` (None without trials)."""
+    if trials is None or successes is None or trials <= 0:
+        return None
+    p = min(max(successes / trials, 0.0), 1.0)
+    z2 = z * z
+    denom = 1 + z2 / trials
+    centre = (p + z2 / (2 * trials)) / denom
+    half = z * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def shrink(numerator: float, denominator: float, prior: float, strength: float) -> float:
+    """Empirical-Bayes estimate of a rate: ``(num + k·prior) / (den + k)``.
+
+    ``prior`` is the team's rate (recomputed from records) and ``strength``
+    ``k`` the number of pseudo-records it is worth, so an agent with 5
+    records is pulled strongly toward the team and one with 500 barely moves.
+    """
+    return (numerator + strength * prior) / (denominator + strength)

@@ -1,0 +1,237 @@
+"""Scoring one month: figures and events in, one result dict per agent out.
+
+:func:`grade_and_rank` and :func:`build_results` are pure (lists of dicts and
+scores); :func:`score_month` adds the reads from the indicator engine and the
+fact store. The indicator engine is passed in as ``compute`` so that scoring
+can be exercised with hand-made figures.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from kefu.errors import KefuError
+from kefu.metrics.figures import Figure, Level
+from kefu.periods import Period
+from kefu.scoring.grading import (
+    cap_grade,
+    competition_ranks,
+    forced_distribution,
+    grade_by_thresholds,
+)
+from kefu.scoring.inputs import Assignment, agent_events
+from kefu.scoring.registry import ScorecardSet
+from kefu.scoring.rules import AgentScore, score_agent
+from kefu.scoring.scorecard import SamplePolicy, Scorecard
+
+if TYPE_CHECKING:
+    from ibis.backends import BaseBackend
+
+    from kefu.workspace import Workspace
+
+ComputeFn = Callable[..., list[Figure]]
+
+
+def default_compute() -> ComputeFn:
+    from kefu.metrics import compute
+
+    return compute
+
+
+def needed_indicators(card: Scorecard) -> list[str]:
+    ids = [*card.indicator_ids, *(b.indicator for b in card.bonus)]
+    return list(dict.fromkeys(ids))
+
+
+def _by_key(figures: Sequence[Figure]) -> dict[str, dict[str, Figure]]:
+    out: dict[str, dict[str, Figure]] = defaultdict(dict)
+    for f in figures:
+        out[f.key][f.indicator] = f
+    return out
+
+
+def card_of(cards: ScorecardSet, who: Assignment | None) -> Scorecard:
+    if who is None:
+        return cards.default
+    return cards.for_agent(who.team, who.site)
+
+
+def grade_and_rank(rows: list[dict[str, Any]], cards: Mapping[str, Scorecard]) -> None:
+    """Set grade, pay coefficient and ranks on result rows (in place).
+
+    Each row needs ``agent_id, team, site, total, scorecard.content_hash`` and
+    ``cap_grades``; ``cards`` maps content hashes to scorecards.
+    """
+    by_card: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_card[r["scorecard"]["content_hash"]].append(r)
+    for card_hash, members in by_card.items():
+        card = cards[card_hash]
+        grades = card.grades
+        dist = grades.distribution
+        if dist is None:
+            assert grades.thresholds is not None
+            for r in members:
+                r["grade_before_veto"] = grade_by_thresholds(r["total"], grades.thresholds)
+        else:
+            populations: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+            for r in members:
+                key = "centre" if dist.within == "centre" else r.get(str(dist.within))
+                populations[key].append(r)
+            for pop in populations.values():
+                small = dist.min_population is not None and len(pop) < dist.min_population
+                if small and grades.thresholds:
+                    for r in pop:
+                        r["grade_before_veto"] = grade_by_thresholds(r["total"], grades.thresholds)
+                        r["reasons"].append(
+                            f"population of {len(pop)} is below {dist.min_population}: "
+                            "graded by thresholds"
+                        )
+                    continue
+                assigned = forced_distribution(
+                    {r["agent_id"]: r["total"] for r in pop}, dist.shares
+                )
+                for r in pop:
+                    r["grade_before_veto"] = assigned[r["agent_id"]]
+        order = grades.order
+        for r in members:
+            r["grade"] = cap_grade(r["grade_before_veto"], r.pop("cap_grades"), order)
+            r["pay_coefficient"] = card.applications.pay_coefficient.get(r["grade"])
+    for scope in ("team", "site", "centre"):
+        groups: dict[Any, dict[str, float]] = defaultdict(dict)
+        for r in rows:
+            key = "centre" if scope == "centre" else r.get(scope)
+            if key is not None:
+                groups[key][r["agent_id"]] = r["total"]
+        ranks: dict[str, int] = {}
+        for totals in groups.values():
+            ranks.update(competition_ranks(totals))
+        for r in rows:
+            r[f"rank_{scope}"] = ranks.get(r["agent_id"])
+
+
+def result_row(
+    period: Period, who: Assignment, card: Scorecard, score: AgentScore
+) -> dict[str, Any]:
+    return {
+        "agent_id": who.agent_id,
+        "name": who.name,
+        "team": who.team,
+        "site": who.site,
+        "period": period.label,
+        "scorecard": {
+            "name": card.name,
+            "version": card.version,
+            "content_hash": card.content_hash,
+        },
+        "total": score.total,
+        "grade": None,
+        "grade_before_veto": None,
+        "pay_coefficient": None,
+        "rank_team": None,
+        "rank_site": None,
+        "rank_centre": None,
+        "bonus": score.bonus,
+        "penalty": score.penalty,
+        "vetoes": score.vetoes,
+        "indicators": [i.as_dict() for i in score.indicators],
+        "dimensions": score.dimensions,
+        "bonus_items": score.bonus_items,
+        "penalty_items": score.penalty_items,
+        "reasons": list(score.reasons),
+        "cap_grades": score.cap_grades,
+    }
+
+
+def build_results(
+    period: Period,
+    cards: ScorecardSet,
+    roster: Mapping[str, Assignment],
+    figures: Mapping[str, Mapping[str, Figure]],
+    *,
+    team_figures: Mapping[str, Mapping[str, Figure]] | None = None,
+    events: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]] | None = None,
+) -> list[dict[str, Any]]:
+    """Result rows for every agent in ``figures`` (pure: no reads)."""
+    team_figures = team_figures or {}
+    events = events or {}
+    rows = []
+    used: dict[str, Scorecard] = {}
+    for agent in sorted(figures):
+        who = roster.get(agent) or Assignment(agent, None, None, None)
+        card = card_of(cards, who)
+        used[card.content_hash] = card
+        score = score_agent(
+            card,
+            figures[agent],
+            team_figures=team_figures.get(who.team or "", {}),
+            events=events.get(agent, {}),
+        )
+        rows.append(result_row(period, who, card, score))
+    grade_and_rank(rows, used)
+    return rows
+
+
+def score_month(
+    ws: Workspace,
+    period: Period,
+    cards: ScorecardSet,
+    roster: Mapping[str, Assignment],
+    *,
+    compute: ComputeFn,
+    as_of: datetime | None,
+    con: BaseBackend,
+) -> list[dict[str, Any]]:
+    """Compute the figures each agent's scorecard needs and score everyone."""
+    assigned: dict[str, list[str]] = defaultdict(list)
+    for agent, who in roster.items():
+        card = card_of(cards, who)
+        if card is not cards.default:
+            assigned[card.content_hash].append(agent)
+    figures: dict[str, dict[str, Figure]] = {}
+    team_figures: dict[str, dict[str, Figure]] = {}
+    for card in cards.all:
+        specific = card is not cards.default
+        keys = sorted(assigned.get(card.content_hash, [])) if specific else None
+        if specific and not keys:
+            continue
+        params = card.indicator_params()
+        ids = needed_indicators(card)
+        found = _by_key(
+            compute(
+                ws, period, level=Level.AGENT, indicators=ids, params=params,
+                as_of=as_of, con=con, keys=keys,
+            )
+        )  # fmt: skip
+        mine = {a: f for a, f in found.items() if card_of(cards, roster.get(a)) is card}
+        figures.update(mine)
+        wants_team = card.insufficient_sample is SamplePolicy.TEAM_VALUE or (
+            card.shrinkage is not None and card.shrinkage.enabled
+        )
+        if wants_team and mine:
+            teams = sorted({roster[a].team for a in mine if a in roster and roster[a].team})
+            if teams:
+                team_figures.update(
+                    _by_key(
+                        compute(
+                            ws,
+                            period,
+                            level=Level.TEAM,
+                            indicators=ids,
+                            params=params,
+                            as_of=as_of,
+                            con=con,
+                            keys=teams,
+                        )
+                    )
+                )
+    if not figures:
+        raise KefuError(
+            f"nothing to score for {period.label}: no agent on the roster and no records "
+            "in the period; import data first (kefu import)"
+        )
+    events = agent_events(ws, period, con)
+    return build_results(period, cards, roster, figures, team_figures=team_figures, events=events)

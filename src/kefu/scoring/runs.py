@@ -1,0 +1,375 @@
+"""Scoring runs: score a period, publish it, revise it, and read the results.
+
+A month is *open* until scored, *scored* (can be re-scored freely),
+*published* (frozen: results immutable) and *stale* when an import committed
+after the run touches the period. Re-scoring a published period creates a
+revision that lists, per agent, what changed and why::
+
+    run = score_period(ws, "2026-10", actor="cli:li")
+    publish(ws, "2026-10", actor="cli:li")
+    results(ws, "2026-10")[0]["total"]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kefu import audit
+from kefu.errors import KefuError, NotFound, UsageError
+from kefu.periods import Grain, Period
+from kefu.scoring.diff import diff_results
+from kefu.scoring.inputs import roster_on
+from kefu.scoring.models import RunState, ScoringResult, ScoringRun
+from kefu.scoring.month import ComputeFn, default_compute, score_month
+from kefu.scoring.registry import (
+    ScorecardSet,
+    record_version,
+    single,
+    workspace_scorecards,
+)
+from kefu.scoring.scorecard import Scorecard, load_scorecard, parse_window_hours
+from kefu.store.appdb import utcnow
+from kefu.store.catalog import ImportBatch
+from kefu.workspace import Workspace
+
+
+class RunStatus(StrEnum):
+    OPEN = "open"
+    SCORED = "scored"
+    PUBLISHED = "published"
+    STALE = "stale"
+
+
+def as_period(period: Period | str) -> Period:
+    return period if isinstance(period, Period) else Period.parse(period)
+
+
+def results_hash(rows: list[dict[str, Any]]) -> str:
+    """Content hash of a run's results: equal inputs give an equal hash."""
+    ordered = sorted(rows, key=lambda r: r["agent_id"])
+    text = json.dumps(ordered, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _scorecards(ws: Workspace, scorecard: Scorecard | Path | str | None) -> ScorecardSet:
+    if scorecard is None:
+        return workspace_scorecards(ws)
+    card = scorecard if isinstance(scorecard, Scorecard) else load_scorecard(scorecard)
+    return single(card)
+
+
+def _aware(moment: datetime | None) -> datetime:
+    if moment is None:
+        return utcnow()
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def score_period(
+    ws: Workspace,
+    period: Period | str,
+    *,
+    scorecard: Scorecard | Path | str | None = None,
+    actor: str,
+    as_of: datetime | None = None,
+    compute: ComputeFn | None = None,
+) -> ScoringRun:
+    """Score every agent of ``period`` (a month, quarter or year) and store the run.
+
+    ``as_of`` is the instant tickets are judged at (default now); it is
+    recorded so a run can be recomputed exactly. ``compute`` replaces the
+    indicator engine (tests, benchmarks).
+    """
+    period = as_period(period)
+    if period.grain is Grain.DAY:
+        raise UsageError("score a month, quarter or year; for a day use `kefu monitor`")
+    if period.grain in (Grain.QUARTER, Grain.YEAR):
+        from kefu.scoring.cycles import score_cycle
+
+        return score_cycle(ws, period, scorecard=scorecard, actor=actor, compute=compute)
+    moment = _aware(as_of)
+    batch_ids = sorted(b.id for b in ws.facts.committed_batches())
+    cards = _scorecards(ws, scorecard)
+    con = ws.duckdb()
+    roster = roster_on(ws, period.start, con)
+    rows = score_month(
+        ws,
+        period,
+        cards,
+        roster,
+        compute=compute or default_compute(),
+        as_of=moment.replace(tzinfo=None),
+        con=con,
+    )
+    used = {c.content_hash: c for c in cards.all}
+    return store_run(ws, period, rows, used, batch_ids=batch_ids, as_of=moment, actor=actor)
+
+
+def store_run(
+    ws: Workspace,
+    period: Period,
+    rows: list[dict[str, Any]],
+    cards: dict[str, Scorecard],
+    *,
+    batch_ids: list[int],
+    as_of: datetime | None,
+    actor: str,
+    input_runs: list[int] | None = None,
+) -> ScoringRun:
+    """Store a run and its results; a revision when the period is published."""
+    digest = results_hash(rows)
+    in_use = {r["scorecard"]["content_hash"] for r in rows}
+    with ws.db.transaction() as s:
+        stored = []
+        for h in sorted(in_use):
+            v = record_version(s, cards[h], actor)
+            stored.append(
+                {
+                    "name": v.name,
+                    "version": v.version,
+                    "content_hash": h,
+                    "version_id": v.id,
+                    "repeat_window_hours": parse_window_hours(cards[h].repeat_window),
+                }
+            )
+        published = _published(s, period)
+        run = ScoringRun(
+            period=period.label,
+            grain=str(period.grain),
+            period_start=period.start,
+            period_end=period.end,
+            state=RunState.SCORED,
+            revision=0 if published is None else published.revision + 1,
+            revision_of=None if published is None else published.id,
+            scorecards=stored,
+            batch_ids=batch_ids,
+            input_runs=input_runs or [],
+            as_of=as_of,
+            results_hash=digest,
+            agents=len(rows),
+            created_by=actor,
+        )
+        if published is not None:
+            run.changes = diff_results(_rows(s, published.id), rows)
+        s.add(run)
+        s.flush()
+        s.add_all(
+            ScoringResult(
+                run_id=run.id,
+                agent_id=r["agent_id"],
+                team=r.get("team"),
+                site=r.get("site"),
+                total=r["total"],
+                grade=r["grade"],
+                pay_coefficient=r.get("pay_coefficient"),
+                detail=r,
+            )
+            for r in rows
+        )
+        audit.record(
+            s,
+            actor,
+            "score.revise" if published is not None else "score.run",
+            "scoring_run",
+            run.id,
+            after={
+                "period": period.label,
+                "agents": len(rows),
+                "results_hash": digest,
+                "revision": run.revision,
+                "revision_of": run.revision_of,
+                "changed_agents": len(run.changes or []),
+            },
+        )
+    return run
+
+
+def _published(s: Session, period: Period) -> ScoringRun | None:
+    return s.scalars(
+        select(ScoringRun)
+        .where(ScoringRun.period == period.label, ScoringRun.state == RunState.PUBLISHED)
+        .order_by(ScoringRun.id.desc())
+    ).first()
+
+
+def _rows(s: Session, run_id: int) -> list[dict[str, Any]]:
+    found = s.scalars(
+        select(ScoringResult).where(ScoringResult.run_id == run_id).order_by(ScoringResult.id)
+    )
+    return [r.detail for r in found]
+
+
+# -- queries -------------------------------------------------------------------
+def latest_run(
+    ws: Workspace, period: Period | str, *, published: bool = False
+) -> ScoringRun | None:
+    """The newest run of ``period`` (the newest published one with ``published=True``)."""
+    period = as_period(period)
+    with ws.db.session() as s:
+        if published:
+            return _published(s, period)
+        return s.scalars(
+            select(ScoringRun)
+            .where(ScoringRun.period == period.label)
+            .order_by(ScoringRun.id.desc())
+        ).first()
+
+
+def _require(ws: Workspace, period: Period | str, published: bool) -> ScoringRun:
+    run = latest_run(ws, period, published=published)
+    if run is None:
+        label = as_period(period).label
+        what = "published" if published else "scored"
+        raise NotFound(f"{label} has not been {what} yet; run `kefu score --period {label}`")
+    return run
+
+
+def _order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: (r.get("rank_centre") or 10**9, r["agent_id"]))
+
+
+def run_results(ws: Workspace, run_id: int) -> list[dict[str, Any]]:
+    with ws.db.session() as s:
+        return _order(_rows(s, run_id))
+
+
+def results(
+    ws: Workspace, period: Period | str, *, published: bool = False
+) -> list[dict[str, Any]]:
+    """One result dict per agent of the newest run (best first)."""
+    return run_results(ws, _require(ws, period, published).id)
+
+
+def agent_result(
+    ws: Workspace, period: Period | str, agent_id: str, *, published: bool = False
+) -> dict[str, Any]:
+    run = _require(ws, period, published)
+    with ws.db.session() as s:
+        found = s.scalars(
+            select(ScoringResult).where(
+                ScoringResult.run_id == run.id, ScoringResult.agent_id == agent_id
+            )
+        ).first()
+    if found is None:
+        raise NotFound(f"agent {agent_id} has no result for {run.period}")
+    return found.detail
+
+
+def revisions(ws: Workspace, period: Period | str) -> list[dict[str, Any]]:
+    """Every revision of a published period, oldest first, with its per-agent changes."""
+    label = as_period(period).label
+    with ws.db.session() as s:
+        runs = s.scalars(
+            select(ScoringRun)
+            .where(ScoringRun.period == label, ScoringRun.revision_of.is_not(None))
+            .order_by(ScoringRun.id)
+        )
+        return [
+            {
+                "run_id": r.id,
+                "revision": r.revision,
+                "revision_of": r.revision_of,
+                "state": r.state,
+                "created_at": r.created_at,
+                "created_by": r.created_by,
+                "published_at": r.published_at,
+                "changes": r.changes or [],
+            }
+            for r in runs
+        ]
+
+
+def _touches(batch: ImportBatch, run: ScoringRun) -> bool:
+    if batch.period_start is None or batch.period_end is None:
+        return False
+    start, end = run.period_start, run.period_end
+    if batch.table_name == "agents":
+        # A roster change effective before the period's end can move an agent's team.
+        return batch.period_start < end
+    if batch.table_name == "contacts":
+        # A repeat contact after the period end still breaks FCR inside it.
+        hours = max((c.get("repeat_window_hours", 48.0) for c in run.scorecards), default=48.0)
+        end = end + timedelta(days=int(hours // 24) + 1)
+    return batch.period_start < end and batch.period_end >= start
+
+
+def stale_batches(ws: Workspace, run: ScoringRun) -> list[int]:
+    """Committed batches that touch the run's period but were not in its inputs."""
+    used = set(run.batch_ids or [])
+    return [b.id for b in ws.facts.committed_batches() if b.id not in used and _touches(b, run)]
+
+
+def is_stale(ws: Workspace, run: ScoringRun) -> bool:
+    if stale_batches(ws, run):
+        return True
+    if run.input_runs:
+        from kefu.scoring.cycles import month_runs
+
+        current = [r.id for r in month_runs(ws, as_period(run.period))]
+        return current != list(run.input_runs)
+    return False
+
+
+def run_status(ws: Workspace, period: Period | str) -> RunStatus:
+    run = latest_run(ws, period)
+    if run is None:
+        return RunStatus.OPEN
+    if is_stale(ws, run):
+        return RunStatus.STALE
+    return RunStatus(run.state)
+
+
+def publish(ws: Workspace, period: Period | str, actor: str) -> ScoringRun:
+    """Freeze the newest run of ``period``: its results can no longer change."""
+    period = as_period(period)
+    run = _require(ws, period, published=False)
+    if run.state == RunState.PUBLISHED:
+        raise KefuError(
+            f"{period.label} is already published (run {run.id}); re-score it to revise"
+        )
+    if is_stale(ws, run):
+        raise KefuError(
+            f"the scores of {period.label} are stale (data imported since run {run.id}); "
+            f"run `kefu score --period {period.label}` before publishing"
+        )
+    with ws.db.transaction() as s:
+        fresh = s.get(ScoringRun, run.id)
+        assert fresh is not None
+        fresh.state = RunState.PUBLISHED
+        fresh.published_at = utcnow()
+        fresh.published_by = actor
+        audit.record(
+            s,
+            actor,
+            "score.publish",
+            "scoring_run",
+            run.id,
+            before={"state": RunState.SCORED},
+            after={
+                "state": RunState.PUBLISHED,
+                "period": period.label,
+                "revision": fresh.revision,
+                "results_hash": fresh.results_hash,
+            },
+        )
+    return fresh
+
+
+def scored_periods(ws: Workspace, grain: Grain = Grain.MONTH) -> list[str]:
+    """Labels of the periods of ``grain`` with at least one run, newest first."""
+    with ws.db.session() as s:
+        labels = s.scalars(
+            select(ScoringRun.period).where(ScoringRun.grain == str(grain)).distinct()
+        )
+        return sorted(labels, reverse=True)
+
+
+def period_dates(run: ScoringRun) -> tuple[date, date]:
+    return run.period_start, run.period_end
