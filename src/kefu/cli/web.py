@@ -1,0 +1,57 @@
+"""``kefu serve``: the web application (pages and JSON API) on uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kefu.cli import app
+from kefu.cli.common import HomeOption, console, open_workspace
+
+
+@app.command()
+def serve(
+    home: HomeOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            "--proxy-headers",
+            help="Trust X-Forwarded-Proto/For from the reverse proxy (TLS ends there); "
+            "cookies are then marked Secure and HSTS is sent for HTTPS requests.",
+        ),
+    ] = False,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(help="Proxy addresses whose X-Forwarded headers are trusted."),
+    ] = "127.0.0.1",
+    secure_cookies: Annotated[
+        bool | None,
+        typer.Option(
+            "--secure-cookies/--no-secure-cookies",
+            help="Force the Secure cookie flag on or off (default: on for HTTPS requests).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Serve the web pages and the JSON API (/api/v1, docs at /api/docs)."""
+    import uvicorn
+
+    from kefu.web.app import create_app
+    from kefu.web.settings import WebSettings
+
+    ws = open_workspace(home)
+    web = create_app(ws, settings=WebSettings(secure_cookies=secure_cookies))
+    console.print(f"Kefu serving {ws.home} at http://{host}:{port}/ (Ctrl+C to stop)")
+    uvicorn.run(
+        web,
+        host=host,
+        port=port,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips if proxy_headers else None,
+        server_header=False,
+        log_level="info",
+    )
+    ws.close()

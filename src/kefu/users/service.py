@@ -1,0 +1,309 @@
+"""Managing user accounts and API tokens; every change is audited in its transaction.
+
+Used by the CLI (``kefu users …``) and the admin API alike::
+
+    with ws.db.transaction() as s:
+        user = create_user(s, "li.lei", Role.supervisor, "secret-long-pass", actor="admin",
+                           display_name="李雷", teams=["T1"])
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from kefu.audit import record
+from kefu.errors import NotFound, UsageError
+from kefu.store.appdb import utcnow
+from kefu.users.models import ApiToken, User, WebSession
+from kefu.users.passwords import check_policy, hash_password
+from kefu.users.roles import Principal, Role
+
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
+LOCALES = ("zh-CN", "en")
+TOKEN_PREFIX = "kefu_"
+
+
+def _check_role_fields(role: Role, agent_id: str | None, teams: Sequence[str]) -> None:
+    if role is Role.agent and not agent_id:
+        raise UsageError("an agent account needs the agent's id (--agent-id)")
+    if role is not Role.agent and agent_id:
+        raise UsageError("only an agent account has an agent id")
+    if role is Role.supervisor and not teams:
+        raise UsageError("a supervisor account needs at least one team (--team)")
+    if role is not Role.supervisor and teams:
+        raise UsageError("only a supervisor account has teams")
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        names = ", ".join(r.value for r in Role)
+        raise UsageError(f"unknown role '{value}' (one of {names})") from None
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user named '{username}'")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def create_user(
+    session: Session,
+    username: str,
+    role: Role,
+    password: str,
+    *,
+    actor: str,
+    display_name: str | None = None,
+    agent_id: str | None = None,
+    teams: Sequence[str] = (),
+    locale: str | None = None,
+    ip: str | None = None,
+) -> User:
+    """Create a user after checking the name, the role's fields and the password policy."""
+    if not USERNAME.match(username):
+        raise UsageError(
+            "a user name is 2–64 letters, digits or . _ @ - and starts with a letter or digit"
+        )
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise UsageError(f"a user named '{username}' already exists")
+    teams = sorted({t.strip() for t in teams if t.strip()})
+    _check_role_fields(role, agent_id, teams)
+    if locale is not None and locale not in LOCALES:
+        raise UsageError(f"unknown language '{locale}' (zh-CN or en)")
+    check_policy(password, username=username)
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        role=role.value,
+        agent_id=agent_id,
+        teams=teams,
+        password_hash=hash_password(password),
+        disabled=False,
+        totp_enabled=False,
+        locale=locale,
+        created_at=utcnow(),
+        password_changed_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    record(session, actor, "user.create", "user", username, after=user.public(), ip=ip)
+    return user
+
+
+def update_user(
+    session: Session,
+    user: User,
+    *,
+    actor: str,
+    display_name: str | None = None,
+    role: Role | None = None,
+    agent_id: str | None = None,
+    teams: Sequence[str] | None = None,
+    ip: str | None = None,
+) -> User:
+    """Change profile fields; a role or scope change ends the user's sessions."""
+    before = user.public()
+    new_role = role or Role(user.role)
+    new_agent = agent_id if agent_id is not None else user.agent_id
+    new_teams = sorted({t.strip() for t in teams if t.strip()}) if teams is not None else user.teams
+    if role is not None and role is not Role(user.role):
+        # Fields of the old role do not carry over to the new one.
+        new_agent = agent_id if new_role is Role.agent else None
+        new_teams = new_teams if new_role is Role.supervisor and teams is not None else []
+    _check_role_fields(new_role, new_agent, new_teams)
+    if display_name is not None:
+        user.display_name = display_name
+    scope_changed = (new_role.value, new_agent, list(new_teams)) != (
+        user.role,
+        user.agent_id,
+        list(user.teams or []),
+    )
+    user.role, user.agent_id, user.teams = new_role.value, new_agent, list(new_teams)
+    if scope_changed:
+        end_sessions(session, user)
+    record(
+        session,
+        actor,
+        "user.update",
+        "user",
+        user.username,
+        before=before,
+        after=user.public(),
+        ip=ip,
+    )
+    return user
+
+
+def set_password(
+    session: Session, user: User, password: str, *, actor: str, ip: str | None = None
+) -> None:
+    """Set a new password and end every session of the user (ASVS 3.3.3)."""
+    check_policy(password, username=user.username)
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    end_sessions(session, user)
+    record(session, actor, "user.password", "user", user.username, ip=ip)
+
+
+def set_disabled(
+    session: Session, user: User, disabled: bool, *, actor: str, ip: str | None = None
+) -> None:
+    """Disable (ending all sessions and tokens' use) or re-enable a user."""
+    before = user.public()
+    user.disabled = disabled
+    if disabled:
+        end_sessions(session, user)
+    action = "user.disable" if disabled else "user.enable"
+    record(session, actor, action, "user", user.username, before=before, after=user.public(), ip=ip)
+
+
+def reset_totp(session: Session, user: User, *, actor: str, ip: str | None = None) -> None:
+    """Remove the second factor; the user enrols again at next login if their role needs it."""
+    before = user.public()
+    user.totp_secret = None
+    user.totp_enabled = False
+    user.totp_last_step = None
+    end_sessions(session, user)
+    record(
+        session,
+        actor,
+        "user.reset_2fa",
+        "user",
+        user.username,
+        before=before,
+        after=user.public(),
+        ip=ip,
+    )
+
+
+def set_locale(session: Session, user: User, locale: str) -> None:
+    # A display preference, not a security-relevant change: not audited.
+    if locale not in LOCALES:
+        raise UsageError(f"unknown language '{locale}' (zh-CN or en)")
+    user.locale = locale
+
+
+def end_sessions(session: Session, user: User) -> int:
+    """End every browser session of ``user``; returns how many were ended."""
+    result = session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def principal_of(user: User, *, via: str = "session") -> Principal:
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=Role(user.role),
+        agent_id=user.agent_id,
+        teams=frozenset(user.teams or []),
+        locale=user.locale,
+        via=via,
+    )
+
+
+# -- API tokens -----------------------------------------------------------------
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(
+    session: Session,
+    user: User,
+    name: str,
+    *,
+    actor: str,
+    expires_in_days: int | None = None,
+    ip: str | None = None,
+) -> tuple[ApiToken, str]:
+    """Create an API token; returns the row and the token text (shown once, stored hashed)."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise UsageError("a token needs a name of 1–100 characters (what it is for)")
+    if expires_in_days is not None and expires_in_days < 1:
+        raise UsageError("a token must be valid for at least one day")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=digest(secret),
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        created_at=now,
+        expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+    )
+    session.add(token)
+    session.flush()
+    record(
+        session,
+        actor,
+        "token.create",
+        "api_token",
+        token.id,
+        after={"user": user.username, "name": name, "prefix": token.prefix},
+        ip=ip,
+    )
+    return token, secret
+
+
+def list_tokens(session: Session, user: User | None = None) -> list[tuple[ApiToken, str]]:
+    """Tokens (with their owner's user name), newest first; all users' when ``user`` is None."""
+    q = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
+    if user is not None:
+        q = q.where(ApiToken.user_id == user.id)
+    return [(t, u) for t, u in session.execute(q.order_by(ApiToken.id.desc()))]
+
+
+def revoke_token(
+    session: Session, token_id: int, *, actor: str, owner: User | None = None, ip: str | None = None
+) -> ApiToken:
+    """Revoke token ``token_id`` (only among ``owner``'s tokens when given)."""
+    token = session.get(ApiToken, token_id)
+    if token is None or (owner is not None and token.user_id != owner.id):
+        raise NotFound(f"no API token with id {token_id}")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record(
+            session,
+            actor,
+            "token.revoke",
+            "api_token",
+            token.id,
+            after={"name": token.name, "prefix": token.prefix},
+            ip=ip,
+        )
+    return token
+
+
+def authenticate_token(session: Session, secret: str, now: datetime) -> User | None:
+    """The active user owning ``secret``, or None (unknown, revoked, expired, disabled)."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
+    if token is None or token.revoked_at is not None:
+        return None
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or user.disabled:
+        return None
+    # Record use at most once a minute: keeps API reads from writing on every call.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+    return user

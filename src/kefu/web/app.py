@@ -1,0 +1,75 @@
+"""The web application object: ``create_app(ws)`` builds everything from the workspace.
+
+Page families plug in by adding their module name to :data:`PAGE_MODULES`
+(``kefu.web.routes.<name>``, exposing ``router`` and optionally ``nav``) and
+API resources to :data:`API_MODULES` (``kefu.web.api.<name>``, exposing
+``router``, mounted under ``/api/v1``). Every router registered here gets the
+CSRF check; the authorisation matrix test fails for a route it does not know.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from kefu.web import errors
+from kefu.web.deps import csrf_protect
+from kefu.web.nav import NavItem
+from kefu.web.security import SecurityMiddleware, security_kwargs
+from kefu.web.settings import WebSettings
+from kefu.web.templating import make_templates
+from kefu.workspace import Workspace
+
+STATIC = Path(__file__).parent / "static"
+API_PREFIX = "/api/v1"
+
+#: Page modules in navigation order (``kefu.web.routes.<name>``).
+PAGE_MODULES: tuple[str, ...] = ("home", "auth", "account", "users", "docs")
+#: API modules (``kefu.web.api.<name>``), mounted under /api/v1.
+API_MODULES: tuple[str, ...] = ("me", "users", "tokens")
+
+
+def create_app(
+    ws: Workspace,
+    *,
+    settings: WebSettings | None = None,
+    extra_pages: tuple[str, ...] = (),
+    extra_api: tuple[str, ...] = (),
+) -> FastAPI:
+    """The FastAPI app serving ``ws``; nothing is read from module-level state.
+
+    >>> app = create_app(Workspace.open("kefu-data"))       # doctest: +SKIP
+    """
+    settings = settings or WebSettings()
+    app = FastAPI(
+        title="Kefu 客服绩效 API",
+        version="1",
+        description="Performance appraisal for courier customer-service centres. "
+        "Authenticate with `Authorization: Bearer <token>` (create one with "
+        "`kefu users token create`).",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,  # served by kefu.web.routes.docs from vendored files
+        redoc_url=None,
+    )
+    app.state.ws = ws
+    app.state.settings = settings
+    app.state.templates = make_templates()
+    nav: list[NavItem] = []
+    csrf = [Depends(csrf_protect)]
+    for name in PAGE_MODULES + extra_pages:
+        module = importlib.import_module(f"kefu.web.routes.{name}")
+        app.include_router(module.router, dependencies=csrf, include_in_schema=False)
+        nav.extend(getattr(module, "nav", ()))
+    api = APIRouter(prefix=API_PREFIX)
+    for name in API_MODULES + extra_api:
+        module = importlib.import_module(f"kefu.web.api.{name}")
+        api.include_router(module.router)
+    app.include_router(api, dependencies=csrf)
+    app.state.nav = tuple(nav)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    errors.install(app)
+    app.add_middleware(SecurityMiddleware, **security_kwargs(settings))
+    return app

@@ -1,0 +1,147 @@
+"""The signed-in user's own account: password, two-factor enrolment, API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kefu.audit import record
+from kefu.errors import UsageError
+from kefu.users import service, sessions, totp
+from kefu.users.models import User, WebSession
+from kefu.users.passwords import verify_password
+from kefu.users.roles import NotAuthenticated
+from kefu.web.deps import DB, Auth, AuthDep, CurrentUser, client_ip, now
+from kefu.web.routes.auth import safe_next
+from kefu.web.settings import SESSION_COOKIE
+from kefu.web.templating import flash, render, set_cookie
+
+router = APIRouter()
+
+
+@router.get("/account")
+def account(request: Request, user: CurrentUser, db: DB) -> Response:
+    me = service.get_user(db, user.username)
+    tokens = [t for t, _ in service.list_tokens(db, me)]
+    return render(request, "account.html", {"me": me, "tokens": tokens}, user=user)
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    user: CurrentUser,
+    db: DB,
+    current: Annotated[str, Form(max_length=1024)],
+    new: Annotated[str, Form(max_length=1024)],
+    confirm: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    me = service.get_user(db, user.username)
+    tokens = [t for t, _ in service.list_tokens(db, me)]
+
+    def again(error: str, detail: str | None = None) -> Response:
+        ctx = {"me": me, "tokens": tokens, "pw_error": error, "pw_detail": detail}
+        return render(request, "account.html", ctx, user=user, status_code=400)
+
+    if not verify_password(me.password_hash, current):
+        return again("account.password_wrong")
+    if new != confirm:
+        return again("account.password_mismatch")
+    try:
+        service.set_password(db, me, new, actor=user.actor, ip=client_ip(request))
+    except UsageError as exc:
+        return again("account.password_weak", exc.message)
+    # Every session ended with the change; this browser continues in a fresh one.
+    _, sid = sessions.start(
+        db,
+        me,
+        sessions.STAGE_FULL,
+        now(request),
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent"),
+    )
+    response = RedirectResponse("/account", status_code=303)
+    set_cookie(request, response, SESSION_COOKIE, sid)
+    flash(request, response, "account.password_changed")
+    return response
+
+
+def _enrol_user(auth: Auth) -> tuple[WebSession, User]:
+    """The session and user of a signed-in user, or of a login waiting for enrolment."""
+    if auth.session is None or auth.user is None:
+        raise NotAuthenticated("please log in")
+    if auth.session.stage not in (sessions.STAGE_ENROL, sessions.STAGE_FULL):
+        raise NotAuthenticated("please log in")
+    return auth.session, auth.user
+
+
+@router.get("/account/2fa")
+def totp_enrol_form(request: Request, db: DB, auth: AuthDep, next: str | None = None) -> Response:
+    row, me = _enrol_user(auth)
+    forced = row.stage == sessions.STAGE_ENROL
+    ctx: dict[str, object] = {"next": safe_next(next), "me": me, "forced": forced}
+    if not me.totp_enabled:
+        if not me.totp_secret:
+            # Kept until confirmed, so reloading the page does not invalidate a scanned code.
+            me.totp_secret = totp.new_secret()
+        uri = totp.provisioning_uri(me.totp_secret, me.username)
+        ctx.update(secret=me.totp_secret, uri=uri, qr=totp.qr_svg(uri))
+    return render(request, "enrol.html", ctx, user=auth.principal)
+
+
+@router.post("/account/2fa")
+def totp_enrol(
+    request: Request,
+    db: DB,
+    auth: AuthDep,
+    code: Annotated[str, Form(max_length=20)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    row, me = _enrol_user(auth)
+    forced = row.stage == sessions.STAGE_ENROL
+    target, at, ip = safe_next(next), now(request), client_ip(request)
+    if me.totp_enabled or not me.totp_secret:
+        return RedirectResponse("/account/2fa", status_code=303)
+    step = totp.accept(me.totp_secret, code, at, me.totp_last_step)
+    if step is None:
+        uri = totp.provisioning_uri(me.totp_secret, me.username)
+        ctx = {
+            "next": target,
+            "me": me,
+            "secret": me.totp_secret,
+            "uri": uri,
+            "qr": totp.qr_svg(uri),
+            "error": "totp.failed",
+            "forced": forced,
+        }
+        return render(request, "enrol.html", ctx, user=auth.principal, status_code=400)
+    before = me.public()
+    me.totp_enabled = True
+    me.totp_last_step = step
+    record(
+        db,
+        me.username,
+        "user.enable_2fa",
+        "user",
+        me.username,
+        before=before,
+        after=me.public(),
+        ip=ip,
+    )
+    _, sid = sessions.rotate(db, row, sessions.STAGE_FULL, at)
+    if forced:
+        me.last_login_at = at
+        record(
+            db,
+            me.username,
+            "login.success",
+            "user",
+            me.username,
+            after={"second_factor": "totp-enrolled"},
+            ip=ip,
+        )
+    response = RedirectResponse(target if forced else "/account", status_code=303)
+    set_cookie(request, response, SESSION_COOKIE, sid)
+    flash(request, response, "totp.enabled")
+    return response
