@@ -26,6 +26,7 @@ app = typer.Typer(
 from kefu.cli import workspace as _workspace  # noqa: E402, F401
 from kefu.cli import users as _users  # noqa: E402, F401
 from kefu.cli import web as _web  # noqa: E402, F401
+from kefu.cli import imports as _imports  # noqa: E402, F401
 from kefu.cli import metrics as _metrics  # noqa: E402, F401
 
 

@@ -1,0 +1,160 @@
+"""``kefu import``, ``kefu rejects`` and ``kefu compact``: bring exports into the fact store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from sqlalchemy import select
+
+from kefu.audit import cli_actor
+from kefu.cli import app
+from kefu.cli.common import (
+    FormatOption,
+    HomeOption,
+    OutputFormat,
+    console,
+    emit,
+    err_console,
+    open_workspace,
+)
+from kefu.errors import KefuError, NotFound, UsageError
+from kefu.ingest.readers import SUFFIXES
+from kefu.ingest.recognize import table_from_name
+
+SUMMARY = ["file", "table", "batch", "status", "rows_read", "accepted", "rejected", "skipped",
+           "new", "changed", "unchanged"]  # fmt: skip
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Files to import, folders expanded; rosters (agents) first so the rest can check agents."""
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+            files += [f for f in found if not f.name.startswith((".", "~$"))]
+        elif p.exists():
+            files.append(p)
+        else:
+            raise UsageError(f"{p}: no such file or folder")
+    return sorted(files, key=lambda f: (table_from_name(f) != "agents", str(f)))
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (csv, tsv, txt, xlsx, parquet).")
+    ],
+    table: Annotated[
+        str | None, typer.Option(help="Canonical table (default: from the file name or headers).")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="System the records come from (lineage).")
+    ] = None,
+    mapping: Annotated[
+        str | None, typer.Option(help="Mapping profile (workspace or built-in).")
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option(help="Worksheet of an .xlsx (default: the first).")
+    ] = None,
+    home: HomeOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Import exports; bad rows are rejected with a reason, the rest loads (see `kefu rejects`)."""
+    ws = open_workspace(home)
+    files = expand(paths)
+    results, failures = [], []
+    actor = cli_actor()
+    show = fmt is OutputFormat.table and console.is_terminal
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err_console, transient=True, disable=not show) as bar:  # fmt: skip
+        for f in files:
+            task = bar.add_task(f"{f.name}: starting")
+            try:
+                r = ws_import(ws, f, table, source, mapping, sheet, actor,
+                              lambda msg, t=task, n=f.name: bar.update(t, description=f"{n}: {msg}"))  # fmt: skip
+                results.append(r.as_dict())
+            except KefuError as exc:
+                failures.append(exc.message)
+                results.append({"file": f.name, "status": "unreadable", "message": exc.message})
+            finally:
+                bar.remove_task(task)
+    if fmt is OutputFormat.table:
+        emit([r for r in results if r["status"] != "unreadable"], fmt, SUMMARY, title="Import")
+        for r in results:
+            if r["status"] == "already imported":
+                console.print(f"{r['file']}: {r['message']}")
+        for message in failures:
+            err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    else:
+        emit(results, fmt, [*SUMMARY, "message"])
+    ws.close()
+    if failures:
+        raise typer.Exit(1)
+
+
+def ws_import(ws, f, table, source, mapping, sheet, actor, progress):  # type: ignore[no-untyped-def]
+    from kefu.ingest import import_file
+
+    return import_file(ws, f, table=table, source=source, mapping=mapping, sheet=sheet,
+                       actor=actor, progress=progress)  # fmt: skip
+
+
+@app.command()
+def rejects(
+    batch: Annotated[
+        int | None, typer.Option(help="Only this import batch (default: all).")
+    ] = None,
+    home: HomeOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Rejected rows with file, row, column, value and rule; --format csv gives a file to fix."""
+    from kefu.store.catalog import ImportBatch, ImportReject
+
+    ws = open_workspace(home)
+    with ws.db.session() as s:
+        if batch is not None and s.get(ImportBatch, batch) is None:
+            raise NotFound(f"no import batch {batch}")
+        q = select(ImportReject).order_by(ImportReject.batch_id, ImportReject.row)
+        if batch is not None:
+            q = q.where(ImportReject.batch_id == batch)
+        found = list(s.scalars(q))
+    ws.close()
+    if fmt is OutputFormat.csv:
+        # Original headers first, so the file can be corrected and imported again.
+        headers: list[str] = []
+        for r in found:
+            headers += [h for h in (r.raw or {}) if h not in headers]
+        extra = ["row", "column", "value", "rule"]
+        rows = [{**(r.raw or {}), "row": r.row, "column": r.column, "value": r.value,
+                 "rule": r.rule} for r in found]  # fmt: skip
+        emit(rows, fmt, [h for h in headers if h not in extra] + extra)
+        return
+    rows = [{"batch": r.batch_id, "file": r.source_file, "row": r.row, "column": r.column,
+             "value": r.value, "rule": r.rule} for r in found]  # fmt: skip
+    if fmt is OutputFormat.json:
+        for row, r in zip(rows, found, strict=True):
+            row["raw"] = json.loads(json.dumps(r.raw or {}))
+        emit(rows, fmt, ["batch", "file", "row", "column", "value", "rule", "raw"])
+        return
+    emit(rows, fmt, ["batch", "file", "row", "column", "value", "rule"], title="Rejected rows")
+
+
+@app.command()
+def compact(
+    table: Annotated[str | None, typer.Option(help="Only this table (default: all).")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Merge each table's batch files into one (every version and its lineage kept)."""
+    from kefu.ingest.compact import compact_store
+
+    ws = open_workspace(home)
+    done = compact_store(ws, table=table, actor=cli_actor())
+    for name, (before, after) in done.items():
+        console.print(f"{name}: {before} file(s) → {after}")
+    if not done:
+        console.print("nothing to compact")
+    ws.close()

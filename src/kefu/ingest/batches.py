@@ -1,0 +1,145 @@
+"""Import batches on disk and in the catalog: the lock, reservation, publication, cleanup.
+
+The sequence that makes an import atomic: take the workspace import lock,
+reserve a ``pending`` batch (fixing its id and file names, recording our pid),
+write Parquet under ``.tmp-…`` names, rename them into place, then in ONE
+transaction flip the batch to ``committed`` with its counts and rejects and an
+audit entry. Readers only list committed batches, so a crash at any step
+leaves the previous state; what it leaves behind is removed by the next import
+(or ``kefu compact``) once the pid that wrote it is gone.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import select
+
+from kefu import audit
+from kefu.store.catalog import BatchState, ImportBatch
+from kefu.workspace import Workspace
+
+LOCK_FILE = "import.lock"
+
+
+@contextmanager
+def import_lock(ws: Workspace) -> Iterator[None]:
+    """Serialise importers (and compaction) of one workspace; released even on kill -9."""
+    path = ws.home / LOCK_FILE
+    with path.open("a") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def pid_alive(pid: int | None) -> bool:
+    if pid is None:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def batch_paths(ws: Workspace, table: str, batch_id: int) -> list[Path]:
+    folder = ws.facts.table_dir(table)
+    return [
+        *folder.glob(f"b{batch_id:08d}-*.parquet"),
+        *folder.glob(f".tmp-b{batch_id:08d}-*.parquet"),
+    ]
+
+
+def cleanup_abandoned(ws: Workspace, actor: str) -> list[int]:
+    """Mark pending batches of dead importers abandoned and delete their files.
+
+    Call with the import lock held: then no live importer of this workspace
+    can be between reservation and commit, except one whose pid is alive.
+    """
+    abandoned: list[int] = []
+    with ws.db.transaction() as s:
+        pending = s.scalars(select(ImportBatch).where(ImportBatch.state == BatchState.PENDING))
+        for batch in pending:
+            if batch.pid == os.getpid() or pid_alive(batch.pid):
+                continue
+            for path in batch_paths(ws, batch.table_name, batch.id):
+                path.unlink(missing_ok=True)
+            batch.state = BatchState.ABANDONED
+            abandoned.append(batch.id)
+            audit.record(
+                s, actor, "import.abandon", "import_batch", batch.id,
+                after={"file": batch.source_file, "pid": batch.pid},
+            )  # fmt: skip
+    live = _live_pending_ids(ws)
+    for tmp in ws.facts.root.glob("*/.tmp-b*.parquet"):
+        batch_id = int(tmp.name[len(".tmp-b") :].split("-")[0])
+        if batch_id not in live:
+            tmp.unlink(missing_ok=True)
+    return abandoned
+
+
+def _live_pending_ids(ws: Workspace) -> set[int]:
+    with ws.db.session() as s:
+        return set(s.scalars(select(ImportBatch.id).where(ImportBatch.state == BatchState.PENDING)))
+
+
+def reserve(
+    ws: Workspace,
+    *,
+    table: str,
+    source: str,
+    source_file: str,
+    sha256: str,
+    mapping: str | None,
+    actor: str,
+) -> int:
+    with ws.db.transaction() as s:
+        batch = ImportBatch(
+            table_name=table,
+            source=source,
+            source_file=source_file,
+            file_sha256=sha256,
+            mapping=mapping,
+            state=BatchState.PENDING,
+            rows_read=0, accepted=0, rejected=0, new=0, changed=0, unchanged=0,
+            files=[],
+            created_by=actor,
+            pid=os.getpid(),
+        )  # fmt: skip
+        s.add(batch)
+        s.flush()
+        return batch.id
+
+
+def abandon(ws: Workspace, batch_id: int, table: str) -> None:
+    """Undo a reservation after a failure in this process (best effort)."""
+    for path in batch_paths(ws, table, batch_id):
+        path.unlink(missing_ok=True)
+    with ws.db.transaction() as s:
+        batch = s.get(ImportBatch, batch_id)
+        if batch is not None and batch.state == BatchState.PENDING:
+            batch.state = BatchState.ABANDONED
+
+
+def find_committed(ws: Workspace, table: str, source: str, sha256: str) -> int | None:
+    with ws.db.session() as s:
+        return s.scalars(
+            select(ImportBatch.id)
+            .where(
+                ImportBatch.table_name == table,
+                ImportBatch.source == source,
+                ImportBatch.file_sha256 == sha256,
+                ImportBatch.state == BatchState.COMMITTED,
+            )
+            .order_by(ImportBatch.id)
+        ).first()

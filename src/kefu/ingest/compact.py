@@ -1,0 +1,83 @@
+"""``kefu compact``: merge a table's batch files into one, keeping every version.
+
+Rows keep their ``batch_id`` and the rest of their lineage, so "latest batch
+wins" and the audit trail read exactly as before. The merged file is written
+under a temporary name and renamed; the catalog switches from the old files to
+the new one in one transaction, and only then are the old files deleted.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from kefu import audit
+from kefu.ingest import batches
+from kefu.ingest.parsing import ident, lit
+from kefu.ingest.tables import LINEAGE_NAMES, TABLES, table
+from kefu.store.catalog import BatchState, ImportBatch
+
+if TYPE_CHECKING:
+    from kefu.workspace import Workspace
+
+
+def compact_store(
+    ws: Workspace, *, table: str | None = None, actor: str = "system"
+) -> dict[str, tuple[int, int]]:
+    """Compact one table (or all); returns ``{table: (files before, files after)}``."""
+    names = [_lookup(table).name] if table else list(TABLES)
+    done: dict[str, tuple[int, int]] = {}
+    with batches.import_lock(ws):
+        batches.cleanup_abandoned(ws, actor)
+        for name in names:
+            before = ws.facts.committed_files(name)
+            if len(before) > 1:
+                _compact_table(ws, name, actor)
+                done[name] = (len(before), 1)
+    return done
+
+
+def _lookup(name: str):  # type: ignore[no-untyped-def]
+    return table(name)
+
+
+def _compact_table(ws: Workspace, name: str, actor: str) -> None:
+    committed = ws.facts.committed_batches(name)
+    last = max(b.id for b in committed)
+    old = ws.facts.committed_files(name)
+    existing_parts = [
+        int(p.stem.split("-")[1]) for p in ws.facts.table_dir(name).glob(f"b{last:08d}-*.parquet")
+    ]
+    part = max(existing_parts, default=-1) + 1
+    tmp, final = ws.facts.tmp_file(name, last, part), ws.facts.batch_file(name, last, part)
+    columns = ", ".join(ident(c) for c in (*TABLES[name].names, *LINEAGE_NAMES))
+    files = "[" + ", ".join(lit(str(p)) for p in old) + "]"
+    con = duckdb.connect()
+    try:
+        con.execute(
+            f"COPY (SELECT {columns} FROM read_parquet({files}, union_by_name = true) "
+            f"ORDER BY batch_id, source_row) TO {lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd)"
+        )
+    finally:
+        con.close()
+    os.replace(tmp, final)
+    relative = str(final.relative_to(ws.facts.root))
+    try:
+        with ws.db.transaction() as s:
+            for b in committed:
+                batch = s.get(ImportBatch, b.id)
+                assert batch is not None and batch.state == BatchState.COMMITTED
+                batch.files = [relative] if b.id == last else []
+            audit.record(
+                s, actor, "facts.compact", "fact_table", name,
+                before={"files": [str(p.relative_to(ws.facts.root)) for p in old]},
+                after={"files": [relative]},
+            )  # fmt: skip
+    except BaseException:
+        final.unlink(missing_ok=True)
+        raise
+    for path in old:
+        if path != final:
+            path.unlink(missing_ok=True)

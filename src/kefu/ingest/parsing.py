@@ -1,0 +1,209 @@
+"""Parsing rules as DuckDB SQL: one expression per canonical column, no per-row Python.
+
+Every cell is read as text. :func:`clean` normalises it (full-width digits,
+colons and spaces, surrounding space, empty → NULL); the ``parse_*`` builders
+turn the cleaned text into the stored type and yield NULL where the text does
+not parse, so the caller can tell "empty" from "unparsable" by comparing the
+two. Timestamps come out as naive UTC (naive input is read in the workspace
+zone), dates as local dates, durations as float seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from kefu.ingest.tables import CSAT_LABELS, Column, Kind
+
+# Full-width ASCII (U+FF01–U+FF5E) and the ideographic space, as NFKC folds them.
+_FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
+_HALF = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)) + " "
+
+TRUE_WORDS = ("是", "y", "yes", "true", "t", "1", "√", "✓", "✔", "对", "有", "真")
+FALSE_WORDS = ("否", "n", "no", "false", "f", "0", "×", "✗", "✘", "错", "无", "假")
+
+# Naive timestamp spellings tried in order (DuckDB strptime accepts 1-digit fields).
+TIMESTAMP_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y.%m.%d %H:%M:%S",
+    "%Y.%m.%d %H:%M",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日%H:%M:%S",
+    "%Y年%m月%d日%H时%M分%S秒",
+    "%Y年%m月%d日%H时%M分",
+)
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+
+_OFFSET = r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)$"
+_NUMBER = r"[+-]?\d+(\.\d+)?"
+_HMS = r"^(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)$"
+_MS = r"^(\d+):(\d{1,2}(?:\.\d+)?)$"
+_ZH = (
+    r"^(?:(\d+(?:\.\d+)?)(?:小时|时|h|hr|hrs|hour|hours))?\s*"
+    r"(?:(\d+(?:\.\d+)?)(?:分钟|分|m|min|mins|minute|minutes))?\s*"
+    r"(?:(\d+(?:\.\d+)?)(?:秒钟|秒|s|sec|secs|second|seconds))?$"
+)
+
+
+def lit(value: object) -> str:
+    """A SQL literal for a Python value (strings are quoted and escaped)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit_list(values: Iterable[object]) -> str:
+    return "[" + ", ".join(lit(v) for v in values) + "]"
+
+
+def clean(expr: str, null_values: Iterable[str] = ()) -> str:
+    """Normalised text: full-width folded, trimmed, empty and ``null_values`` → NULL."""
+    folded = f"trim(translate({expr}, {lit(_FULL)}, {lit(_HALF)}), ' \t\r\n')"
+    nulls = ["", *null_values]
+    return (
+        f"(CASE WHEN {folded} IN ({', '.join(lit(v) for v in nulls)}) THEN NULL ELSE {folded} END)"
+    )
+
+
+def _local_to_utc(ts: str, tz: str) -> str:
+    return f"timezone('UTC', timezone({lit(tz)}, {ts}))"
+
+
+def _excel_serial(t: str) -> str:
+    # Excel counts days from 1899-12-30 (the 1900 leap-year bug folded in).
+    return (
+        "(TIMESTAMP '1899-12-30 00:00:00' + "
+        f"to_microseconds(CAST(round(CAST({t} AS DOUBLE) * 86400000000) AS BIGINT)))"
+    )
+
+
+def parse_timestamp(t: str, tz: str, formats: Iterable[str] = (), *, excel: bool = False) -> str:
+    fmts = lit_list([*formats, *TIMESTAMP_FORMATS, *DATE_FORMATS])
+    parts = [
+        f"WHEN {t} IS NULL THEN NULL",
+        f"WHEN regexp_matches({t}, {lit(_OFFSET)}) "
+        f"THEN timezone('UTC', TRY_CAST({t} AS TIMESTAMPTZ))",
+    ]
+    if excel:
+        parts.append(
+            f"WHEN regexp_full_match({t}, {lit(_NUMBER)}) THEN {_local_to_utc(_excel_serial(t), tz)}"
+        )
+    naive = f"TRY_STRPTIME({t}, {fmts})"
+    parts.append(f"ELSE {_local_to_utc(naive, tz)}")
+    return "(CASE " + " ".join(parts) + " END)"
+
+
+def parse_date(t: str, tz: str, formats: Iterable[str] = (), *, excel: bool = False) -> str:
+    fmts = lit_list([*formats, *DATE_FORMATS, *TIMESTAMP_FORMATS])
+    parts = [
+        f"WHEN {t} IS NULL THEN NULL",
+        # An instant with an offset falls on a local calendar day of the workspace zone.
+        f"WHEN regexp_matches({t}, {lit(_OFFSET)}) "
+        f"THEN CAST(timezone({lit(tz)}, TRY_CAST({t} AS TIMESTAMPTZ)) AS DATE)",
+    ]
+    if excel:
+        parts.append(
+            f"WHEN regexp_full_match({t}, {lit(_NUMBER)}) THEN CAST({_excel_serial(t)} AS DATE)"
+        )
+    parts.append(f"ELSE CAST(TRY_STRPTIME({t}, {fmts}) AS DATE)")
+    return "(CASE " + " ".join(parts) + " END)"
+
+
+def parse_duration(t: str) -> str:
+    def g(pattern: str, n: int) -> str:
+        return (
+            f"coalesce(TRY_CAST(nullif(regexp_extract({t}, {lit(pattern)}, {n}), '') AS DOUBLE), 0)"
+        )
+
+    return (
+        f"(CASE WHEN {t} IS NULL THEN NULL "
+        f"WHEN regexp_full_match({t}, {lit(_NUMBER)}) THEN TRY_CAST({t} AS DOUBLE) "
+        f"WHEN regexp_matches({t}, {lit(_HMS)}) "
+        f"THEN {g(_HMS, 1)} * 3600 + {g(_HMS, 2)} * 60 + {g(_HMS, 3)} "
+        f"WHEN regexp_matches({t}, {lit(_MS)}) THEN {g(_MS, 1)} * 60 + {g(_MS, 2)} "
+        f"WHEN regexp_matches({t}, '\\d') AND regexp_matches({t}, {lit(_ZH)}) "
+        f"THEN {g(_ZH, 1)} * 3600 + {g(_ZH, 2)} * 60 + {g(_ZH, 3)} END)"
+    )
+
+
+def parse_bool(t: str) -> str:
+    low = f"lower({t})"
+    return (
+        f"(CASE WHEN {low} IN ({', '.join(map(lit, TRUE_WORDS))}) THEN TRUE "
+        f"WHEN {low} IN ({', '.join(map(lit, FALSE_WORDS))}) THEN FALSE END)"
+    )
+
+
+def parse_enum(t: str, values: Mapping[str, str]) -> str:
+    if not values:
+        return t
+    whens = " ".join(f"WHEN {lit(k.lower())} THEN {lit(v)}" for k, v in values.items())
+    return f"(CASE lower({t}) {whens} END)"
+
+
+def parse_number(t: str, *, percent: bool = False) -> str:
+    if percent:
+        # "95%" on a 0–100 scale is 95.
+        t = f"(CASE WHEN ends_with({t}, '%') THEN trim(rtrim({t}, '%')) ELSE {t} END)"
+    return f"TRY_CAST({t} AS DOUBLE)"
+
+
+def parse_int(t: str, *, percent: bool = False, labels: Mapping[str, int] | None = None) -> str:
+    number = parse_number(t, percent=percent)
+    whole = f"(CASE WHEN {number} = floor({number}) THEN CAST({number} AS BIGINT) END)"
+    if labels:
+        whens = " ".join(f"WHEN {lit(k)} THEN {v}" for k, v in labels.items())
+        return f"coalesce((CASE {t} {whens} END), {whole})"
+    return whole
+
+
+def parse_column(column: Column, t: str, tz: str, formats: Iterable[str], *, excel: bool) -> str:
+    """The typed value of ``column`` from cleaned text ``t`` (NULL when unparsable)."""
+    kind = column.kind
+    if kind is Kind.TIMESTAMP:
+        return parse_timestamp(t, tz, formats, excel=excel)
+    if kind is Kind.DATE:
+        return parse_date(t, tz, formats, excel=excel)
+    if kind is Kind.DURATION:
+        return parse_duration(t)
+    if kind is Kind.BOOL:
+        return parse_bool(t)
+    if kind is Kind.ENUM:
+        return parse_enum(t, column.values)
+    if kind is Kind.INT:
+        labels = dict(CSAT_LABELS) if column.name == "csat" else None
+        if column.name == "info_correct":
+            # A yes/no 信息是否准确 means one item checked, found correct or not.
+            yes_no = f"CAST({parse_bool(t)} AS BIGINT)"
+            return f"coalesce({parse_int(t)}, {yes_no})"
+        return parse_int(t, percent=column.percent, labels=labels)
+    if kind is Kind.NUMBER:
+        return parse_number(t, percent=column.percent)
+    return t
+
+
+SQL_TYPES = {
+    Kind.TEXT: "VARCHAR",
+    Kind.ENUM: "VARCHAR",
+    Kind.TIMESTAMP: "TIMESTAMP",
+    Kind.DATE: "DATE",
+    Kind.DURATION: "DOUBLE",
+    Kind.BOOL: "BOOLEAN",
+    Kind.INT: "BIGINT",
+    Kind.NUMBER: "DOUBLE",
+}

@@ -1,0 +1,398 @@
+"""Importing a file (or a list of records) into the fact store, atomically and versioned.
+
+Usage::
+
+    from kefu.ingest import import_file
+    result = import_file(ws, Path("contacts_2026-10.csv"))
+    result.accepted, result.rejected, result.new, result.changed
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from sqlalchemy import insert
+
+from kefu import audit
+from kefu.errors import KefuError
+from kefu.ingest import batches
+from kefu.ingest.mapping import Profile, load_profile
+from kefu.ingest.parsing import SQL_TYPES, ident, lit
+from kefu.ingest.readers import RawFile, Unreadable, read_raw
+from kefu.ingest.recognize import table_from_headers, table_from_name
+from kefu.ingest.tables import TABLES, Kind, Table
+from kefu.ingest.tables import table as lookup_table
+from kefu.ingest.validate import checked_sql, mapped_sql, plan, record_hash_sql
+from kefu.store.appdb import utcnow
+from kefu.store.catalog import BatchState, ImportBatch, ImportReject
+from kefu.workspace import Workspace
+
+Progress = Callable[[str], None]
+_counter = itertools.count()
+
+
+@dataclass
+class FileResult:
+    """What one import did; ``status`` is ``imported`` or ``already imported``."""
+
+    file: str
+    table: str
+    batch: int | None
+    status: str = "imported"
+    rows_read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    message: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _Session:
+    """A private file-backed DuckDB for one import, so large files can spill to disk."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.dir = ws.home / "tmp" / f"import-{os.getpid()}-{next(_counter)}"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(self.dir / "work.duckdb"))
+        self.con.execute(f"SET temp_directory = {lit(str(self.dir / 'spill'))}")
+        self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute(f"SET memory_limit = {lit(ws.settings.duckdb_memory_limit or '2GB')}")
+        if ws.settings.duckdb_threads:
+            self.con.execute(f"SET threads = {int(ws.settings.duckdb_threads)}")
+
+    def close(self) -> None:
+        self.con.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def import_file(
+    ws: Workspace,
+    path: Path | str,
+    *,
+    table: str | None = None,
+    source: str | None = None,
+    mapping: str | None = None,
+    sheet: str | None = None,
+    actor: str | None = None,
+    progress: Progress | None = None,
+) -> FileResult:
+    """Import one export file; raises :class:`KefuError` if the file cannot be read.
+
+    Rows that break a rule are rejected (kept in the reject log); the rest are
+    published together as one batch. Re-importing identical content is a no-op.
+    """
+    path = Path(path)
+    say = progress or (lambda _msg: None)
+    profile = load_profile(mapping, ws.mappings_dir) if mapping else None
+    if profile and table and profile.table != table:
+        raise KefuError(f"mapping '{profile.name}' is for table {profile.table}, not {table}")
+    name = (lookup_table(table).name if table else None) or (profile.table if profile else None)
+    say("checking")
+    digest = sha256_file(path) if path.is_file() else ""
+    actor = actor or audit.cli_actor()
+    with batches.import_lock(ws):
+        batches.cleanup_abandoned(ws, actor)
+        name = name or table_from_name(path)
+        src = _source(source, profile)
+        if name and digest:
+            done = batches.find_committed(ws, name, src, digest)
+            if done is not None:
+                return _already(path.name, name, done)
+        session = _Session(ws)
+        try:
+            say("reading")
+            raw = read_raw(
+                session.con,
+                path,
+                session.dir,
+                encoding=profile.encoding if profile else None,
+                delimiter=profile.delimiter if profile else None,
+                sheet=sheet or (profile.sheet if profile else None),
+            )
+            if name is None:
+                name = table_from_headers(path, raw.headers)
+                done = batches.find_committed(ws, name, src, digest)
+                if done is not None:
+                    return _already(path.name, name, done)
+            return _load(ws, session.con, TABLES[name], raw, profile, path.name, src, digest,
+                         mapping, actor, say)  # fmt: skip
+        finally:
+            session.close()
+
+
+def import_records(
+    ws: Workspace,
+    table_name: str,
+    records: Sequence[Mapping[str, Any]],
+    *,
+    source: str,
+    label: str,
+    actor: str,
+) -> FileResult:
+    """Import canonical records (e.g. a corrected QA evaluation) through the same checks.
+
+    Values are Python objects or text; naive datetimes are UTC (the stored form),
+    aware ones are converted. ``label`` is recorded as the ``source_file``.
+    """
+    import pyarrow as pa
+
+    spec = lookup_table(table_name)
+    unknown = sorted({k for r in records for k in r} - set(spec.names))
+    if unknown:
+        raise KefuError(f"{table_name} has no column(s) {', '.join(unknown)}")
+    texts = {c: [_as_text(r.get(c)) for r in records] for c in spec.names}
+    digest = hashlib.sha256(
+        json.dumps(texts, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+    with batches.import_lock(ws):
+        batches.cleanup_abandoned(ws, actor)
+        done = batches.find_committed(ws, spec.name, source, digest)
+        if done is not None:
+            return _already(label, spec.name, done)
+        session = _Session(ws)
+        try:
+            data = {"__row": pa.array(range(2, len(records) + 2), pa.int64())}
+            data |= {f"c{i}": pa.array(texts[c], pa.string()) for i, c in enumerate(spec.names)}
+            arrow = pa.table(data)  # noqa: F841 - read by DuckDB's replacement scan
+            session.con.execute(
+                "CREATE TABLE raw AS SELECT *, CAST(NULL AS VARCHAR) AS __shape FROM arrow"
+            )
+            raw = RawFile(
+                headers=list(spec.names),
+                columns={c: f"c{i}" for i, c in enumerate(spec.names)},
+                rows=len(records),
+                excel=False,
+            )
+            return _load(ws, session.con, spec, raw, None, label, source, digest, None, actor,
+                         lambda _msg: None)  # fmt: skip
+        finally:
+            session.close()
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def _source(source: str | None, profile: Profile | None) -> str:
+    return source or (profile.source or profile.name if profile else None) or "default"
+
+
+def _already(file: str, table_name: str, batch_id: int) -> FileResult:
+    return FileResult(
+        file=file, table=table_name, batch=batch_id, status="already imported",
+        message=f"already imported (batch {batch_id})",
+    )  # fmt: skip
+
+
+def _roster_sql(ws: Workspace, spec: Table) -> str | None:
+    if not spec.known_agent or "agent_id" not in spec.names:
+        return None
+    files = [str(p) for p in ws.facts.committed_files("agents")]
+    if not files:
+        return None
+    return f"SELECT DISTINCT agent_id FROM read_parquet({_list(files)})"
+
+
+def _list(items: Sequence[str]) -> str:
+    return "[" + ", ".join(lit(i) for i in items) + "]"
+
+
+def _load(
+    ws: Workspace,
+    con: duckdb.DuckDBPyConnection,
+    spec: Table,
+    raw: RawFile,
+    profile: Profile | None,
+    file_name: str,
+    source: str,
+    digest: str,
+    mapping: str | None,
+    actor: str,
+    say: Progress,
+) -> FileResult:
+    p = plan(spec, raw, profile, file_name)
+    tz = (profile.timezone if profile and profile.timezone else None) or ws.timezone
+    formats = profile.formats if profile else {}
+    say("validating")
+    con.execute(f"CREATE TABLE mapped AS {mapped_sql(spec, p)}")
+    checked = checked_sql(spec, p, tz, formats, excel=raw.excel, roster=_roster_sql(ws, spec))
+    con.execute(f"CREATE TABLE checked AS {checked}")
+    _compare_versions(ws, con, spec, source)
+    counts = con.execute(
+        "SELECT count(*), count(*) FILTER (__rejected), count(*) FILTER (__status = 'new'), "
+        "count(*) FILTER (__status = 'changed'), count(*) FILTER (__status = 'unchanged') "
+        "FROM versioned"
+    ).fetchone()
+    assert counts is not None
+    kept, rejected, new, changed, unchanged = (int(x) for x in counts)
+    batch_id = batches.reserve(
+        ws, table=spec.name, source=source, source_file=file_name, sha256=digest,
+        mapping=mapping, actor=actor,
+    )  # fmt: skip
+    try:
+        say("writing")
+        files = _write(ws, con, spec, batch_id, source, file_name) if new + changed else []
+        period = _period(con, spec, ws.timezone)
+        rejects = _rejects(con, raw, batch_id, file_name)
+        result = FileResult(
+            file=file_name, table=spec.name, batch=batch_id, rows_read=raw.rows,
+            accepted=kept - rejected, rejected=rejected, skipped=raw.rows - kept,
+            new=new, changed=changed, unchanged=unchanged,
+        )  # fmt: skip
+        say("publishing")
+        _publish(ws, batch_id, result, files, period, rejects, actor)
+    except BaseException:
+        batches.abandon(ws, batch_id, spec.name)
+        raise
+    return result
+
+
+def _compare_versions(
+    ws: Workspace, con: duckdb.DuckDBPyConnection, spec: Table, source: str
+) -> None:
+    keys = [ident("v_" + k) for k in spec.key]
+    hashed = f"SELECT *, {record_hash_sql(spec)} AS __hash FROM checked"
+    files = [str(p) for p in ws.facts.committed_files(spec.name)]
+    if not files:
+        con.execute(
+            f"CREATE TABLE versioned AS SELECT *, CASE WHEN __rejected THEN NULL ELSE 'new' END "
+            f"AS __status FROM ({hashed})"
+        )
+        return
+    stored_keys = ", ".join(ident(k) for k in spec.key)
+    current = (
+        f"SELECT {stored_keys}, record_hash FROM read_parquet({_list(files)}, union_by_name = true) "
+        f"WHERE source = {lit(source)} "
+        f"QUALIFY row_number() OVER (PARTITION BY {stored_keys} ORDER BY batch_id DESC) = 1"
+    )
+    on = " AND ".join(f"h.{k} = cur.{ident(kk)}" for k, kk in zip(keys, spec.key, strict=True))
+    con.execute(
+        f"CREATE TABLE versioned AS SELECT h.*, CASE WHEN h.__rejected THEN NULL "
+        f"WHEN cur.record_hash IS NULL THEN 'new' "
+        f"WHEN cur.record_hash = h.__hash THEN 'unchanged' ELSE 'changed' END AS __status "
+        f"FROM ({hashed}) AS h LEFT JOIN ({current}) AS cur "
+        f"ON NOT h.__rejected AND {on}"
+    )
+
+
+def _write(
+    ws: Workspace,
+    con: duckdb.DuckDBPyConnection,
+    spec: Table,
+    batch_id: int,
+    source: str,
+    file_name: str,
+) -> list[str]:
+    tmp = ws.facts.tmp_file(spec.name, batch_id)
+    final = ws.facts.batch_file(spec.name, batch_id)
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    cols = ", ".join(
+        f"CAST({ident('v_' + c.name)} AS {SQL_TYPES[c.kind]}) AS {ident(c.name)}"
+        for c in spec.columns
+    )
+    con.execute(
+        f"COPY (SELECT {cols}, {lit(source)} AS source, CAST({batch_id} AS BIGINT) AS batch_id, "
+        f"{lit(file_name)} AS source_file, __row AS source_row, __hash AS record_hash "
+        f"FROM versioned WHERE __status IN ('new', 'changed') ORDER BY __row) "
+        f"TO {lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd)"
+    )
+    with tmp.open("rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, final)
+    return [str(final.relative_to(ws.facts.root))]
+
+
+def _period(
+    con: duckdb.DuckDBPyConnection, spec: Table, tz: str
+) -> tuple[date | None, date | None]:
+    col = spec.column(spec.period_column)
+    v = ident("v_" + col.name)
+    day = v if col.kind is Kind.DATE else f"CAST(timezone({lit(tz)}, timezone('UTC', {v})) AS DATE)"
+    row = con.execute(
+        f"SELECT min({day}), max({day}) FROM versioned WHERE __status IN ('new', 'changed')"
+    ).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _rejects(
+    con: duckdb.DuckDBPyConnection, raw: RawFile, batch_id: int, file_name: str
+) -> list[dict[str, Any]]:
+    cols = ", ".join(f"r.{ident(sql)}" for sql in raw.columns.values())
+    rows = con.execute(
+        f"SELECT v.__row, v.__err_col, v.__err_value, v.__err_rule, {cols} FROM versioned AS v "
+        f"JOIN raw AS r ON r.__row = v.__row WHERE v.__rejected ORDER BY v.__row"
+    ).fetchall()
+    headers = list(raw.columns)
+    return [
+        {
+            "batch_id": batch_id,
+            "source_file": file_name,
+            "row": row[0],
+            "column": row[1],
+            "value": row[2],
+            "rule": row[3][:200],
+            "raw": dict(zip(headers, row[4:], strict=True)),
+        }
+        for row in rows
+    ]
+
+
+def _publish(
+    ws: Workspace,
+    batch_id: int,
+    result: FileResult,
+    files: list[str],
+    period: tuple[date | None, date | None],
+    rejects: list[dict[str, Any]],
+    actor: str,
+) -> None:
+    with ws.db.transaction() as s:
+        batch = s.get(ImportBatch, batch_id)
+        if batch is None or batch.state != BatchState.PENDING:
+            raise KefuError(f"import batch {batch_id} was cleaned up before it could be published")
+        batch.rows_read, batch.accepted, batch.rejected = (
+            result.rows_read, result.accepted, result.rejected,
+        )  # fmt: skip
+        batch.new, batch.changed, batch.unchanged = result.new, result.changed, result.unchanged
+        batch.period_start, batch.period_end = period
+        batch.files = files
+        batch.state = BatchState.COMMITTED
+        batch.committed_at = utcnow()
+        if rejects:
+            s.execute(insert(ImportReject), rejects)
+        audit.record(
+            s, actor, "import.commit", "import_batch", batch_id,
+            after={k: v for k, v in result.as_dict().items() if k != "message"},
+        )  # fmt: skip

@@ -1,0 +1,280 @@
+"""Reading an export into DuckDB as text: CSV/TSV, Excel ``.xlsx`` and Parquet.
+
+Every reader creates the table ``raw`` on the given DuckDB connection with
+``__row`` (the row number a spreadsheet shows: header = 1), one VARCHAR column
+``c<i>`` per header, and ``__shape`` (why a CSV row's field count is wrong, or
+NULL). Encodings are detected on a sample, never assumed; non-UTF-8 text is
+transcoded to a UTF-8 temporary file in chunks so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from kefu.errors import KefuError
+from kefu.ingest.parsing import ident, lit
+
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+SUFFIXES = CSV_SUFFIXES | {".xlsx", ".parquet"}
+SAMPLE_BYTES = 1 << 20
+CHUNK_BYTES = 8 << 20
+# A null string no export contains, so that DuckDB's padding of short rows (NULL)
+# can be told apart from empty cells ('').
+_NEVER = "\x01kefu-null\x01"
+_CHINESE = {"gb2312", "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp950", "cp936"}
+
+
+@dataclass(frozen=True)
+class RawFile:
+    headers: list[str]
+    columns: dict[str, str]  # original header → SQL identifier in ``raw``
+    rows: int
+    excel: bool  # numbers in date/time columns are Excel serials
+    encoding: str | None = None
+
+
+class Unreadable(KefuError):
+    """The file cannot be read at all; nothing of it is loaded."""
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) if the sample decodes as such, else what it looks like."""
+    with path.open("rb") as f:
+        sample = f.read(SAMPLE_BYTES)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is None:
+        raise Unreadable(f"{path.name}: not a text file (no known character encoding fits)")
+    name = best.encoding.lower().replace("-", "").replace("_", "")
+    # GB18030 is a superset of GB2312 and GBK: decoding with it never loses a character.
+    if name in _CHINESE and not name.startswith("big5") and name != "cp950":
+        return "gb18030"
+    return best.encoding
+
+
+def transcode(path: Path, encoding: str, target: Path) -> Path:
+    """Stream ``path`` into a UTF-8 copy at ``target`` (constant memory)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+            while chunk := src.read(CHUNK_BYTES):
+                dst.write(decoder.decode(chunk))
+            dst.write(decoder.decode(b"", final=True))
+    except UnicodeDecodeError as exc:
+        raise Unreadable(
+            f"{path.name}: byte {exc.start} is not valid {encoding}; save the file as "
+            "UTF-8 or name the encoding in a mapping profile"
+        ) from None
+    return target
+
+
+def read_csv(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    tmp_dir: Path,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> RawFile:
+    enc = encoding or detect_encoding(path)
+    source = path
+    if enc.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig", "ascii"):
+        source = transcode(path, enc, tmp_dir / f"utf8-{path.stem}.csv")
+    opts = [
+        "header = false",
+        "all_varchar = true",
+        "null_padding = true",
+        "strict_mode = false",
+        f"nullstr = {lit(_NEVER)}",
+        "quote = '\"'",
+        "escape = '\"'",
+    ]
+    if delimiter:
+        opts.append(f"delim = {lit(delimiter)}")
+    elif path.suffix.lower() == ".tsv":
+        opts.append("delim = '\\t'")
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TABLE raw_csv AS SELECT * FROM read_csv({lit(str(source))}, "
+            + ", ".join(opts)
+            + ")"
+        )
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0]
+        raise Unreadable(f"{path.name}: not a readable CSV/TSV file ({first})") from None
+    names = [r[0] for r in con.execute("DESCRIBE raw_csv").fetchall()]
+    header_row = con.execute(
+        f"SELECT {', '.join(ident(n) for n in names)} FROM raw_csv WHERE rowid = 0"
+    ).fetchone()
+    if header_row is None:
+        raise Unreadable(f"{path.name}: the file is empty")
+    # Trailing columns with no header exist only because some row has extra fields.
+    width = max((i + 1 for i, h in enumerate(header_row) if h not in (None, "")), default=0)
+    if width == 0:
+        raise Unreadable(f"{path.name}: the first line has no column headers")
+    headers = _unique([str(h or f"column{i + 1}") for i, h in enumerate(header_row[:width])])
+    extra = names[width:]
+    shape_parts = []
+    if width > 1:
+        # Padding fills every field after the last one present, so checking the last suffices.
+        last = ident(names[width - 1])
+        shape_parts.append(
+            f"WHEN {last} IS NULL THEN 'row has fewer fields than the header ({width})'"
+        )
+    if extra:
+        any_extra = " OR ".join(f"{ident(n)} IS NOT NULL AND {ident(n)} <> ''" for n in extra)
+        shape_parts.append(f"WHEN {any_extra} THEN 'row has more fields than the header ({width})'")
+    shape = f"(CASE {' '.join(shape_parts)} END)" if shape_parts else "NULL"
+    cols = ", ".join(f"{ident(names[i])} AS c{i}" for i in range(width))
+    con.execute(
+        f"CREATE OR REPLACE TABLE raw AS SELECT CAST(rowid + 1 AS BIGINT) AS __row, {cols}, "
+        f"CAST({shape} AS VARCHAR) AS __shape FROM raw_csv WHERE rowid > 0"
+    )
+    con.execute("DROP TABLE raw_csv")
+    return _finish(con, path, headers, excel=False, encoding=enc)
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return repr(value.total_seconds())
+    return str(value)
+
+
+def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, *, sheet: str | None = None) -> RawFile:
+    import pyarrow as pa
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own types for every kind of damage
+        raise Unreadable(f"{path.name}: not a readable Excel workbook ({exc})") from None
+    if sheet is not None and sheet not in book.sheet_names:
+        raise Unreadable(
+            f"{path.name}: no sheet '{sheet}'; the sheets are: {', '.join(book.sheet_names)}"
+        )
+    ws = book.get_sheet_by_name(sheet) if sheet else book.get_sheet_by_index(0)
+    rows = ws.to_python(skip_empty_area=True)
+    if not rows or not any(c not in (None, "") for c in rows[0]):
+        raise Unreadable(f"{path.name}: sheet '{ws.name}' is empty")
+    first_row = (ws.start or (0, 0))[0] + 1  # 1-based row of the header
+    header = rows[0]
+    width = max(i + 1 for i, h in enumerate(header) if h not in (None, ""))
+    headers = _unique([_cell_text(h) or f"column{i + 1}" for i, h in enumerate(header[:width])])
+    body = rows[1:]
+    data = {"__row": pa.array([first_row + 1 + i for i in range(len(body))], pa.int64())}
+    for i in range(width):
+        data[f"c{i}"] = pa.array(
+            [_cell_text(r[i]) if i < len(r) else None for r in body], pa.string()
+        )
+    arrow = pa.table(data)  # noqa: F841 - read by DuckDB's replacement scan below
+    con.execute(
+        "CREATE OR REPLACE TABLE raw AS SELECT *, CAST(NULL AS VARCHAR) AS __shape FROM arrow"
+    )
+    return _finish(con, path, headers, excel=True)
+
+
+def read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> RawFile:
+    try:
+        names = [
+            r[0]
+            for r in con.execute(
+                f"DESCRIBE SELECT * FROM read_parquet({lit(str(path))})"
+            ).fetchall()
+        ]
+    except duckdb.Error as exc:
+        raise Unreadable(f"{path.name}: not a readable Parquet file ({exc})") from None
+    cols = ", ".join(f"CAST({ident(n)} AS VARCHAR) AS c{i}" for i, n in enumerate(names))
+    con.execute(
+        "CREATE OR REPLACE TABLE raw AS SELECT CAST(file_row_number + 2 AS BIGINT) AS __row, "
+        f"{cols}, CAST(NULL AS VARCHAR) AS __shape "
+        f"FROM read_parquet({lit(str(path))}, file_row_number = true)"
+    )
+    return _finish(con, path, _unique(names), excel=False)
+
+
+def read_raw(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    tmp_dir: Path,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> RawFile:
+    """Load ``path`` into the ``raw`` table of ``con``; :class:`Unreadable` if it cannot."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise Unreadable(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise Unreadable(f"{path.name}: the file is empty")
+    if suffix in CSV_SUFFIXES:
+        return read_csv(con, path, tmp_dir, encoding=encoding, delimiter=delimiter)
+    if suffix == ".xlsx":
+        return read_xlsx(con, path, sheet=sheet)
+    if suffix == ".parquet":
+        return read_parquet(con, path)
+    raise Unreadable(
+        f"{path.name}: unsupported file type '{suffix or '(none)'}'; "
+        "import .csv, .tsv, .txt, .xlsx or .parquet"
+    )
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    headers: list[str],
+    *,
+    excel: bool,
+    encoding: str | None = None,
+) -> RawFile:
+    (rows,) = con.execute("SELECT count(*) FROM raw").fetchone() or (0,)
+    if rows == 0:
+        raise Unreadable(
+            f"{path.name}: the file has a header but no data rows (headers: {', '.join(headers)})"
+        )
+    return RawFile(
+        headers=headers,
+        columns={h: f"c{i}" for i, h in enumerate(headers)},
+        rows=int(rows),
+        excel=excel,
+        encoding=encoding,
+    )
+
+
+def _unique(headers: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for h in headers:
+        h = h.strip()
+        if h in seen:
+            seen[h] += 1
+            out.append(f"{h}.{seen[h]}")
+        else:
+            seen[h] = 1
+            out.append(h)
+    return out

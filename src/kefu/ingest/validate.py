@@ -1,0 +1,242 @@
+"""The import projection: from the ``raw`` text table to typed, validated rows.
+
+Builds one SQL statement per stage, all executed inside DuckDB:
+
+1. ``mapped`` — one text column ``t_<col>`` per canonical column (mapping profile
+   expressions or matched headers, value maps, defaults); rows a profile skips
+   are left out here.
+2. ``checked`` — typed ``v_<col>`` columns, then the first rule each row breaks
+   (``__err_col``/``__err_rule``/``__err_value``), including duplicate keys within
+   the file and agents missing from the roster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kefu.ingest.mapping import Compiler, Profile, value_map
+from kefu.ingest.parsing import SQL_TYPES, clean, ident, lit, parse_column
+from kefu.ingest.readers import RawFile, Unreadable
+from kefu.ingest.recognize import match_headers
+from kefu.ingest.tables import Column, Kind, Table
+
+SEP = "\x1f"
+_KIND_HINT = {
+    Kind.TIMESTAMP: "not a date and time (e.g. 2026-10-01 08:00:05)",
+    Kind.DATE: "not a date (e.g. 2026-10-01)",
+    Kind.DURATION: "not a duration (e.g. 95, 00:01:35, 1分35秒)",
+    Kind.BOOL: "not a yes/no value (是/否, Y/N, true/false, 1/0)",
+    Kind.INT: "not a whole number",
+    Kind.NUMBER: "not a number",
+}
+# Row rules across columns: (column reported, SQL condition on typed values, rule, message).
+ROW_RULES: dict[str, list[tuple[str, str, str, str]]] = {
+    "contacts": [
+        ("answered_at", "v_answered_at < v_offered_at", "answered_before_offered",
+         "answered before it was offered"),
+        ("ended_at", "v_ended_at < v_answered_at", "ended_before_answered",
+         "ended before it was answered"),
+        ("ended_at", "v_ended_at < v_offered_at", "ended_before_offered",
+         "ended before it was offered"),
+    ],
+    "tickets": [
+        ("closed_at", "v_closed_at < v_created_at", "closed_before_created",
+         "closed before it was created"),
+        ("due_at", "v_due_at < v_created_at", "due_before_created", "due before it was created"),
+    ],
+    "qa_evaluations": [
+        ("info_correct", "v_info_correct > v_info_checked", "info_correct_exceeds_checked",
+         "more items correct than checked"),
+    ],
+    "agents": [
+        ("leave_date", "v_leave_date < v_hire_date", "left_before_hired",
+         "leave date before hire date"),
+    ],
+}  # fmt: skip
+
+
+@dataclass
+class Plan:
+    """What the projection reads: per canonical column, its text SQL (None = absent)."""
+
+    texts: dict[str, str | None]
+    skip_filter: str | None = None
+    collapse: tuple[str, str] | None = None  # (window clause, order key)
+    scale5: bool = False  # ratings: the score header says the scale is 1–5
+    found: dict[str, str] = field(default_factory=dict)  # canonical → header, for messages
+
+
+def plan(spec: Table, raw: RawFile, profile: Profile | None, file_name: str) -> Plan:
+    null_values = list(profile.null_values) if profile else []
+    window = order = None
+    if profile and profile.collapse:
+        base = Compiler(profile.name, raw.columns, null_values)
+        by = [base.cell(b, "collapse.by") for b in profile.collapse.by]
+        order = base.cell(profile.collapse.order_by, "collapse.order_by")
+        window = "PARTITION BY " + ", ".join(by)
+    compiler = Compiler(
+        profile.name if profile else "headers", raw.columns, null_values, window=window, order=order
+    )
+    found = match_headers(spec, raw.headers) if (profile is None or profile.match_headers) else {}
+    texts: dict[str, str | None] = {}
+    for c in spec.columns:
+        if profile and c.name in profile.columns:
+            text: str | None = compiler.expr(profile.columns[c.name], f"columns.{c.name}")
+        elif c.name in found:
+            text = clean(ident(raw.columns[found[c.name]]), null_values)
+        else:
+            text = None
+        if text is not None and profile and profile.values.get(c.name):
+            text = value_map(text, profile.values[c.name])
+        texts[c.name] = text
+    missing = [r for r in spec.required if texts.get(r) is None]
+    if missing:
+        raise Unreadable(
+            f"{file_name}: no column for required {spec.name} field(s) "
+            f"{', '.join(_describe(spec.column(m)) for m in missing)}; "
+            f"the file's headers are: {', '.join(raw.headers)}"
+        )
+    keep = []
+    if profile and profile.keep:
+        keep.append(compiler.condition(profile.keep, "keep"))
+    if profile and profile.drop:
+        keep.append(f"NOT coalesce({compiler.condition(profile.drop, 'drop')}, FALSE)")
+    scale5 = any(
+        marker in found.get("score", "") for marker in ("1-5", "1–5", "1~5", "五分制", "5分制")
+    )
+    return Plan(
+        texts=texts,
+        skip_filter=" AND ".join(keep) or None,
+        collapse=(window, order) if window and order else None,
+        scale5=scale5,
+        found=found,
+    )
+
+
+def _describe(c: Column) -> str:
+    return f"{c.name} ({' / '.join(c.aliases[:3])})" if c.aliases else c.name
+
+
+def _text_with_default(spec: Table, c: Column, texts: dict[str, str | None]) -> str:
+    text = texts.get(c.name) or "CAST(NULL AS VARCHAR)"
+    if spec.name == "agents" and c.name == "valid_from":
+        # A team assignment without a date holds from hiring, or from the beginning of time.
+        hire = texts.get("hire_date") or "NULL"
+        return f"coalesce({text}, {hire}, '1900-01-01')"
+    if c.default is not None:
+        default = c.default
+        if isinstance(default, bool):
+            default = "true" if default else "false"
+        return f"coalesce({text}, {lit(str(default))})"
+    return text
+
+
+def mapped_sql(spec: Table, p: Plan) -> str:
+    cols = ", ".join(
+        f"{_text_with_default(spec, c, p.texts)} AS {ident('t_' + c.name)}" for c in spec.columns
+    )
+    sql = f"SELECT __row, __shape, {cols} FROM raw"
+    if p.skip_filter:
+        sql += f" WHERE {p.skip_filter}"
+    if p.collapse:
+        window, order = p.collapse
+        sql += f" QUALIFY row_number() OVER ({window} ORDER BY {order} DESC NULLS LAST, __row DESC) = 1"
+    return sql
+
+
+def _typed(spec: Table, c: Column, tz: str, formats: Sequence[str], p: Plan, excel: bool) -> str:
+    t = ident("t_" + c.name)
+    value = parse_column(c, t, tz, formats, excel=excel)
+    if spec.name == "ratings" and c.name == "score":
+        # A 1–5 rating is stored on the 0–100 scale as (r − 1) × 25.
+        scale = f"TRY_CAST({ident('t_scale')} AS DOUBLE)"
+        five = f"(coalesce({scale} = 5, FALSE) OR ({scale} IS NULL AND {lit(p.scale5)}))"
+        value = f"(CASE WHEN {five} THEN ({value} - 1) * 25 ELSE {value} END)"
+    return f"CAST({value} AS {SQL_TYPES[c.kind]})"
+
+
+def _column_checks(spec: Table, c: Column, p: Plan) -> list[tuple[str, str, str]]:
+    """(condition, rule, message) for one column, in the order they are reported."""
+    t, v = ident("t_" + c.name), ident("v_" + c.name)
+    checks = []
+    if c.required:
+        checks.append((f"{t} IS NULL", "missing", f"required {c.name} is empty"))
+    if c.kind is Kind.ENUM and c.values:
+        hint = f"not one of {', '.join(c.canonical_values)}"
+        checks.append((f"{t} IS NOT NULL AND {v} IS NULL", "unparsable", hint))
+    elif c.kind in _KIND_HINT:
+        checks.append((f"{t} IS NOT NULL AND {v} IS NULL", "unparsable", _KIND_HINT[c.kind]))
+    if spec.name == "ratings" and c.name == "score":
+        checks.append(
+            (f"{v} < 0 OR {v} > 100", "out_of_range", "must be 0–100 (or 1–5 with scale 5)")
+        )
+        return checks
+    lo, hi = c.minimum, c.maximum
+    if lo is not None and hi is not None:
+        checks.append((f"{v} < {lo} OR {v} > {hi}", "out_of_range", f"must be {lo:g}–{hi:g}"))
+    elif lo is not None:
+        checks.append((f"{v} < {lo}", "out_of_range", f"must be at least {lo:g}"))
+    return checks
+
+
+def checked_sql(
+    spec: Table,
+    p: Plan,
+    tz: str,
+    formats: dict[str, list[str]],
+    *,
+    excel: bool,
+    roster: str | None,
+) -> str:
+    """SELECT of typed columns plus ``__err_col``, ``__err_rule``, ``__err_value``.
+
+    ``roster`` is SQL yielding the known ``agent_id`` values, or None when the
+    table does not require a known agent or no roster has been imported.
+    """
+    typed = ", ".join(
+        f"{_typed(spec, c, tz, formats.get(c.name, []), p, excel)} AS {ident('v_' + c.name)}"
+        for c in spec.columns
+    )
+    whens = ["WHEN __shape IS NOT NULL THEN '' || chr(31) || 'field_count: ' || __shape"]
+    for c in spec.columns:
+        for cond, rule, message in _column_checks(spec, c, p):
+            whens.append(f"WHEN {cond} THEN {lit(c.name + SEP + rule + ': ' + message)}")
+    for col, cond, rule, message in ROW_RULES.get(spec.name, []):
+        whens.append(f"WHEN {cond} THEN {lit(col + SEP + rule + ': ' + message)}")
+    err = "(CASE " + " ".join(whens) + " END)"
+    keys = ", ".join(ident("v_" + k) for k in spec.key)
+    dup = (
+        f"CASE WHEN __err IS NULL AND row_number() OVER (PARTITION BY {keys}, __err IS NULL "
+        f"ORDER BY __row) > 1 THEN {lit(spec.key[0] + SEP + 'duplicate_key: same key as row ')} "
+        f"|| CAST(min(__row) OVER (PARTITION BY {keys}, __err IS NULL) AS VARCHAR) END"
+    )
+    agent = ""
+    join = ""
+    if roster is not None and "agent_id" in spec.names:
+        join = f" LEFT JOIN ({roster}) AS roster ON roster.agent_id = e.v_agent_id"
+        agent = (
+            "WHEN __err IS NULL AND e.v_agent_id IS NOT NULL AND roster.agent_id IS NULL "
+            f"THEN {lit('agent_id' + SEP + 'unknown_agent: agent is not in the roster')} "
+        )
+    final_err = f"(CASE WHEN __err IS NOT NULL THEN __err {agent}ELSE {dup} END)"
+    value_whens = " ".join(f"WHEN {lit(c.name)} THEN {ident('t_' + c.name)}" for c in spec.columns)
+    return f"""
+        WITH typed AS (SELECT *, {typed} FROM mapped),
+        errs AS (SELECT *, {err} AS __err FROM typed),
+        final AS (SELECT e.* EXCLUDE (__err), {final_err} AS __err FROM errs AS e{join})
+        SELECT * EXCLUDE (__err),
+            nullif(split_part(__err, chr(31), 1), '') AS __err_col,
+            split_part(__err, chr(31), 2) AS __err_rule,
+            CASE split_part(__err, chr(31), 1) {value_whens} END AS __err_value,
+            __err IS NOT NULL AS __rejected
+        FROM final
+    """
+
+
+def record_hash_sql(spec: Table) -> str:
+    """A stable 63-bit hash of the canonical values (md5, independent of DuckDB versions)."""
+    parts = ", ".join(
+        f"coalesce(CAST({ident('v_' + c.name)} AS VARCHAR), chr(0))" for c in spec.columns
+    )
+    return f"CAST(md5_number_lower(concat_ws(chr(31), {parts})) >> 1 AS BIGINT)"
