@@ -1,0 +1,79 @@
+"""The words of the exports in Chinese (default) and English."""
+
+from __future__ import annotations
+
+from kefu.errors import UsageError
+
+LOCALES = ("zh-CN", "en")
+
+_TEXT: dict[str, tuple[str, str]] = {
+    # key: (zh-CN, en)
+    "summary": ("汇总", "Summary"),
+    "centre": ("全中心", "Whole centre"),
+    "appraisal_table": ("绩效考核表", "Appraisal table"),
+    "agent_sheet": ("个人绩效考核表", "Individual appraisal sheet"),
+    "period": ("考核周期", "Period"),
+    "scorecard": ("考核方案", "Scorecard"),
+    "agent_id": ("工号", "Agent ID"),
+    "name": ("姓名", "Name"),
+    "team": ("班组", "Team"),
+    "site": ("职场", "Site"),
+    "agents": ("人数", "Agents"),
+    "mean_total": ("平均分", "Mean total"),
+    "max_total": ("最高分", "Highest"),
+    "min_total": ("最低分", "Lowest"),
+    "grade_distribution": ("等级分布", "Grade distribution"),
+    "teams_overview": ("班组概况", "Teams"),
+    "centre_ranking": ("中心排名", "Centre ranking"),
+    "value": ("实际值", "Value"),
+    "points": ("得分", "Points"),
+    "weight": ("权重", "Weight"),
+    "target": ("目标值", "Target"),
+    "threshold": ("底线值", "Threshold"),
+    "sample": ("样本", "Sample"),
+    "share": ("得分率", "Share"),
+    "reason": ("说明", "Notes"),
+    "indicator": ("指标", "Indicator"),
+    "dimension": ("维度", "Dimension"),
+    "subtotal": ("小计", "Subtotal"),
+    "bonus": ("加分", "Bonus"),
+    "penalty": ("扣分", "Penalty"),
+    "vetoes": ("一票否决", "Vetoes"),
+    "total": ("总分", "Total"),
+    "grade": ("等级", "Grade"),
+    "rank_team": ("班组排名", "Team rank"),
+    "rank_site": ("职场排名", "Site rank"),
+    "rank_centre": ("中心排名", "Centre rank"),
+    "rank": ("排名", "Rank"),
+    "team_value": ("班组值", "Team value"),
+    "team_average": ("班组平均分", "Team mean total"),
+    "history": ("近期考核记录", "Recent results"),
+    "signatures": ("确认签字", "Signatures"),
+    "agent_signature": ("被考核人签字", "Agent"),
+    "supervisor_signature": ("直接主管签字", "Supervisor"),
+    "date": ("日期", "Date"),
+    "none": ("无", "None"),
+    "of": ("共", "of"),
+    "status_no_data": ("无数据", "no data"),
+    "status_insufficient_sample": ("样本不足", "insufficient sample"),
+    "band_label": ("区间", "band"),
+    "legend": (
+        "颜色:绿色 达到目标;黄色 介于底线与目标之间;红色 未达底线。",
+        "Colours: green meets target; amber between threshold and target; red beyond threshold.",
+    ),
+    "generated": ("生成时间", "Generated"),
+    "page": ("页", "Page"),
+}
+
+
+def check_locale(locale: str) -> str:
+    """Return ``locale`` if the exports speak it, else say which ones they do."""
+    if locale not in LOCALES:
+        raise UsageError(f"unknown locale '{locale}'; use one of {', '.join(LOCALES)}")
+    return locale
+
+
+def text(key: str, locale: str) -> str:
+    """The label ``key`` in ``locale`` (zh-CN or en)."""
+    zh, en = _TEXT[key]
+    return zh if locale.startswith("zh") else en

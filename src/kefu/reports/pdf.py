@@ -1,0 +1,284 @@
+"""The individual appraisal sheet (个人绩效考核表) as PDF, for the review meeting.
+
+Rendered from an HTML template (``templates/agent_sheet.html``) by WeasyPrint,
+in Noto Sans CJK SC (Debian's fonts-noto-cjk), whose used glyphs WeasyPrint
+embeds in the PDF so it prints the same on any machine. Nothing is fetched
+while rendering: the template is self-contained and the URL fetcher refuses
+every scheme but ``data:``.
+
+    pdf = agent_sheet_pdf(result, meta, history=[{"period": "2026-09", "total": 88.5}])
+    pdf = team_sheets_pdf(results, meta)   # one page per agent
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from kefu.reports.catalogue import indicator_name
+from kefu.reports.formatting import (
+    COLOURS,
+    assess,
+    format_points,
+    format_share,
+    format_value,
+    target_text,
+    threshold_text,
+)
+from kefu.reports.labels import check_locale, text
+from kefu.reports.meta import ReportMeta, ScorecardMeta
+from kefu.reports.table import status_note, veto_text
+
+Result = Mapping[str, Any]
+TEMPLATES = Path(__file__).parent / "templates"
+HISTORY_MONTHS = 6
+FONT_FAMILY = "Noto Sans CJK SC"
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _rank(result: Result, level: str, population: Mapping[str, int] | None) -> str:
+    rank = result.get(f"rank_{level}")
+    if rank is None:
+        return "—"
+    size = (population or {}).get(level)
+    return f"{rank} / {size}" if size else str(rank)
+
+
+def _indicator_rows(
+    result: Result,
+    sc: ScorecardMeta,
+    locale: str,
+    team_values: Mapping[str, float | None],
+) -> list[dict[str, Any]]:
+    """Every indicator of the result, in scorecard order, as the sheet shows it."""
+    rows = []
+    for item in result.get("indicators") or ():
+        ind = str(item["indicator"])
+        im = sc.indicators.get(ind)
+        status = str(item.get("status") or "ok")
+        value = item.get("value")
+        rating = assess(value, im, status)
+        team_value = team_values.get(ind)
+        rows.append(
+            {
+                "id": ind,
+                "dimension": (sc.dimension_of(ind).id if sc.dimension_of(ind) else None),
+                "name": indicator_name(ind, locale),
+                "weight": format_points(item.get("weight", im.weight if im else None)),
+                "target": target_text(im, locale) if im else "—",
+                "threshold": threshold_text(im, locale) if im else "—",
+                "value": format_value(ind, value, locale),
+                "team_value": format_value(ind, team_value, locale) if ind in team_values else None,
+                "sample": item.get("sample"),
+                "share": format_share(item.get("share")),
+                "points": format_points(item.get("points")),
+                "note": status_note(status, item.get("reason"), locale) or "",
+                "rating": str(rating) if rating else "",
+            }
+        )
+    return rows
+
+
+def _dimensions(
+    result: Result, sc: ScorecardMeta, rows: list[dict[str, Any]], locale: str
+) -> list[dict[str, Any]]:
+    by_id = {d["id"]: d for d in result.get("dimensions") or ()}
+    groups = []
+    for d in sc.dimensions:
+        got = by_id.get(d.id, {})
+        groups.append(
+            {
+                "name": d.name(locale),
+                "weight": format_points(got.get("weight", d.weight)),
+                "points": format_points(got.get("points")),
+                "rows": [r for r in rows if r["dimension"] == d.id],
+            }
+        )
+    loose = [r for r in rows if r["dimension"] is None]
+    if loose:
+        groups.append({"name": "—", "weight": "", "points": "", "rows": loose})
+    return groups
+
+
+def _signed(points: float | None, sign: str) -> str:
+    return f"{sign}{format_points(points)}" if points else format_points(0.0)
+
+
+def _history(history: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+    """The last six scored periods, oldest first, with a bar height for the chart."""
+    rows = sorted(
+        (h for h in history or () if h.get("total") is not None), key=lambda h: str(h["period"])
+    )[-HISTORY_MONTHS:]
+    top = max([float(h["total"]) for h in rows] + [100.0])
+    return [
+        {
+            "period": str(h["period"]),
+            "total": format_points(float(h["total"])),
+            "grade": h.get("grade") or "",
+            "rank_team": h.get("rank_team") or "",
+            "height": round(float(h["total"]) / top * 100, 1),
+        }
+        for h in rows
+    ]
+
+
+def _sheet(
+    result: Result,
+    meta: ReportMeta,
+    locale: str,
+    history: Sequence[Mapping[str, Any]] | None,
+    team_average: Mapping[str, float | None] | float | None,
+    population: Mapping[str, int] | None,
+) -> dict[str, Any]:
+    sc = meta.for_result(result)
+    if isinstance(team_average, Mapping):
+        team_values = {k: v for k, v in team_average.items() if k != "total"}
+        team_total = team_average.get("total")
+    else:
+        team_values, team_total = {}, team_average
+    rows = _indicator_rows(result, sc, locale, team_values)
+    scorecard = result.get("scorecard") or {}
+    return {
+        "agent_id": result.get("agent_id") or "",
+        "name": result.get("name") or "",
+        "team": result.get("team") or "",
+        "site": result.get("site") or "—",
+        "period": result.get("period") or "",
+        "scorecard": f"{scorecard.get('name', sc.name)} {scorecard.get('version', sc.version)}",
+        "dimensions": _dimensions(result, sc, rows, locale),
+        "show_team_values": bool(team_values),
+        "bonus": _signed(result.get("bonus"), "+"),
+        "penalty": _signed(result.get("penalty"), "−"),
+        "vetoes": [veto_text(v) for v in result.get("vetoes") or ()],
+        "total": format_points(result.get("total")),
+        "team_total": None if team_total is None else format_points(float(team_total)),
+        "grade": result.get("grade") or "—",
+        "ranks": {level: _rank(result, level, population) for level in ("team", "site", "centre")},
+        "history": _history(history),
+    }
+
+
+def _render(sheets: list[dict[str, Any]], meta: ReportMeta, locale: str) -> bytes:
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    html = (
+        _environment()
+        .get_template("agent_sheet.html")
+        .render(
+            sheets=sheets,
+            title=meta.title,
+            lang="zh-CN" if locale.startswith("zh") else "en",
+            t=lambda key: text(key, locale),
+            colours={str(k): v for k, v in COLOURS.items()},
+            font_family=FONT_FAMILY,
+            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        )
+    )
+    fetcher = URLFetcher(allowed_protocols=["data"])
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(font_config=FontConfiguration())
+
+
+def agent_sheet_pdf(
+    result: Result,
+    meta: ReportMeta,
+    *,
+    locale: str = "zh-CN",
+    history: Sequence[Mapping[str, Any]] | None = None,
+    team_average: Mapping[str, float | None] | float | None = None,
+    population: Mapping[str, int] | None = None,
+) -> bytes:
+    """One agent's appraisal sheet as PDF bytes.
+
+    ``history``: earlier results of the agent (``period``, ``total``, optional
+    ``grade``, ``rank_team``); the last six are shown. ``team_average``: the
+    team's mean total, or a mapping of indicator id → the team's value (data
+    units) with an optional ``"total"``. ``population``: head counts
+    ``{"team": n, "site": n, "centre": n}`` shown beside the ranks.
+    """
+    check_locale(locale)
+    sheet = _sheet(result, meta, locale, history, team_average, population)
+    return _render([sheet], meta, locale)
+
+
+def populations(results: Sequence[Result]) -> dict[str, dict[str, int]]:
+    """Head counts per agent: the agent's team, site and the whole centre."""
+    teams = Counter(r.get("team") for r in results)
+    sites = Counter(r.get("site") for r in results)
+    return {
+        str(r["agent_id"]): {
+            "team": teams[r.get("team")],
+            "site": sites[r.get("site")],
+            "centre": len(results),
+        }
+        for r in results
+    }
+
+
+def team_means(results: Sequence[Result]) -> dict[str, float]:
+    """Each team's mean total (unrounded)."""
+    sums: dict[str, list[float]] = {}
+    for r in results:
+        if r.get("total") is not None:
+            sums.setdefault(str(r.get("team")), []).append(float(r["total"]))
+    return {team: sum(v) / len(v) for team, v in sums.items()}
+
+
+def team_sheets_pdf(
+    results: Sequence[Result],
+    meta: ReportMeta,
+    *,
+    locale: str = "zh-CN",
+    histories: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    team_averages: Mapping[str, Mapping[str, float | None] | float] | None = None,
+    population: Sequence[Result] | None = None,
+) -> bytes:
+    """The sheets of several agents (a team's) in one PDF, one agent per page.
+
+    Agents in team-rank order. ``histories`` maps agent id → history;
+    ``team_averages`` maps team → as ``team_average`` of :func:`agent_sheet_pdf`
+    (default: the team's mean total computed from ``population``);
+    ``population``: all results of the period, for head counts and team means
+    (default ``results``).
+    """
+    check_locale(locale)
+    everyone = list(population or results)
+    sizes = populations(everyone)
+    means = team_means(everyone)
+    ordered = sorted(
+        results,
+        key=lambda r: (
+            str(r.get("team") or ""),
+            r.get("rank_team") is None,
+            r.get("rank_team") or 0,
+            str(r.get("agent_id")),
+        ),
+    )
+    sheets = [
+        _sheet(
+            r,
+            meta,
+            locale,
+            (histories or {}).get(str(r["agent_id"])),
+            (team_averages or {}).get(str(r.get("team")), means.get(str(r.get("team")))),
+            sizes.get(str(r["agent_id"])),
+        )
+        for r in ordered
+    ]
+    return _render(sheets, meta, locale)

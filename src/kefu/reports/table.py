@@ -1,0 +1,166 @@
+"""The appraisal table (绩效考核表): its columns and cells, shared by xlsx and CSV.
+
+One row per agent: identity, each indicator's value and points (grouped under
+the indicator's name and weight), each dimension's points, bonus, penalty,
+vetoes, total, grade and the three ranks. The workbook and the CSV render the
+same columns, so a figure cannot say one thing in Excel and another in CSV.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from kefu.reports.catalogue import display_unit, indicator_name
+from kefu.reports.formatting import Rating, assess, round_half_up
+from kefu.reports.labels import text
+from kefu.reports.meta import ReportMeta, indicator_order
+
+Result = Mapping[str, Any]
+
+
+class Kind(StrEnum):
+    TEXT = "text"  # imported text: neutralised against formula injection
+    VALUE = "value"  # an indicator value, in data units
+    POINTS = "points"
+    RANK = "rank"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: Kind
+    group: str | None = None  # the upper header (indicator or dimension), if any
+    indicator: str | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Any
+    rating: Rating | None = None
+    note: str | None = None  # why the cell is unusual (status, reason)
+
+
+def _weight_label(weight: float, locale: str) -> str:
+    w = round_half_up(weight, 2).normalize()
+    return f"{w:f}分" if locale.startswith("zh") else f"{w:f} pts"
+
+
+def columns(results: Sequence[Result], meta: ReportMeta, locale: str) -> list[Column]:
+    """The table's columns for ``results`` (indicators in scorecard order)."""
+    t = lambda key: text(key, locale)  # noqa: E731
+    cols = [
+        Column("agent_id", t("agent_id"), Kind.TEXT),
+        Column("name", t("name"), Kind.TEXT),
+        Column("team", t("team"), Kind.TEXT),
+        Column("site", t("site"), Kind.TEXT),
+    ]
+    metas = meta.used_by(results)
+    for ind in indicator_order(metas, results):
+        weight = next(
+            (m.indicators[ind].weight for m in metas if ind in m.indicators),
+            next(
+                (
+                    float(i.get("weight") or 0)
+                    for r in results
+                    for i in r.get("indicators") or ()
+                    if i["indicator"] == ind
+                ),
+                0.0,
+            ),
+        )
+        group = f"{indicator_name(ind, locale)} ({_weight_label(weight, locale)})"
+        cols.append(Column(f"{ind}:value", t("value"), Kind.VALUE, group, ind))
+        cols.append(Column(f"{ind}:points", t("points"), Kind.POINTS, group, ind))
+    dims: dict[str, tuple[str, float]] = {}
+    for m in metas:
+        for d in m.dimensions:
+            dims.setdefault(d.id, (d.name(locale), d.weight))
+    for r in results:
+        for d in r.get("dimensions") or ():
+            dims.setdefault(d["id"], (str(d["id"]), float(d.get("weight") or 0)))
+    for dim_id, (name, weight) in dims.items():
+        cols.append(
+            Column(
+                f"dim:{dim_id}",
+                f"{name} ({_weight_label(weight, locale)})",
+                Kind.POINTS,
+                t("dimension"),
+            )
+        )
+    cols += [
+        Column("bonus", t("bonus"), Kind.POINTS),
+        Column("penalty", t("penalty"), Kind.POINTS),
+        Column("vetoes", t("vetoes"), Kind.TEXT),
+        Column("total", t("total"), Kind.POINTS),
+        Column("grade", t("grade"), Kind.TEXT),
+        Column("rank_team", t("rank_team"), Kind.RANK),
+        Column("rank_site", t("rank_site"), Kind.RANK),
+        Column("rank_centre", t("rank_centre"), Kind.RANK),
+    ]
+    return cols
+
+
+def veto_text(veto: Any) -> str:
+    """One veto as a short text: ``"complaint → C"`` or the scorer's own words."""
+    if isinstance(veto, Mapping):
+        for key in ("reason", "message", "text"):
+            if veto.get(key):
+                return str(veto[key])
+        what = veto.get("event") or veto.get("rule") or veto.get("id") or ""
+        cap = veto.get("cap_grade")
+        return f"{what} → {cap}" if cap else str(what)
+    return str(veto)
+
+
+def status_note(status: str | None, reason: str | None, locale: str) -> str | None:
+    parts = []
+    if status in ("no_data", "insufficient_sample"):
+        parts.append(text(f"status_{status}", locale))
+    if reason:
+        parts.append(str(reason))
+    return "; ".join(parts) or None
+
+
+def cells(result: Result, cols: Sequence[Column], meta: ReportMeta, locale: str) -> list[Cell]:
+    """One row of the table for one agent's result."""
+    sc = meta.for_result(result)
+    by_indicator = {i["indicator"]: i for i in result.get("indicators") or ()}
+    by_dimension = {d["id"]: d for d in result.get("dimensions") or ()}
+    row: list[Cell] = []
+    for col in cols:
+        if col.indicator is not None:
+            item = by_indicator.get(col.indicator)
+            if item is None:
+                row.append(Cell(None))
+                continue
+            status = str(item.get("status") or "ok")
+            if col.kind is Kind.VALUE:
+                rating = assess(item.get("value"), sc.indicators.get(col.indicator), status)
+                row.append(Cell(item.get("value"), rating, status_note(status, None, locale)))
+            else:
+                row.append(
+                    Cell(item.get("points"), None, status_note(None, item.get("reason"), locale))
+                )
+        elif col.key.startswith("dim:"):
+            dim = by_dimension.get(col.key[4:])
+            row.append(Cell(None if dim is None else dim.get("points")))
+        elif col.key == "vetoes":
+            vetoes = result.get("vetoes") or []
+            row.append(Cell("; ".join(veto_text(v) for v in vetoes) or None))
+        else:
+            row.append(Cell(result.get(col.key)))
+    return row
+
+
+def sort_key(result: Result) -> tuple[Any, ...]:
+    """Order within a team: by team rank, then agent id (ties stay stable)."""
+    rank = result.get("rank_team")
+    return (rank is None, rank or 0, str(result.get("agent_id")))
+
+
+def unit_of(col: Column) -> Any:
+    return display_unit(col.indicator) if col.indicator else None
