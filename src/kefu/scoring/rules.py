@@ -313,7 +313,7 @@ def score_agent(
         if raw > b.cap:
             item["reason"] = f"{_g(raw)} bonus points capped at {_g(b.cap)}"
         bonus_items.append(item)
-    bonus = sum(i["points"] for i in bonus_items)
+    bonus = sum((i["points"] for i in bonus_items), 0.0)
 
     penalty_items = []
     for pen in card.penalties:
@@ -325,7 +325,7 @@ def score_agent(
             if pts < raw:
                 item["reason"] = f"{_g(raw)} penalty points capped at {_g(pen.cap)}"
             penalty_items.append(item)
-    penalty = sum(i["points"] for i in penalty_items)
+    penalty = sum((i["points"] for i in penalty_items), 0.0)
 
     vetoes = []
     for v in card.veto:

@@ -1,0 +1,181 @@
+"""Daily monitoring: process indicators per agent and team for a day, with alerts.
+
+The scorecard's ``monitor:`` section names the indicators to show and the
+alerts; each alert watches an indicator (``above``, ``below``, ``outside``
+a range, with a ``min_sample``) or a count (``overdue_tickets``,
+``new_complaints``, ``new_upheld_complaints`` with ``at_least``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from kefu.errors import UsageError
+from kefu.metrics.figures import Figure, Level
+from kefu.periods import Grain, Period
+from kefu.scoring.inputs import roster_on
+from kefu.scoring.month import ComputeFn, default_compute
+from kefu.scoring.scorecard import Alert, AlertLevel, Monitor, Scorecard, default_scorecard
+from kefu.store.appdb import utcnow
+from kefu.workspace import Workspace
+
+COUNTS = ("overdue_tickets", "new_complaints", "new_upheld_complaints")
+
+
+@dataclass(frozen=True)
+class MonitorReport:
+    day: str
+    indicators: list[str]
+    rows: list[dict[str, Any]]
+    alerts: list[dict[str, Any]]
+
+
+def _g(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def check_alert(alert: Alert, value: float | None, sample: int | None) -> str | None:
+    """The alert's message when ``value`` crosses it, else None (pure)."""
+    if value is None:
+        return None
+    if alert.indicator is not None and (sample or 0) < alert.min_sample:
+        return None
+    what = alert.indicator or str(alert.count)
+    if alert.above is not None and value > alert.above:
+        return f"{what} {_g(value)} is above {_g(alert.above)}"
+    if alert.below is not None and value < alert.below:
+        return f"{what} {_g(value)} is below {_g(alert.below)}"
+    if alert.outside is not None and not alert.outside[0] <= value <= alert.outside[1]:
+        return f"{what} {_g(value)} is outside [{_g(alert.outside[0])}, {_g(alert.outside[1])}]"
+    if alert.at_least is not None and value >= alert.at_least:
+        return f"{what} is {_g(value)} (alert at {_g(alert.at_least)})"
+    return None
+
+
+def alerts_for(
+    monitor: Monitor, level: Level, key: str, row: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """Alerts raised by one agent's or team's row (``row[id]`` values, ``row[id+'_sample']``)."""
+    out = []
+    for alert in monitor.alerts:
+        if alert.level is not AlertLevel.BOTH and alert.level.value != level.value:
+            continue
+        name = alert.indicator or str(alert.count)
+        message = check_alert(alert, row.get(name), row.get(f"{name}_sample"))
+        if message:
+            out.append(
+                {
+                    "level": str(level),
+                    "key": key,
+                    "name": row.get("name"),
+                    "team": row.get("team"),
+                    "watch": name,
+                    "value": row.get(name),
+                    "severity": alert.severity,
+                    "message": message,
+                }
+            )
+    return out
+
+
+def _counts(ws: Workspace, day: Period, cutoff: datetime, con: Any) -> dict[str, dict[str, int]]:
+    start, end = day.utc_bounds(ws.timezone)
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+    t = ws.facts.table(con, "tickets")
+    overdue = t.filter(
+        t.due_at.notnull()
+        & (t.due_at < cutoff)
+        & (t.created_at < cutoff)
+        & (t.closed_at.isnull() | (t.closed_at > cutoff))
+    )
+    for rec in overdue.group_by("agent_id").aggregate(n=overdue.count()).to_pyarrow().to_pylist():
+        counts[str(rec["agent_id"])]["overdue_tickets"] = int(rec["n"])
+    c = ws.facts.table(con, "complaints")
+    c = c.filter((c.received_at >= start) & (c.received_at < end) & c.agent_id.notnull())
+    upheld = ((c.status == "upheld") & c.attributed.fill_null(False)).cast("int64")
+    agg = c.group_by("agent_id").aggregate(n=c.count(), upheld=upheld.sum())
+    for rec in agg.to_pyarrow().to_pylist():
+        counts[str(rec["agent_id"])]["new_complaints"] = int(rec["n"])
+        counts[str(rec["agent_id"])]["new_upheld_complaints"] = int(rec["upheld"] or 0)
+    return counts
+
+
+def monitor(
+    ws: Workspace,
+    day: Period | str,
+    *,
+    team: str | None = None,
+    scorecard: Scorecard | None = None,
+    as_of: datetime | None = None,
+    compute: ComputeFn | None = None,
+) -> MonitorReport:
+    """Process indicators and alerts of one day, per agent and per team."""
+    from kefu.scoring.registry import workspace_scorecards
+
+    day = day if isinstance(day, Period) else Period.parse(day)
+    if day.grain is not Grain.DAY:
+        raise UsageError(f"monitor works on one day (e.g. 2026-11-11), not {day.label}")
+    card = scorecard or workspace_scorecards(ws).default
+    mon = card.monitor or default_scorecard().monitor or Monitor()
+    ids = list(dict.fromkeys([*mon.indicators, *(a.indicator for a in mon.alerts if a.indicator)]))
+    con = ws.duckdb()
+    roster = roster_on(ws, day.start, con)
+    _, day_end = day.utc_bounds(ws.timezone)
+    now = utcnow() if as_of is None else as_of
+    now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
+    cutoff = min(now, day_end)
+    compute = compute or default_compute()
+    params = card.indicator_params()
+    agent_keys = None
+    if team is not None:
+        agent_keys = sorted(a for a, w in roster.items() if w.team == team)
+        if not agent_keys:
+            raise UsageError(f"no agent in team '{team}' on {day.label}")
+    agent_figs = compute(
+        ws, day, level=Level.AGENT, indicators=ids, params=params, as_of=cutoff, con=con,
+        keys=agent_keys,
+    )  # fmt: skip
+    team_figs = compute(
+        ws, day, level=Level.TEAM, indicators=ids, params=params, as_of=cutoff, con=con,
+        keys=None if team is None else [team],
+    )  # fmt: skip
+    counts = _counts(ws, day, cutoff, con)
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def row(level: Level, key: str) -> dict[str, Any]:
+        if (level, key) not in rows:
+            who = roster.get(key) if level is Level.AGENT else None
+            rows[(level, key)] = {
+                "level": str(level),
+                "key": key,
+                "name": who.name if who else None,
+                "team": (who.team if who else None) if level is Level.AGENT else key,
+            }
+        return rows[(level, key)]
+
+    def put(figs: Sequence[Figure], level: Level) -> None:
+        for f in figs:
+            r = row(level, f.key)
+            r[f.indicator] = f.value
+            r[f"{f.indicator}_sample"] = f.sample
+
+    put(agent_figs, Level.AGENT)
+    put(team_figs, Level.TEAM)
+    for (level, key), r in list(rows.items()):
+        if level is Level.AGENT:
+            for name in COUNTS:
+                r[name] = counts.get(key, {}).get(name, 0)
+    for r in [r for (lvl, _), r in rows.items() if lvl is Level.TEAM]:
+        members = [
+            k for (lvl, k), x in rows.items() if lvl is Level.AGENT and x["team"] == r["key"]
+        ]
+        members = members or [a for a, w in roster.items() if w.team == r["key"]]
+        for name in COUNTS:
+            r[name] = sum(counts.get(a, {}).get(name, 0) for a in members)
+    ordered = sorted(rows.values(), key=lambda r: (r["level"] != "team", r["team"] or "", r["key"]))
+    alerts = [a for r in ordered for a in alerts_for(mon, Level(r["level"]), r["key"], r)]
+    return MonitorReport(day.label, ids, ordered, alerts)
