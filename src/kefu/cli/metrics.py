@@ -87,7 +87,9 @@ def metrics(
             r["value"] = _short(r["value"])
             r["numerator"] = _short(r["numerator"])
             r["denominator"] = _short(r["denominator"])
-    emit(rows, fmt, FIGURE_COLUMNS, title=f"Indicators {period} ({level})")
+    # People read period and level in the title; scripts get every column.
+    columns = FIGURE_COLUMNS[2:] if fmt is OutputFormat.table else FIGURE_COLUMNS
+    emit(rows, fmt, columns, title=f"Indicators {period} ({level})")
 
 
 def _short(value: float | None) -> str | None:
