@@ -80,6 +80,8 @@ class Auth:
     principal: Principal | None
     session: WebSession | None = None  # the browser session, also when not yet full
     user: User | None = None
+    # Copied out of the row: error pages render after the transaction is rolled back.
+    csrf_token: str | None = None
 
 
 def _bearer(request: Request) -> str | None:
@@ -107,7 +109,7 @@ def resolve_auth(request: Request, db: DB) -> Auth:
         if found is not None:
             row, user = found
             principal = service.principal_of(user) if row.stage == sessions.STAGE_FULL else None
-            auth = Auth(principal, row, user)
+            auth = Auth(principal, row, user, row.csrf_token)
     request.state.auth = auth
     return auth
 
@@ -155,8 +157,8 @@ def pending_session(auth: AuthDep) -> WebSession:
 
 def csrf_expected(request: Request, auth: Auth) -> str | None:
     """The token this request's forms must carry (session token, or the pre-login one)."""
-    if auth.session is not None:
-        return auth.session.csrf_token
+    if auth.csrf_token is not None:
+        return auth.csrf_token
     return request.cookies.get(PRELOGIN_COOKIE)
 
 

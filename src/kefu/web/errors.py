@@ -35,10 +35,12 @@ def api_error(status: int, message: str, code: str | None = None, **headers: str
     return JSONResponse(body, status_code=status, headers=headers or None)
 
 
-def error_page(request: Request, status: int, detail: str | None = None) -> Response:
+def error_page(
+    request: Request, status: int, detail: str | None = None, code: str | None = None
+) -> Response:
     from kefu.web.templating import render
 
-    code = CODES.get(status, "error")
+    code = code or CODES.get(status, "error")
     return render(
         request,
         "error.html",
@@ -52,7 +54,7 @@ def _respond(request: Request, status: int, message: str, code: str | None = Non
 
     if is_api(request):
         return api_error(status, message, code)
-    return error_page(request, status, message if status == 400 else None)
+    return error_page(request, status, message if status == 400 else None, code)
 
 
 def _login_redirect(request: Request) -> Response:
