@@ -29,6 +29,7 @@ from kefu.cli import users as _users  # noqa: E402, F401
 from kefu.cli import web as _web  # noqa: E402, F401
 from kefu.cli import imports as _imports  # noqa: E402, F401
 from kefu.cli import metrics as _metrics  # noqa: E402, F401
+from kefu.cli import reports as _reports  # noqa: E402, F401
 from kefu.cli import scoring as _scoring  # noqa: E402, F401
 
 

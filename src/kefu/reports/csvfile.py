@@ -67,6 +67,8 @@ def appraisal_csv(results: Sequence[Result], meta: ReportMeta, *, locale: str = 
                 row.append(_number(col, cell))
             if cell.note:
                 notes.setdefault(col.group or col.header, []).append(cell.note)
-        row.append(csv_cell("; ".join(f"{k}: {', '.join(v)}" for k, v in notes.items())))
+        parts = [f"{k}: {', '.join(v)}" for k, v in notes.items()]
+        parts += [str(reason) for reason in result.get("reasons") or ()]
+        row.append(csv_cell("; ".join(parts)))
         writer.writerow(row)
     return (BOM + buf.getvalue()).encode("utf-8")

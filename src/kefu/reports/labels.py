@@ -62,6 +62,22 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Colours: green meets target; amber between threshold and target; red beyond threshold.",
     ),
     "generated": ("生成时间", "Generated"),
+    "pay_coefficient": ("绩效系数", "Pay coefficient"),
+    "status": ("状态", "Status"),
+    "status_open": ("未评分", "not scored"),
+    "status_scored": ("草稿(未发布)", "draft (not published)"),
+    "status_published": ("已发布", "published"),
+    "status_stale": ("草稿(数据已更新,需重新评分)", "draft (data changed since scoring)"),
+    "draft_banner": (
+        "草稿:本期结果尚未发布,仅供核对,不作为发放依据。",
+        "Draft: these results are not published yet; for checking only, not for pay.",
+    ),
+    "run": ("评分批次", "Scoring run"),
+    "details": ("加扣分明细", "Bonus and penalty details"),
+    "remarks": ("备注", "Remarks"),
+    "event_complaint": ("投诉", "complaint"),
+    "event_qa_fatal": ("质检致命错误", "QA fatal error"),
+    "event_operation_error": ("错误操作", "operation error"),
     "page": ("页", "Page"),
 }
 

@@ -15,7 +15,7 @@ scored differently); each result finds its own by name and version.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -74,6 +74,7 @@ class ScorecardMeta:
     dimensions: tuple[DimensionMeta, ...]
     indicators: Mapping[str, IndicatorMeta]
     grades: tuple[str, ...] = ("S", "A", "B", "C", "D")
+    content_hash: str | None = None
 
     def dimension_of(self, indicator: str) -> DimensionMeta | None:
         for d in self.dimensions:
@@ -86,42 +87,62 @@ class ScorecardMeta:
 class ReportMeta:
     """The scorecards a set of results was scored with, and an optional title."""
 
-    scorecards: Mapping[tuple[str, str], ScorecardMeta]
+    scorecards: tuple[ScorecardMeta, ...]
     title: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    # The run's state (open | scored | published | stale); None: not known.
+    status: str | None = None
+    # Which scoring run the results come from, e.g. "#12 rev 1".
+    run: str | None = None
 
     @classmethod
-    def of(cls, *scorecards: ScorecardMeta, title: str | None = None) -> ReportMeta:
-        return cls({(s.name, s.version): s for s in scorecards}, title=title)
+    def of(
+        cls,
+        *scorecards: ScorecardMeta,
+        title: str | None = None,
+        status: str | None = None,
+        run: str | None = None,
+    ) -> ReportMeta:
+        return cls(tuple(scorecards), title, status, run)
+
+    @property
+    def is_draft(self) -> bool:
+        """Results that are not (or no longer) the published ones must say so."""
+        return self.status is not None and self.status != "published"
 
     def for_result(self, result: Mapping[str, Any]) -> ScorecardMeta:
         """The scorecard that scored ``result`` (the only one when there is one)."""
         sc = result.get("scorecard") or {}
-        key = (str(sc.get("name", "")), str(sc.get("version", "")))
-        if key in self.scorecards:
-            return self.scorecards[key]
+        # The content hash names the exact scorecard; name and version may be reused.
+        digest = sc.get("content_hash")
+        for s in self.scorecards:
+            if digest and s.content_hash == digest:
+                return s
+        name, version = str(sc.get("name", "")), str(sc.get("version", ""))
+        for s in self.scorecards:
+            if (s.name, s.version) == (name, version):
+                return s
         if len(self.scorecards) == 1:
-            return next(iter(self.scorecards.values()))
+            return self.scorecards[0]
+        known = ", ".join(f"{s.name} {s.version}" for s in self.scorecards) or "none"
         raise KefuError(
-            f"no scorecard '{key[0]}' version '{key[1]}' among the report's scorecards "
-            f"({', '.join(f'{n} {v}' for n, v in self.scorecards) or 'none'})"
+            f"no scorecard '{name}' version '{version}' among the report's scorecards ({known})"
         )
 
     def used_by(self, results: Sequence[Mapping[str, Any]]) -> list[ScorecardMeta]:
         """The scorecards that scored ``results``, in order of first use (all if none)."""
         if not results:
-            return list(self.scorecards.values())
-        used: dict[tuple[str, str], ScorecardMeta] = {}
+            return list(self.scorecards)
+        used: dict[int, ScorecardMeta] = {}
         for r in results:
             sc = self.for_result(r)
-            used.setdefault((sc.name, sc.version), sc)
+            used.setdefault(id(sc), sc)
         return list(used.values())
 
     @property
     def grades(self) -> tuple[str, ...]:
         """Every grade any of the scorecards gives, best first."""
         seen: dict[str, None] = {}
-        for s in self.scorecards.values():
+        for s in self.scorecards:
             seen.update(dict.fromkeys(s.grades))
         return tuple(seen)
 
@@ -174,7 +195,7 @@ def _grades(raw: Mapping[str, Any] | None) -> tuple[str, ...]:
     return ("S", "A", "B", "C", "D")
 
 
-def scorecard_meta_from(scorecard: Any) -> ScorecardMeta:
+def scorecard_meta_from(scorecard: Any, content_hash: str | None = None) -> ScorecardMeta:
     """Build :class:`ScorecardMeta` from a scorecard in its file form.
 
     Accepts the mapping loaded from a scorecard YAML file (scorecard.md, "the
@@ -207,6 +228,7 @@ def scorecard_meta_from(scorecard: Any) -> ScorecardMeta:
         dimensions=tuple(dimensions),
         indicators=indicators,
         grades=_grades(data.get("grades")),
+        content_hash=content_hash or getattr(scorecard, "content_hash", None),
     )
 
 

@@ -74,12 +74,17 @@ def _indicator_rows(
         value = item.get("value")
         rating = assess(value, im, status)
         team_value = team_values.get(ind)
+        weight = item.get("weight", im.weight if im else None)
+        effective = item.get("effective_weight")
+        weight_text = format_points(weight)
+        if effective is not None and weight is not None and abs(effective - weight) > 1e-9:
+            weight_text = f"{weight_text} → {format_points(effective)}"
         rows.append(
             {
                 "id": ind,
                 "dimension": (sc.dimension_of(ind).id if sc.dimension_of(ind) else None),
                 "name": indicator_name(ind, locale),
-                "weight": format_points(item.get("weight", im.weight if im else None)),
+                "weight": weight_text,
                 "target": target_text(im, locale) if im else "—",
                 "threshold": threshold_text(im, locale) if im else "—",
                 "value": format_value(ind, value, locale),
@@ -113,6 +118,31 @@ def _dimensions(
     if loose:
         groups.append({"name": "—", "weight": "", "points": "", "rows": loose})
     return groups
+
+
+def _event(kind: str, locale: str) -> str:
+    key = f"event_{kind}"
+    try:
+        return text(key, locale)
+    except KeyError:
+        return kind
+
+
+def _details(result: Result, locale: str) -> list[str]:
+    """Where bonus and penalty points came from, one line each."""
+    lines = []
+    for b in result.get("bonus_items") or ():
+        if not b.get("points"):
+            continue
+        line = f"{indicator_name(str(b['indicator']), locale)} × {format_points(b.get('count'))}"
+        line += f": +{format_points(b['points'])}"
+        lines.append(f"{line} ({b['reason']})" if b.get("reason") else line)
+    for p in result.get("penalty_items") or ():
+        where = ", ".join(f"{k}={v}" for k, v in (p.get("where") or {}).items())
+        line = _event(str(p.get("event")), locale) + (f" ({where})" if where else "")
+        line += f" × {p.get('count')}: −{format_points(p.get('points'))}"
+        lines.append(f"{line} ({p['reason']})" if p.get("reason") else line)
+    return lines
 
 
 def _signed(points: float | None, sign: str) -> str:
@@ -170,6 +200,11 @@ def _sheet(
         "grade": result.get("grade") or "—",
         "ranks": {level: _rank(result, level, population) for level in ("team", "site", "centre")},
         "history": _history(history),
+        "details": _details(result, locale),
+        "remarks": [str(r) for r in result.get("reasons") or ()],
+        "pay_coefficient": None
+        if result.get("pay_coefficient") is None
+        else format_points(result["pay_coefficient"]),
     }
 
 
@@ -184,6 +219,9 @@ def _render(sheets: list[dict[str, Any]], meta: ReportMeta, locale: str) -> byte
         .render(
             sheets=sheets,
             title=meta.title,
+            draft=meta.is_draft,
+            status=text(f"status_{meta.status}", locale) if meta.status else None,
+            run=meta.run,
             lang="zh-CN" if locale.startswith("zh") else "en",
             t=lambda key: text(key, locale),
             colours={str(k): v for k, v in COLOURS.items()},

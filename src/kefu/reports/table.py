@@ -81,7 +81,9 @@ def columns(results: Sequence[Result], meta: ReportMeta, locale: str) -> list[Co
             dims.setdefault(d.id, (d.name(locale), d.weight))
     for r in results:
         for d in r.get("dimensions") or ():
-            dims.setdefault(d["id"], (str(d["id"]), float(d.get("weight") or 0)))
+            names = d.get("name") if isinstance(d.get("name"), Mapping) else {}
+            name = names.get("zh" if locale.startswith("zh") else "en") or str(d["id"])
+            dims.setdefault(d["id"], (name, float(d.get("weight") or 0)))
     for dim_id, (name, weight) in dims.items():
         cols.append(
             Column(
@@ -97,6 +99,10 @@ def columns(results: Sequence[Result], meta: ReportMeta, locale: str) -> list[Co
         Column("vetoes", t("vetoes"), Kind.TEXT),
         Column("total", t("total"), Kind.POINTS),
         Column("grade", t("grade"), Kind.TEXT),
+    ]
+    if any(r.get("pay_coefficient") is not None for r in results):
+        cols.append(Column("pay_coefficient", t("pay_coefficient"), Kind.POINTS))
+    cols += [
         Column("rank_team", t("rank_team"), Kind.RANK),
         Column("rank_site", t("rank_site"), Kind.RANK),
         Column("rank_centre", t("rank_centre"), Kind.RANK),

@@ -241,6 +241,12 @@ def _summary_sheet(
     plain, quoted = fmts.text_pair()
     sheet.write_string(1, 0, f"{t('scorecard')}:", plain)
     write_text(sheet, 1, 1, scorecards, plain, quoted)
+    if meta.status or meta.run:
+        status = text(f"status_{meta.status}", locale) if meta.status else ""
+        run = f"{t('run')} {meta.run}" if meta.run else ""
+        fmt = fmts.get(bold=True, font_color="#C00000") if meta.is_draft else plain
+        sheet.write_string(2, 0, f"{t('status')}:", plain)
+        sheet.write_string(2, 1, " · ".join(x for x in (status, run) if x), fmt)
 
     head = fmts.get(bold=True, bg_color=HEADER_COLOUR, border=1, align="center")
     section = fmts.get(bold=True, font_size=12)
@@ -367,6 +373,8 @@ def appraisal_workbook(
         name = sheet_name(team or text("none", locale), taken)
         taken.append(name)
         title = f"{team} · {text('appraisal_table', locale)} · {period}"
+        if meta.is_draft:
+            title += f" · {text(f'status_{meta.status}', locale)}"
         _team_sheet(wb, fmts, name, title, group, meta, locale)
     wb.close()
     return buf.getvalue()
