@@ -112,6 +112,10 @@ def import_file(
     name = (lookup_table(table).name if table else None) or (profile.table if profile else None)
     say("checking")
     digest = sha256_file(path) if path.is_file() else ""
+    sheet = sheet or (profile.sheet if profile else None)
+    if digest and sheet:
+        # Another sheet of the same workbook is other content.
+        digest = hashlib.sha256(f"{digest}:{sheet}".encode()).hexdigest()
     actor = actor or audit.cli_actor()
     with batches.import_lock(ws):
         batches.cleanup_abandoned(ws, actor)
@@ -130,7 +134,7 @@ def import_file(
                 session.dir,
                 encoding=profile.encoding if profile else None,
                 delimiter=profile.delimiter if profile else None,
-                sheet=sheet or (profile.sheet if profile else None),
+                sheet=sheet,
             )
             if name is None:
                 name = table_from_headers(path, raw.headers)
