@@ -22,7 +22,10 @@ def wilson_interval(successes: float, trials: float, z: float = Z95) -> tuple[fl
     denom = 1 + z2 / trials
     centre = (p + z2 / (2 * trials)) / denom
     half = z * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # At p = 0 (p = 1) the bound is exactly 0 (1); floating point leaves crumbs.
+    low = 0.0 if p == 0 else max(0.0, centre - half)
+    high = 1.0 if p == 1 else min(1.0, centre + half)
+    return low, high
 
 
 def shrink(numerator: float, denominator: float, prior: float, strength: float) -> float:
