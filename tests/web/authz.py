@@ -1,0 +1,116 @@
+"""The authorisation matrix: one rule per route, checked for every role.
+
+Every route registered in the app must have a rule here, or
+``test_authz_matrix.py::test_every_route_has_a_rule`` fails. To add a page
+or API route, add one line::
+
+    ("GET", "/agents/{agent_id}"): Rule(VIEWERS, objects="agent"),
+
+``allowed``: the roles that may use the route (``PUBLIC`` = no login needed);
+others get 403, and without a login pages redirect to /login and the API
+answers 401. ``objects`` names a kind of object in the path (see
+``OBJECTS``): the route is tried with the role's *own* object and with a
+*foreign* one; a foreign object must answer 404 except for the roles in
+``sees_foreign`` (default: admin and manager). ``ok`` is the status of an
+allowed request; ``overrides`` fixes single cells, ``{(role, "own"): 303}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kefu.users.roles import CENTRE_WIDE, Role
+from tests.web.support import PASSWORD
+
+PUBLIC: frozenset[Role] | None = None
+ALL = frozenset(Role)
+ADMIN = frozenset({Role.admin})
+SIGNED_IN_ROLES = tuple(Role)
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: frozenset[Role] | None
+    ok: int = 200
+    objects: str | None = None
+    sees_foreign: frozenset[Role] = CENTRE_WIDE
+    params: Mapping[str, str] = field(default_factory=dict)
+    body: Mapping[str, Any] | None = None
+    overrides: Mapping[tuple[Role | None, str], int] = field(default_factory=dict)
+
+
+def every_role(status: int, variant: str = "own") -> dict[tuple[Role | None, str], int]:
+    return {(role, variant): status for role in Role}
+
+
+# -- the objects the matrix puts in paths -------------------------------------------
+# The matrix workspace holds agents A001 (team T1) and A002 (team T2); the agent
+# user is A001, the supervisor leads T1. Each resolver returns the path parameters
+# for (role, "own" | "other").
+
+Resolver = Callable[[Any, Role | None, str], dict[str, str]]
+
+
+def _agent(ctx: Any, role: Role | None, variant: str) -> dict[str, str]:
+    return {"agent_id": "A001" if variant == "own" else "A002"}
+
+
+def _team(ctx: Any, role: Role | None, variant: str) -> dict[str, str]:
+    return {"team": "T1" if variant == "own" else "T2"}
+
+
+def _token(ctx: Any, role: Role | None, variant: str) -> dict[str, str]:
+    owner = ctx.username(role) if variant == "own" and role is not None else "outsider"
+    return {"token_id": str(ctx.new_token(owner))}
+
+
+OBJECTS: dict[str, Resolver] = {"agent": _agent, "team": _team, "token": _token}
+
+
+RULES: dict[tuple[str, str], Rule] = {
+    # sign-in, language, documentation: no login needed
+    ("GET", "/login"): Rule(PUBLIC, overrides=every_role(303)),
+    ("POST", "/login"): Rule(PUBLIC, ok=401, body={"username": "nobody", "password": "x" * 12}),
+    ("GET", "/login/totp"): Rule(PUBLIC, ok=303),
+    ("POST", "/login/totp"): Rule(PUBLIC, ok=303, body={"code": "000000"}),
+    ("POST", "/logout"): Rule(PUBLIC, ok=303),
+    ("POST", "/lang"): Rule(PUBLIC, ok=303, body={"locale": "en"}),
+    ("GET", "/api/docs"): Rule(PUBLIC),
+    ("GET", "/api/v1/openapi.json"): Rule(PUBLIC),
+    # the signed-in user's own pages
+    ("GET", "/"): Rule(ALL),
+    ("GET", "/account"): Rule(ALL),
+    ("POST", "/account/password"): Rule(
+        ALL, ok=400, body={"current": "wrong password!", "new": PASSWORD, "confirm": PASSWORD}
+    ),
+    ("GET", "/account/2fa"): Rule(ALL),
+    # no enrolment started (or already enrolled): back to the enrolment page
+    ("POST", "/account/2fa"): Rule(ALL, ok=303, body={"code": "000000"}),
+    # user administration
+    ("GET", "/admin/users"): Rule(ADMIN),
+    ("POST", "/admin/users"): Rule(
+        ADMIN, ok=303, body={"username": "newqa", "role": "qa", "password": PASSWORD}
+    ),
+    ("POST", "/admin/users/{username}/disable"): Rule(ADMIN, ok=303, params={"username": "target"}),
+    ("POST", "/admin/users/{username}/enable"): Rule(ADMIN, ok=303, params={"username": "target"}),
+    ("POST", "/admin/users/{username}/reset-2fa"): Rule(
+        ADMIN, ok=303, params={"username": "target"}
+    ),
+    # JSON API
+    ("GET", "/api/v1/me"): Rule(ALL),
+    ("GET", "/api/v1/users"): Rule(ADMIN),
+    ("POST", "/api/v1/users"): Rule(
+        ADMIN, ok=201, body={"username": "apiqa", "role": "qa", "password": PASSWORD}
+    ),
+    ("GET", "/api/v1/users/{username}"): Rule(ADMIN, params={"username": "target"}),
+    ("PATCH", "/api/v1/users/{username}"): Rule(
+        ADMIN, params={"username": "target"}, body={"display_name": "目标"}
+    ),
+    ("GET", "/api/v1/tokens"): Rule(ALL),
+    ("POST", "/api/v1/tokens"): Rule(ALL, ok=201, body={"name": "matrix"}),
+    ("DELETE", "/api/v1/tokens/{token_id}"): Rule(
+        ALL, ok=204, objects="token", sees_foreign=frozenset()
+    ),
+}
