@@ -24,13 +24,23 @@ from tests.scoring.helpers import SIMPLE, FakeEngine, card, fig
 OCT = "2026-10"
 
 
+def agent(agent_id, name, team, site, valid_from=date(2026, 1, 1)):
+    return {
+        "agent_id": agent_id,
+        "name": name,
+        "team": team,
+        "site": site,
+        "valid_from": valid_from,
+    }
+
+
 def roster(ws, moves=()):
     rows = [
-        {"agent_id": "A1", "name": "张三", "team": "T1", "site": "武汉", "valid_from": date(2026, 1, 1)},
-        {"agent_id": "A2", "name": "李四", "team": "T1", "site": "武汉", "valid_from": date(2026, 1, 1)},
-        {"agent_id": "A3", "name": "王五", "team": "T2", "site": "成都", "valid_from": date(2026, 1, 1)},
+        agent("A1", "张三", "T1", "武汉"),
+        agent("A2", "李四", "T1", "武汉"),
+        agent("A3", "王五", "T2", "成都"),
         *moves,
-    ]  # fmt: skip
+    ]
     add_records(ws, "agents", rows)
 
 
@@ -188,9 +198,7 @@ CHAT = SIMPLE.replace("target: 0.9, threshold: 0.5", "target: 0.8, threshold: 0.
 
 def test_each_team_gets_its_scorecard_by_its_team_on_the_first_day(any_ws):
     # A2 moves to T2 on 15 October: still T1 (the default scorecard) for October
-    roster(any_ws, moves=[
-        {"agent_id": "A2", "name": "李四", "team": "T2", "site": "武汉", "valid_from": date(2026, 10, 15)},
-    ])  # fmt: skip
+    roster(any_ws, moves=[agent("A2", "李四", "T2", "武汉", date(2026, 10, 15))])
     save_scorecard(any_ws, card(HOTLINE, name="热线"), actor="tester")
     chat = card("applies_to: {teams: [T2]}\nrepeat_window: 72h\n" + CHAT, name="在线")
     save_scorecard(any_ws, chat, actor="tester")
