@@ -158,7 +158,7 @@ PARQUET: dict[str, Layout] = {
 
 
 def layouts(fmt: ExportFormat) -> dict[str, Layout]:
-    return PARQUET if fmt is ExportFormat.parquet else MIXED
+    return PARQUET if fmt == ExportFormat.parquet else MIXED
 
 
 def columns_of(table: str) -> tuple[str, ...]:
