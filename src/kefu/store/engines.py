@@ -36,7 +36,6 @@ def spark_backend(
     engine. ``shuffle_partitions`` is small by default: the default 200 makes
     small computations slow; raise it for cluster-sized data.
     """
-    import ibis
     from pyspark.sql import SparkSession
 
     builder = (
@@ -45,10 +44,35 @@ def spark_backend(
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.ansi.enabled", "false")
     )
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
-    return ibis.pyspark.connect(session)
+    backend_class = _spark_backend_class()
+    backend_class.register_options()
+    return backend_class().connect(session)
+
+
+def _spark_backend_class() -> type:
+    """Ibis's PySpark backend, reading a list of Parquet files as one table.
+
+    The fact store reads a table as the list of its committed batch files;
+    Ibis's PySpark ``read_parquet`` takes one path only, so the list is handed
+    to Spark's reader here.
+    """
+    from ibis import util
+    from ibis.backends.pyspark import Backend
+
+    class SparkBackend(Backend):  # type: ignore[misc]
+        def read_parquet(self, path: Any, /, *, table_name: str | None = None, **kwargs: Any):  # type: ignore[no-untyped-def]
+            if not isinstance(path, list | tuple):
+                return super().read_parquet(path, table_name=table_name, **kwargs)
+            frame = self._session.read.parquet(*(str(p) for p in path), **kwargs)
+            name = table_name or util.gen_name("read_parquet")
+            frame.createOrReplaceTempView(name)
+            return self.table(name)
+
+    return SparkBackend
