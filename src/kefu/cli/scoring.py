@@ -168,14 +168,18 @@ def scorecard_check(file: Annotated[Path, typer.Argument(help="Scorecard YAML fi
     try:
         card = load_scorecard(file)
     except ScorecardInvalid as exc:
-        err_console.print(f"[bold red]{file}: {len(exc.issues)} issue(s)[/]", highlight=False)
+        # One issue per line, never wrapped: people grep and copy these.
+        err_console.print(
+            f"[bold red]{file}: {len(exc.issues)} issue(s)[/]", highlight=False, soft_wrap=True
+        )
         for issue in exc.issues:
-            err_console.print(f"  - {issue}", highlight=False, markup=False)
+            err_console.print(f"  - {issue}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
     console.print(
         f"{file}: OK — {card.name} {card.version}, {len(card.rules)} indicators, "
         f"hash {card.content_hash[:12]}",
         highlight=False,
+        soft_wrap=True,
     )
 
 
