@@ -34,7 +34,9 @@ HEADER = "contact_id,channel,offered_at,talk_seconds\n"
 
 def test_sigkill_mid_import_leaves_the_old_state_and_is_cleaned_up(ws, tmp_path):
     import_file(ws, write(tmp_path / "contacts.csv", HEADER + "C1,phone,2026-10-01,60\n"))
-    f2 = write(tmp_path / "contacts2.csv", HEADER + "C1,phone,2026-10-01,99\nC2,phone,2026-10-01,1\n")
+    f2 = write(
+        tmp_path / "contacts2.csv", HEADER + "C1,phone,2026-10-01,99\nC2,phone,2026-10-01,1\n"
+    )
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(ws.home), str(f2)],
         stdout=subprocess.PIPE,
@@ -46,7 +48,9 @@ def test_sigkill_mid_import_leaves_the_old_state_and_is_cleaned_up(ws, tmp_path)
         assert child.stdout.readline().strip() == "renamed"
         # The new batch's file is in place, yet readers still see only the old state.
         assert len(list(ws.facts.table_dir("contacts").glob("b*.parquet"))) == 2
-        assert [(r["contact_id"], r["talk_seconds"]) for r in stored(ws, "contacts")] == [("C1", 60)]
+        assert [(r["contact_id"], r["talk_seconds"]) for r in stored(ws, "contacts")] == [
+            ("C1", 60)
+        ]
     finally:
         os.kill(child.pid, signal.SIGKILL)
         child.wait()

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-
 import pytest
 
 from kefu.errors import KefuError
@@ -87,7 +86,10 @@ def test_info_yes_no_and_info_correct_above_checked(ws, tmp_path):
         "质检单号,被检坐席,质检时间,信息是否准确\nQ1,A1,2026-10-02,是\nQ2,A1,2026-10-02,否\n",
     )
     import_file(ws, f)
-    got = {r["evaluation_id"]: (r["info_checked"], r["info_correct"]) for r in stored(ws, "qa_evaluations")}
+    got = {
+        r["evaluation_id"]: (r["info_checked"], r["info_correct"])
+        for r in stored(ws, "qa_evaluations")
+    }
     assert got == {"Q1": (1, 1), "Q2": (1, 0)}
     bad = write(
         tmp_path / "qa.csv",
@@ -131,7 +133,9 @@ def test_gbk_files_are_detected_and_read(ws, tmp_path):
 
 
 def test_utf8_bom_and_tab_delimited(ws, tmp_path):
-    f = write(tmp_path / "calls.tsv", "通话ID\t渠道\t进线时间\nC1\t在线\t2026-10-01 08:00\n", "utf-8-sig")
+    f = write(
+        tmp_path / "calls.tsv", "通话ID\t渠道\t进线时间\nC1\t在线\t2026-10-01 08:00\n", "utf-8-sig"
+    )
     assert import_file(ws, f).accepted == 1
     assert stored(ws, "contacts")[0]["channel"] == "chat"
 
@@ -195,8 +199,8 @@ def test_import_records_goes_through_the_same_checks(ws):
     assert (row["compliance_score"], row["evaluated_at"], row["source_file"]) == (
         92, datetime(2026, 10, 2, 2, 0), "appeal 7 decision",
     )  # fmt: skip
-    bad = import_records(ws, "qa_evaluations", [{**rec, "evaluation_id": "Q2",
-                         "compliance_score": 120}], source="appeals", label="x", actor="lee")  # fmt: skip
+    over = {**rec, "evaluation_id": "Q2", "compliance_score": 120}
+    bad = import_records(ws, "qa_evaluations", [over], source="appeals", label="x", actor="lee")
     assert bad.rejected == 1
 
 
@@ -205,7 +209,8 @@ def test_import_records_goes_through_the_same_checks(ws):
     [
         ("contacts.csv", b"", "empty"),
         ("contacts.csv", b"contact_id,channel,offered_at\n", "no data rows"),
-        ("contacts.csv", b"contact_id,offered_at\nC1,2026-10-01\n", r"required contacts field\(s\) channel"),
+        ("contacts.csv", b"contact_id,offered_at\nC1,2026-10-01\n",
+         r"required contacts field\(s\) channel"),
         ("mystery.csv", b"foo,bar\n1,2\n", "cannot tell which table"),
         ("contacts.doc", b"hello", "unsupported file type"),
         ("contacts.xlsx", b"not a zip", "not a readable Excel workbook"),
@@ -271,5 +276,3 @@ def test_leftover_tmp_files_and_pending_batches_are_cleaned(ws, tmp_path):
     assert not tmp.exists()
     with ws.db.session() as s:
         assert s.get(ImportBatch, bid).state == BatchState.ABANDONED
-
-

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from sqlalchemy import select
 
 from kefu.audit import cli_actor
@@ -22,8 +22,10 @@ from kefu.cli.common import (
     open_workspace,
 )
 from kefu.errors import KefuError, NotFound, UsageError
+from kefu.ingest.mapping import load_profile
 from kefu.ingest.readers import SUFFIXES
 from kefu.ingest.recognize import table_from_name
+from kefu.ingest.tables import table as lookup_table
 
 SUMMARY = ["file", "table", "batch", "status", "rows_read", "accepted", "rejected", "skipped",
            "new", "changed", "unchanged"]  # fmt: skip
@@ -65,6 +67,11 @@ def import_(
 ) -> None:
     """Import exports; bad rows are rejected with a reason, the rest loads (see `kefu rejects`)."""
     ws = open_workspace(home)
+    # Usage errors (a table or profile that does not exist) stop before any file is read.
+    if table is not None:
+        lookup_table(table)
+    if mapping is not None:
+        load_profile(mapping, ws.mappings_dir)
     files = expand(paths)
     results, failures = [], []
     actor = cli_actor()
@@ -74,9 +81,14 @@ def import_(
         for f in files:
             task = bar.add_task(f"{f.name}: starting")
             try:
-                r = ws_import(ws, f, table, source, mapping, sheet, actor,
-                              lambda msg, t=task, n=f.name: bar.update(t, description=f"{n}: {msg}"))  # fmt: skip
+
+                def say(msg: str, t: TaskID = task, n: str = f.name) -> None:
+                    bar.update(t, description=f"{n}: {msg}")
+
+                r = ws_import(ws, f, table, source, mapping, sheet, actor, say)
                 results.append(r.as_dict())
+            except UsageError:
+                raise
             except KefuError as exc:
                 failures.append(exc.message)
                 results.append({"file": f.name, "status": "unreadable", "message": exc.message})

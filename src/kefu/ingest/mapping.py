@@ -43,7 +43,8 @@ Expressions (every form yields text or NULL):
 - ``{clock: e, date: e, date_format: "%y%m%d", after: e}`` — a date column and a
   ``H:MM:SS`` clock column as ``YYYY-MM-DD HH:MM:SS``; with ``after``, a clock more than
   12 hours before that instant is taken as the next day (calls over midnight).
-- ``{add_seconds: e, to: e}`` — an ISO timestamp plus a number of seconds.
+- ``{add_seconds: e, to: e, format: "%d.%m.%Y %H:%M"}`` — a timestamp (ISO unless
+  ``format`` is given) plus a number of seconds, as ``YYYY-MM-DD HH:MM:SS``.
 - ``{when: [{if: condition, then: e}, ..], else: e}`` — the first matching branch.
 - With ``collapse``: ``{first: e}``, ``{last: e}``, ``{min: e}``, ``{max: e}``, each
   with an optional ``where: condition``, aggregate over the case's rows.
@@ -203,7 +204,7 @@ class Compiler:
     def cell(self, name: str, path: str) -> str:
         return clean(self.header(name, path), self.null_values)
 
-    def expr(self, e: Expr, path: str) -> str:  # noqa: C901 - one branch per form
+    def expr(self, e: Expr, path: str) -> str:
         if isinstance(e, str):
             return self.cell(e, path)
         if isinstance(e, int | float) and not isinstance(e, bool):
@@ -263,7 +264,9 @@ class Compiler:
 
     def _add_seconds(self, e: dict[str, Any], path: str) -> str:
         secs = f"TRY_CAST({self.expr(e['add_seconds'], f'{path}.add_seconds')} AS DOUBLE)"
-        base = f"TRY_CAST({self.expr(e['to'], f'{path}.to')} AS TIMESTAMP)"
+        to = self.expr(e["to"], f"{path}.to")
+        fmt = e.get("format")
+        base = f"TRY_STRPTIME({to}, {lit(str(fmt))})" if fmt else f"TRY_CAST({to} AS TIMESTAMP)"
         shifted = f"{base} + to_microseconds(CAST(round({secs} * 1000000) AS BIGINT))"
         return f"strftime({shifted}, '%Y-%m-%d %H:%M:%S')"
 

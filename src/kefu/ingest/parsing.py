@@ -100,9 +100,8 @@ def parse_timestamp(t: str, tz: str, formats: Iterable[str] = (), *, excel: bool
         f"THEN timezone('UTC', TRY_CAST({t} AS TIMESTAMPTZ))",
     ]
     if excel:
-        parts.append(
-            f"WHEN regexp_full_match({t}, {lit(_NUMBER)}) THEN {_local_to_utc(_excel_serial(t), tz)}"
-        )
+        serial = _local_to_utc(_excel_serial(t), tz)
+        parts.append(f"WHEN regexp_full_match({t}, {lit(_NUMBER)}) THEN {serial}")
     naive = f"TRY_STRPTIME({t}, {fmts})"
     parts.append(f"ELSE {_local_to_utc(naive, tz)}")
     return "(CASE " + " ".join(parts) + " END)"

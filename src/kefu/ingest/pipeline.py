@@ -28,7 +28,7 @@ from kefu.errors import KefuError
 from kefu.ingest import batches
 from kefu.ingest.mapping import Profile, load_profile
 from kefu.ingest.parsing import SQL_TYPES, ident, lit
-from kefu.ingest.readers import RawFile, Unreadable, read_raw
+from kefu.ingest.readers import RawFile, read_raw
 from kefu.ingest.recognize import table_from_headers, table_from_name
 from kefu.ingest.tables import TABLES, Kind, Table
 from kefu.ingest.tables import table as lookup_table
@@ -79,6 +79,7 @@ class _Session:
         self.con = duckdb.connect(str(self.dir / "work.duckdb"))
         self.con.execute(f"SET temp_directory = {lit(str(self.dir / 'spill'))}")
         self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute("SET enable_progress_bar = false")
         self.con.execute(f"SET memory_limit = {lit(ws.settings.duckdb_memory_limit or '2GB')}")
         if ws.settings.duckdb_threads:
             self.con.execute(f"SET threads = {int(ws.settings.duckdb_threads)}")
@@ -297,7 +298,8 @@ def _compare_versions(
         return
     stored_keys = ", ".join(ident(k) for k in spec.key)
     current = (
-        f"SELECT {stored_keys}, record_hash FROM read_parquet({_list(files)}, union_by_name = true) "
+        f"SELECT {stored_keys}, record_hash "
+        f"FROM read_parquet({_list(files)}, union_by_name = true) "
         f"WHERE source = {lit(source)} "
         f"QUALIFY row_number() OVER (PARTITION BY {stored_keys} ORDER BY batch_id DESC) = 1"
     )

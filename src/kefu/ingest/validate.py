@@ -141,7 +141,8 @@ def mapped_sql(spec: Table, p: Plan) -> str:
         sql += f" WHERE {p.skip_filter}"
     if p.collapse:
         window, order = p.collapse
-        sql += f" QUALIFY row_number() OVER ({window} ORDER BY {order} DESC NULLS LAST, __row DESC) = 1"
+        last = f"row_number() OVER ({window} ORDER BY {order} DESC NULLS LAST, __row DESC)"
+        sql += f" QUALIFY {last} = 1"
     return sql
 
 
