@@ -1,0 +1,146 @@
+"""API tokens: bearer authentication, revocation, expiry; the users API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pyotp
+from sqlalchemy import select
+
+from kefu.audit import AuditEntry
+from kefu.store.appdb import utcnow
+from kefu.users import service
+from kefu.users.models import ApiToken
+from kefu.users.roles import Role
+from tests.web.support import PASSWORD, Web, add_user
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_bearer_token_authenticates_without_csrf(any_web: Web) -> None:
+    add_user(any_web.ws, "bot", Role.manager)
+    token = any_web.token("bot")
+    client = any_web.client()
+    me = client.get("/api/v1/me", headers=_bearer(token))
+    assert me.status_code == 200 and me.json()["username"] == "bot"
+    created = client.post("/api/v1/tokens", json={"name": "second"}, headers=_bearer(token))
+    assert created.status_code == 201
+    assert created.json()["token"].startswith("kefu_")
+
+
+def test_token_is_stored_hashed_and_shown_once(web: Web) -> None:
+    add_user(web.ws, "bot", Role.manager)
+    token = web.token("bot")
+    with web.ws.db.session() as s:
+        row = s.scalars(select(ApiToken)).one()
+    assert row.token_hash == service.digest(token) and token not in row.token_hash
+    listed = web.client().get("/api/v1/tokens", headers=_bearer(token)).json()
+    assert "token" not in listed[0] and listed[0]["prefix"] == token[:11]
+
+
+def test_revoked_token_is_refused(any_web: Web) -> None:
+    add_user(any_web.ws, "bot", Role.manager)
+    token = any_web.token("bot")
+    client = any_web.client()
+    token_id = client.get("/api/v1/tokens", headers=_bearer(token)).json()[0]["id"]
+    assert client.delete(f"/api/v1/tokens/{token_id}", headers=_bearer(token)).status_code == 204
+    response = client.get("/api/v1/me", headers=_bearer(token))
+    assert response.status_code == 401
+    with any_web.ws.db.session() as s:
+        actions = [e.action for e in s.scalars(select(AuditEntry))]
+    assert "token.create" in actions and "token.revoke" in actions
+
+
+def test_expired_token_is_refused(web: Web) -> None:
+    add_user(web.ws, "bot", Role.manager)
+    with web.ws.db.transaction() as s:
+        _, token = service.create_token(
+            s, service.get_user(s, "bot"), "short", actor="test", expires_in_days=1
+        )
+    web.clock.now = utcnow() + timedelta(hours=23)
+    assert web.client().get("/api/v1/me", headers=_bearer(token)).status_code == 200
+    web.clock.now = utcnow() + timedelta(days=1, minutes=1)
+    assert web.client().get("/api/v1/me", headers=_bearer(token)).status_code == 401
+
+
+def test_disabled_users_token_is_refused(web: Web) -> None:
+    add_user(web.ws, "bot", Role.manager)
+    token = web.token("bot")
+    with web.ws.db.transaction() as s:
+        service.set_disabled(s, service.get_user(s, "bot"), True, actor="test")
+    assert web.client().get("/api/v1/me", headers=_bearer(token)).status_code == 401
+
+
+def test_unknown_or_malformed_tokens_are_refused(web: Web) -> None:
+    client = web.client()
+    for header in ("Bearer kefu_nothing", "Bearer nope", "Basic abc", "Bearer "):
+        response = client.get("/api/v1/me", headers={"Authorization": header})
+        assert response.status_code == 401
+        assert response.json() == {
+            "error": {"code": "not_authenticated", "message": "please log in"}
+        }
+
+
+def test_token_does_not_open_pages(web: Web) -> None:
+    add_user(web.ws, "bot", Role.manager)
+    token = web.token("bot")
+    assert web.client().get("/", headers=_bearer(token)).status_code == 303
+
+
+def test_user_cannot_revoke_someone_elses_token(web: Web) -> None:
+    add_user(web.ws, "ann", Role.manager)
+    add_user(web.ws, "bob", Role.manager)
+    mine, theirs = web.token("ann"), web.token("bob")
+    client = web.client()
+    their_id = client.get("/api/v1/tokens", headers=_bearer(theirs)).json()[0]["id"]
+    response = client.delete(f"/api/v1/tokens/{their_id}", headers=_bearer(mine))
+    assert response.status_code == 404
+    assert client.get("/api/v1/me", headers=_bearer(theirs)).status_code == 200
+
+
+def test_admin_creates_and_changes_users_through_the_api(any_web: Web) -> None:
+    add_user(any_web.ws, "adm", Role.admin, totp_secret=pyotp.random_base32())
+    auth = _bearer(any_web.token("adm"))
+    client = any_web.client()
+    body = {"username": "zhang.san", "role": "agent", "password": PASSWORD, "agent_id": "A001",
+            "display_name": "张三"}  # fmt: skip
+    created = client.post("/api/v1/users", json=body, headers=auth)
+    assert created.status_code == 201
+    assert created.json()["agent_id"] == "A001" and created.json()["role"] == "agent"
+    agent = any_web.login("zhang.san")
+    changed = client.patch(
+        "/api/v1/users/zhang.san", json={"role": "supervisor", "teams": ["T1"]}, headers=auth
+    )
+    assert changed.status_code == 200
+    assert changed.json()["teams"] == ["T1"] and changed.json()["agent_id"] is None
+    # A change of role or scope ends the user's sessions.
+    assert agent.get("/").status_code == 303
+    disabled = client.patch("/api/v1/users/zhang.san", json={"disabled": True}, headers=auth)
+    assert disabled.json()["disabled"] is True
+
+
+def test_api_rejects_a_weak_password_with_a_clear_message(web: Web) -> None:
+    add_user(web.ws, "adm", Role.admin, totp_secret=pyotp.random_base32())
+    response = web.client().post(
+        "/api/v1/users",
+        json={"username": "weak", "role": "qa", "password": "password1234"},
+        headers=_bearer(web.token("adm")),
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["message"].startswith("this password is too common")
+
+
+def test_admin_cannot_disable_themselves(web: Web) -> None:
+    add_user(web.ws, "adm", Role.admin, totp_secret=pyotp.random_base32())
+    response = web.client().patch(
+        "/api/v1/users/adm", json={"disabled": True}, headers=_bearer(web.token("adm"))
+    )
+    assert response.status_code == 400
+
+
+def test_openapi_lists_only_the_api(web: Web) -> None:
+    schema = web.client().get("/api/v1/openapi.json").json()
+    assert schema["paths"]
+    assert all(path.startswith("/api/v1/") for path in schema["paths"])
