@@ -1,0 +1,73 @@
+"""Who may do what in the workflow, and the facts the checks need (an agent's team)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from kefu.periods import Period
+from kefu.users.roles import Forbidden, Principal, Role
+from kefu.workspace import SETTINGS_FILE, Workspace
+
+#: Roles that write the supervisor's side of reviews and plans (besides the team's supervisor).
+REVIEWERS = frozenset({Role.admin, Role.manager, Role.supervisor})
+
+#: The roles that own each appealable table and so decide its appeals (architecture.md:
+#: QA decides QA evaluations; complaints and feedback belong to the centre's managers).
+DECIDERS: dict[str, frozenset[Role]] = {
+    "qa_evaluations": frozenset({Role.qa, Role.manager, Role.admin}),
+    "operation_errors": frozenset({Role.qa, Role.manager, Role.admin}),
+    "complaints": frozenset({Role.manager, Role.admin}),
+    "surveys": frozenset({Role.manager, Role.admin}),
+    "ratings": frozenset({Role.manager, Role.admin}),
+}
+
+DEFAULT_APPEAL_WINDOW_DAYS = 7
+
+
+def appeal_window_days(ws: Workspace) -> int:
+    """Days after publication within which an appeal may be filed.
+
+    A workspace setting, ``appeal_window_days`` in ``kefu.yaml`` (default 7),
+    because it is the centre's policy for every scorecard alike.
+    """
+    path = ws.home / SETTINGS_FILE
+    data: dict[str, Any] = {}
+    if path.is_file():
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    value = data.get("appeal_window_days", DEFAULT_APPEAL_WINDOW_DAYS)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        return DEFAULT_APPEAL_WINDOW_DAYS
+    return value
+
+
+def now_utc(now: datetime | None = None) -> datetime:
+    if now is None:
+        return datetime.now(UTC)
+    return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+
+
+def today_local(ws: Workspace, now: datetime | None = None) -> date:
+    return now_utc(now).astimezone(ZoneInfo(ws.timezone)).date()
+
+
+def agent_team(ws: Workspace, agent_id: str, period: Period) -> tuple[str | None, str | None]:
+    """(team, name) of ``agent_id`` on the last day of ``period`` (None when unknown)."""
+    from kefu.scoring.inputs import roster_on
+
+    who = roster_on(ws, period.end - timedelta(days=1)).get(agent_id)
+    if who is None:
+        return None, None
+    return who.team, who.name
+
+
+def require_reviewer(user: Principal) -> None:
+    if user.role not in REVIEWERS:
+        raise Forbidden("only supervisors and managers write reviews and plans")
+
+
+def is_own(user: Principal, agent_id: str) -> bool:
+    return user.role is Role.agent and user.agent_id == agent_id

@@ -1,0 +1,273 @@
+"""Improvement plans (个人改进计划): items with owners, due dates, evidence and completion.
+
+Each item is also written to the fact store as an ``improvement_items``
+record (source ``kefu``), so its completion drives
+``improvement_completion_rate`` of the period in which it falls due.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kefu import audit
+from kefu.errors import KefuError, NotFound, UsageError
+from kefu.users.roles import Forbidden, Principal, Role
+from kefu.workflow import reviews as review_service
+from kefu.workflow.access import is_own, now_utc, require_reviewer, today_local
+from kefu.workflow.models import ImprovementPlan, PlanItem, Review
+from kefu.workspace import Workspace
+
+FACT_SOURCE = "kefu"
+MAX_TEXT = 10_000
+MAX_ITEMS = 30
+
+
+def item_snapshot(item: PlanItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "item_id": item.item_id,
+        "description": item.description,
+        "owner": item.owner,
+        "due_on": item.due_on.isoformat(),
+        "evidence": item.evidence,
+        "completed_on": None if item.completed_on is None else item.completed_on.isoformat(),
+    }
+
+
+def snapshot(plan: ImprovementPlan) -> dict[str, Any]:
+    return {
+        "id": plan.id,
+        "review_id": plan.review_id,
+        "agent_id": plan.agent_id,
+        "team": plan.team,
+        "period": plan.period,
+        "title": plan.title,
+        "created_by": plan.created_by,
+        "items": [item_snapshot(i) for i in plan.items],
+    }
+
+
+def can_view(user: Principal, plan: ImprovementPlan) -> bool:
+    if user.role is Role.agent:
+        return is_own(user, plan.agent_id)
+    if user.role in (Role.qa, Role.hr):
+        return False
+    return user.can_view_agent(plan.agent_id, plan.team)
+
+
+def can_manage(user: Principal, plan: ImprovementPlan) -> bool:
+    """The supervisor's side: add and change items."""
+    return user.role in (Role.admin, Role.manager) or (
+        user.role is Role.supervisor and plan.team is not None and plan.team in user.teams
+    )
+
+
+def get(s: Session, user: Principal, plan_id: int) -> ImprovementPlan:
+    plan = s.get(ImprovementPlan, plan_id)
+    if plan is None or not can_view(user, plan):
+        raise NotFound("no such improvement plan")
+    return plan
+
+
+def _item_fields(raw: dict[str, Any], default_owner: str) -> dict[str, Any]:
+    description = str(raw.get("description") or "").strip()
+    if not description:
+        raise UsageError("every plan item needs a description")
+    if len(description) > MAX_TEXT:
+        raise UsageError(f"an item's description is longer than {MAX_TEXT} characters")
+    due = raw.get("due_on")
+    if isinstance(due, str):
+        try:
+            due = date.fromisoformat(due.strip())
+        except ValueError:
+            raise UsageError(f"due_on '{due}' is not a date (YYYY-MM-DD)") from None
+    if not isinstance(due, date):
+        raise UsageError("every plan item needs a due date (due_on)")
+    owner = str(raw.get("owner") or default_owner).strip()[:100]
+    return {"description": description, "due_on": due, "owner": owner}
+
+
+def create_plan(
+    ws: Workspace,
+    user: Principal,
+    review_id: int,
+    *,
+    title: str,
+    items: list[dict[str, Any]],
+    now: datetime | None = None,
+) -> ImprovementPlan:
+    """Create the plan agreed in review ``review_id``; its items go to the fact store."""
+    require_reviewer(user)
+    if not items:
+        raise UsageError("a plan needs at least one item")
+    if len(items) > MAX_ITEMS:
+        raise UsageError(f"a plan has at most {MAX_ITEMS} items")
+    title = (title or "").strip()
+    if not title:
+        raise UsageError("give the plan a title")
+    moment = now_utc(now)
+    with ws.db.transaction() as s:
+        review: Review = review_service.get(s, user, review_id)
+        if not review_service.can_write_supervisor_side(user, review):
+            raise Forbidden("only the agent's supervisor or a manager creates the plan")
+        fields = [_item_fields(i, review.agent_id) for i in items]
+        plan = ImprovementPlan(
+            review_id=review.id,
+            agent_id=review.agent_id,
+            team=review.team,
+            period=review.period,
+            title=title[:300],
+            created_at=moment,
+            created_by=user.actor,
+        )
+        s.add(plan)
+        s.flush()
+        for f in fields:
+            s.add(PlanItem(plan_id=plan.id, evidence="", updated_at=moment, **f))
+        s.flush()
+        s.refresh(plan)
+        audit.record(s, user.actor, "plan.create", "improvement_plan", plan.id,
+                     after=snapshot(plan))  # fmt: skip
+        facts = [_fact(plan, i) for i in plan.items]
+    _write_facts(ws, facts, f"plan-{plan.id}", user.actor)
+    return plan
+
+
+def add_item(
+    ws: Workspace, user: Principal, plan_id: int, item: dict[str, Any], *,
+    now: datetime | None = None,
+) -> PlanItem:  # fmt: skip
+    with ws.db.transaction() as s:
+        plan = get(s, user, plan_id)
+        if not can_manage(user, plan):
+            raise Forbidden("only the agent's supervisor or a manager changes the plan")
+        if len(plan.items) >= MAX_ITEMS:
+            raise UsageError(f"a plan has at most {MAX_ITEMS} items")
+        added = PlanItem(
+            plan_id=plan.id, evidence="", updated_at=now_utc(now),
+            **_item_fields(item, plan.agent_id),
+        )  # fmt: skip
+        s.add(added)
+        s.flush()
+        audit.record(s, user.actor, "plan.item_add", "improvement_plan_item", added.id,
+                     after=item_snapshot(added))  # fmt: skip
+        fact = _fact(plan, added)
+    _write_facts(ws, [fact], f"plan-{plan_id}-item-{added.id}", user.actor)
+    return added
+
+
+def update_item(
+    ws: Workspace,
+    user: Principal,
+    item_id: int,
+    *,
+    evidence: str | None = None,
+    completed_on: date | str | None = None,
+    reopen: bool = False,
+    due_on: date | str | None = None,
+    now: datetime | None = None,
+) -> PlanItem:
+    """Record evidence and completion (agent or supervisor); move the due date (supervisor)."""
+    today = today_local(ws, now)
+    with ws.db.transaction() as s:
+        item = s.get(PlanItem, item_id)
+        if item is None or not can_view(user, item.plan):
+            raise NotFound("no such plan item")
+        plan = item.plan
+        manager = can_manage(user, plan)
+        if not (manager or is_own(user, plan.agent_id)):
+            raise Forbidden("your role cannot change this plan")
+        before = item_snapshot(item)
+        if evidence is not None:
+            if len(evidence) > MAX_TEXT:
+                raise UsageError(f"the evidence is longer than {MAX_TEXT} characters")
+            item.evidence = evidence.strip()
+        if completed_on is not None:
+            done = _date(completed_on, "completed_on")
+            if done > today:
+                raise UsageError("completed_on cannot be in the future")
+            item.completed_on = done
+        if reopen:
+            item.completed_on = None
+        if due_on is not None:
+            if not manager:
+                raise Forbidden("only the supervisor moves a due date")
+            if item.completed_on is not None:
+                raise KefuError("a completed item keeps its due date")
+            item.due_on = _date(due_on, "due_on")
+        item.updated_at = now_utc(now)
+        after = item_snapshot(item)
+        if after == before:
+            return item
+        audit.record(s, user.actor, "plan.item_update", "improvement_plan_item", item.id,
+                     before=before, after=after)  # fmt: skip
+        fact = _fact(plan, item)
+    _write_facts(ws, [fact], f"plan-{plan.id}-item-{item.id}", user.actor)
+    return item
+
+
+def _date(value: date | str, name: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"{name} '{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def _fact(plan: ImprovementPlan, item: PlanItem) -> dict[str, Any]:
+    return {
+        "item_id": item.item_id,
+        "agent_id": plan.agent_id,
+        "description": item.description,
+        "due_on": item.due_on,
+        "completed_on": item.completed_on,
+    }
+
+
+def _write_facts(ws: Workspace, facts: list[dict[str, Any]], label: str, actor: str) -> None:
+    from kefu.ingest import import_records
+
+    result = import_records(
+        ws, "improvement_items", facts, source=FACT_SOURCE, label=label, actor=actor
+    )
+    if result.rejected:
+        raise KefuError(f"the plan items could not be stored: {result.message}")
+
+
+def list_plans(
+    ws: Workspace, user: Principal, *, agent_id: str | None = None
+) -> list[ImprovementPlan]:
+    if user.role in (Role.qa, Role.hr):
+        raise Forbidden("your role does not give access to improvement plans")
+    with ws.db.session() as s:
+        q = select(ImprovementPlan).order_by(ImprovementPlan.id.desc())
+        if agent_id:
+            q = q.where(ImprovementPlan.agent_id == agent_id)
+        if user.role is Role.agent:
+            q = q.where(ImprovementPlan.agent_id == (user.agent_id or ""))
+        elif user.role is Role.supervisor:
+            q = q.where(ImprovementPlan.team.in_(sorted(user.teams)))
+        return list(s.scalars(q))
+
+
+def plan_of(ws: Workspace, user: Principal, plan_id: int) -> ImprovementPlan:
+    with ws.db.session() as s:
+        return get(s, user, plan_id)
+
+
+def overdue_items(
+    ws: Workspace, user: Principal, *, now: datetime | None = None
+) -> list[tuple[ImprovementPlan, PlanItem]]:
+    """Open items past their due date among the plans ``user`` may see."""
+    today = today_local(ws, now)
+    out = []
+    for plan in list_plans(ws, user):
+        for item in plan.items:
+            if item.completed_on is None and item.due_on < today:
+                out.append((plan, item))
+    return sorted(out, key=lambda pi: (pi[1].due_on, pi[0].agent_id))
