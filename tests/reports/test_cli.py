@@ -192,3 +192,27 @@ def test_every_export_is_audited(scored, tmp_path) -> None:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "report.export")).one()
     assert entry.object_id == "2026-10"
     assert entry.after["format"] == "csv" and entry.after["agents"] == 3
+
+
+def test_a_quarter_exports_its_monthly_mean(scored, tmp_path) -> None:
+    score_period(scored, "2026-Q4", actor="test", as_of=AS_OF)
+    out = tmp_path / "q4.csv"
+    result = runner.invoke(
+        app, ["report", "-p", "2026-Q4", "-f", "csv", "-o", str(out), "--home", str(scored.home)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = {r["工号"]: r for r in csv.DictReader(io.StringIO(out.read_text("utf-8-sig")))}
+    # Only October is scored in Q4: the quarter's totals are October's.
+    assert rows["A2"]["总分"] == f"{40 * (1 - 60 / 120):.2f}"
+    assert rows["B1"]["总分"] == f"{60 + 40 * (1 - 30 / 120):.2f}"
+    pdf = tmp_path / "q4.pdf"
+    result = runner.invoke(
+        app,
+        ["report", "-p", "2026-Q4", "-f", "pdf", "--agent", "A1", "-o", str(pdf),
+         "--home", str(scored.home)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "2026-Q4" in text and "张伟" in text

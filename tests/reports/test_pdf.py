@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from kefu.reports.meta import ReportMeta
 from kefu.reports.pdf import agent_sheet_pdf, team_sheets_pdf
 
 
@@ -104,7 +105,7 @@ def test_team_pdf_has_one_page_per_agent(results, meta, tmp_path) -> None:
 
 def test_english_sheet(results, meta, tmp_path) -> None:
     text = _text(agent_sheet_pdf(results[0], meta, locale="en"), tmp_path)
-    assert "Individual appraisal sheet" in text and "First-contact resolution" in text
+    assert "Individual appraisal sheet" in text and "First-contact" in text
     assert "103.00" in text
 
 
@@ -112,3 +113,23 @@ def test_imported_markup_is_text_not_html(results, meta, tmp_path) -> None:
     results[0]["name"] = '<img src="http://example.invalid/x.png">张<b>伟</b>'
     text = _text(agent_sheet_pdf(results[0], meta), tmp_path)
     assert "<b>伟</b>" in text
+
+
+def test_a_draft_says_so_and_a_published_sheet_does_not(results, meta, tmp_path) -> None:
+    draft = ReportMeta.of(*meta.scorecards, status="scored", run="#7")
+    text = _text(agent_sheet_pdf(results[0], draft), tmp_path)
+    assert "草稿" in text and "#7" in text
+    final = ReportMeta.of(*meta.scorecards, status="published", run="#8")
+    text = _text(agent_sheet_pdf(results[0], final), tmp_path)
+    assert "草稿" not in text and "已发布" in text
+
+
+def test_rendering_fetches_nothing(results, meta, monkeypatch) -> None:
+    import urllib.request
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the PDF renderer tried to open a URL")
+
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", refuse)
+    results[0]["name"] = '<img src="http://example.invalid/x.png">'
+    assert agent_sheet_pdf(results[0], meta).startswith(b"%PDF")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,24 +12,8 @@ import typer
 from kefu import audit
 from kefu.cli import app
 from kefu.cli.common import HomeOption, console, open_workspace
-from kefu.errors import UsageError
-from kefu.periods import Period
-from kefu.reports import agent_sheet_pdf, appraisal_csv, appraisal_workbook, team_sheets_pdf
-from kefu.reports.labels import LOCALES, check_locale
-from kefu.reports.pdf import populations
-from kefu.reports.source import histories, load_results, report_meta, team_values
-
-
-class ReportFormat(StrEnum):
-    xlsx = "xlsx"
-    pdf = "pdf"
-    csv = "csv"
-
-
-def _default_out(period: Period, team: str | None, agent: str | None, fmt: ReportFormat) -> Path:
-    scope = agent or team or "centre"
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in scope)
-    return Path(f"appraisal-{period.label}-{safe}.{fmt}")
+from kefu.reports.exports import ExportFormat, build_export
+from kefu.reports.labels import LOCALES
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -52,13 +35,13 @@ def report(
         str, typer.Option("--period", "-p", help="2026-10, 2026-Q4 or 2026 (must be scored).")
     ],
     fmt: Annotated[
-        ReportFormat,
+        ExportFormat,
         typer.Option("--format", "-f", help="xlsx: appraisal table; pdf: appraisal sheets; csv."),
-    ] = ReportFormat.xlsx,
+    ] = ExportFormat.XLSX,
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", "-o", help="File to write (default appraisal-<period>-<scope>.<fmt>)."
+            "--out", "-o", help="File to write (default appraisal-<period>-<scope>.<format>)."
         ),
     ] = None,
     team: Annotated[str | None, typer.Option("--team", help="Only this team.")] = None,
@@ -78,45 +61,13 @@ def report(
     team's values and head counts; a PDF for a team (or the whole centre) has
     one page per agent. Results not yet published are marked as a draft.
     """
-    if team is not None and agent is not None:
-        raise UsageError("give --team or --agent, not both")
-    check_locale(locale)
-    the_period = Period.parse(period)
     ws = open_workspace(home)
     try:
-        everyone = load_results(ws, the_period, published=published)
-        rows = load_results(ws, the_period, team=team, agent=agent, published=published)
-        meta = report_meta(ws, the_period, rows, published=published)
-        if fmt is ReportFormat.xlsx:
-            data = appraisal_workbook(rows, meta, locale=locale)
-        elif fmt is ReportFormat.csv:
-            data = appraisal_csv(rows, meta, locale=locale)
-        else:
-            teams = {r.get("team") for r in rows}
-            values = team_values(ws, the_period, [r for r in everyone if r.get("team") in teams])
-            ids = [str(r["agent_id"]) for r in rows]
-            past = histories(ws, the_period, ids, published=published)
-            if agent is not None:
-                (result,) = rows
-                data = agent_sheet_pdf(
-                    result,
-                    meta,
-                    locale=locale,
-                    history=past.get(agent),
-                    team_average=values.get(str(result.get("team"))),
-                    population=populations(everyone)[agent],
-                )
-            else:
-                data = team_sheets_pdf(
-                    rows,
-                    meta,
-                    locale=locale,
-                    histories=past,
-                    team_averages=values,
-                    population=everyone,
-                )
-        target = out or _default_out(the_period, team, agent, fmt)
-        _write_atomically(target, data)
+        export = build_export(
+            ws, period, fmt, team=team, agent=agent, locale=locale, published=published
+        )
+        target = out or Path(export.filename)
+        _write_atomically(target, export.data)
         # Appraisal exports carry personal pay data: who took which, and when, is kept.
         with ws.db.transaction() as s:
             audit.record(
@@ -124,19 +75,10 @@ def report(
                 audit.cli_actor(),
                 "report.export",
                 "period",
-                the_period.label,
-                after={
-                    "format": str(fmt),
-                    "team": team,
-                    "agent": agent,
-                    "agents": len(rows),
-                    "published": published,
-                    "status": meta.status,
-                    "run": meta.run,
-                    "file": str(target),
-                },
+                export.period,
+                after={**export.audit_record(), "published": published, "file": str(target)},
             )
     finally:
         ws.close()
-    draft = " (draft: not published)" if meta.is_draft else ""
-    console.print(f"Wrote {len(rows)} agent(s) of {the_period.label} to [bold]{target}[/]{draft}")
+    draft = " (draft: not published)" if export.meta.is_draft else ""
+    console.print(f"Wrote {export.agents} agent(s) of {export.period} to [bold]{target}[/]{draft}")

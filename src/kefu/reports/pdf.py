@@ -33,6 +33,7 @@ from kefu.reports.formatting import (
 )
 from kefu.reports.labels import check_locale, text
 from kefu.reports.meta import ReportMeta, ScorecardMeta
+from kefu.reports.reasons import indicator_reason, weight_changed
 from kefu.reports.table import status_note, veto_text
 
 Result = Mapping[str, Any]
@@ -74,11 +75,10 @@ def _indicator_rows(
         value = item.get("value")
         rating = assess(value, im, status)
         team_value = team_values.get(ind)
-        weight = item.get("weight", im.weight if im else None)
-        effective = item.get("effective_weight")
-        weight_text = format_points(weight)
-        if effective is not None and weight is not None and abs(effective - weight) > 1e-9:
-            weight_text = f"{weight_text} → {format_points(effective)}"
+        weight_text = format_points(item.get("weight", im.weight if im else None))
+        if weight_changed(item):
+            weight_text = f"{weight_text}→{format_points(item.get('effective_weight'))}"
+        reason = indicator_reason(item, im, locale, with_weight=False)
         rows.append(
             {
                 "id": ind,
@@ -92,7 +92,7 @@ def _indicator_rows(
                 "sample": item.get("sample"),
                 "share": format_share(item.get("share")),
                 "points": format_points(item.get("points")),
-                "note": status_note(status, item.get("reason"), locale) or "",
+                "note": status_note(status, reason, locale) or "",
                 "rating": str(rating) if rating else "",
             }
         )
@@ -134,7 +134,8 @@ def _details(result: Result, locale: str) -> list[str]:
     for b in result.get("bonus_items") or ():
         if not b.get("points"):
             continue
-        line = f"{indicator_name(str(b['indicator']), locale)} × {format_points(b.get('count'))}"
+        name, count = str(b["indicator"]), b.get("count")
+        line = f"{indicator_name(name, locale)} × {format_value(name, count, locale)}"
         line += f": +{format_points(b['points'])}"
         lines.append(f"{line} ({b['reason']})" if b.get("reason") else line)
     for p in result.get("penalty_items") or ():

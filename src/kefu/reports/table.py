@@ -17,6 +17,7 @@ from kefu.reports.catalogue import display_unit, indicator_name
 from kefu.reports.formatting import Rating, assess, round_half_up
 from kefu.reports.labels import text
 from kefu.reports.meta import ReportMeta, indicator_order
+from kefu.reports.reasons import indicator_reason
 
 Result = Mapping[str, Any]
 
@@ -123,12 +124,12 @@ def veto_text(veto: Any) -> str:
 
 
 def status_note(status: str | None, reason: str | None, locale: str) -> str | None:
-    parts = []
-    if status in ("no_data", "insufficient_sample"):
-        parts.append(text(f"status_{status}", locale))
+    """The reason when there is one (it names the status), else the status itself."""
     if reason:
-        parts.append(str(reason))
-    return "; ".join(parts) or None
+        return str(reason)
+    if status in ("no_data", "insufficient_sample"):
+        return text(f"status_{status}", locale)
+    return None
 
 
 def cells(result: Result, cols: Sequence[Column], meta: ReportMeta, locale: str) -> list[Cell]:
@@ -148,9 +149,8 @@ def cells(result: Result, cols: Sequence[Column], meta: ReportMeta, locale: str)
                 rating = assess(item.get("value"), sc.indicators.get(col.indicator), status)
                 row.append(Cell(item.get("value"), rating, status_note(status, None, locale)))
             else:
-                row.append(
-                    Cell(item.get("points"), None, status_note(None, item.get("reason"), locale))
-                )
+                reason = indicator_reason(item, sc.indicators.get(col.indicator), locale)
+                row.append(Cell(item.get("points"), None, reason))
         elif col.key.startswith("dim:"):
             dim = by_dimension.get(col.key[4:])
             row.append(Cell(None if dim is None else dim.get("points")))
