@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kefu.errors import UsageError
 from kefu.reports.formatting import COLOURS, Rating
+from kefu.reports.meta import ReportMeta
 from kefu.reports.xlsx import SHEET_NAME_MAX, appraisal_workbook, sheet_name
 
 HEADER_ROWS = 3  # title, indicator names, value/points
@@ -195,3 +196,22 @@ def test_sheet_names_are_always_valid_and_distinct(names: list[str]) -> None:
         assert not name.startswith("'") and not name.endswith("'")
         assert name.casefold() not in {t.casefold() for t in taken}
         taken.append(name)
+
+
+def test_pay_coefficient_column_when_the_results_carry_one(results, meta) -> None:
+    for r, coefficient in zip(results, (1.5, 1.0, 0.8), strict=True):
+        r["pay_coefficient"] = coefficient
+    _, rows = _table(_book(results, meta)["一组"])
+    assert [r["绩效系数"].value for r in rows] == [1.5, 1.0]
+    assert rows[0]["绩效系数"].number_format == "0.00"
+
+
+def test_a_draft_is_marked_on_every_sheet(results, meta) -> None:
+    draft = ReportMeta.of(*meta.scorecards, status="stale", run="#3 rev 1")
+    wb = _book(results, draft)
+    summary = [[c.value for c in r] for r in wb["汇总"].iter_rows(max_row=3)]
+    assert summary[2][:2] == ["状态:", "草稿(数据已更新,需重新评分) · 评分批次 #3 rev 1"]
+    for name in ("一组", "二组"):
+        assert wb[name]["A1"].value.endswith("草稿(数据已更新,需重新评分)")
+    final = _book(results, ReportMeta.of(*meta.scorecards, status="published"))
+    assert "草稿" not in final["一组"]["A1"].value
