@@ -229,3 +229,28 @@ def test_two_default_scorecards_are_refused(any_ws):
 def test_nothing_to_score(ws):
     with pytest.raises(KefuError, match="nothing to score"):
         score_period(ws, OCT, actor="t", compute=FakeEngine([]))
+
+
+def test_an_agent_without_any_record_is_not_scored(ws):
+    roster(ws)
+    eng = engine({"A1": 0.9, "A2": 0.7})
+    eng.figures += [fig("fcr_rate", None, key="A3"), fig("aht_avg", None, key="A3")]
+    run = score(ws, eng)
+    assert run.agents == 2
+    assert [r["agent_id"] for r in results(ws, OCT)] == ["A1", "A2"]
+
+
+def test_a_specific_scorecard_only_takes_agents_of_the_period(ws):
+    # A9 left long ago but is still on T2's roster: the engine does not list them
+    roster(ws, moves=[agent("A9", "赵六", "T2", "成都")])
+    save_scorecard(ws, card(HOTLINE, name="热线"), actor="tester")
+    save_scorecard(ws, card("applies_to: {teams: [T2]}\n" + CHAT, name="在线"), actor="tester")
+    eng = engine()
+    score_period(ws, OCT, actor="tester", compute=eng)
+    assert [c["keys"] for c in eng.calls] == [None, ["A3"]]
+
+
+def test_a_scorecard_for_another_time_zone_is_refused(ws):
+    roster(ws)
+    with pytest.raises(KefuError, match="time zone Europe/Paris"):
+        score(ws, engine(), scorecard=card("timezone: Europe/Paris\n" + SIMPLE))

@@ -7,6 +7,8 @@ not say (so scorecards can be checked without the engine).
 
 from __future__ import annotations
 
+from functools import cache
+
 from kefu.ingest.tables import CHANNELS
 
 CHANNEL_NAMES = tuple(dict.fromkeys(CHANNELS.values()))
@@ -48,8 +50,12 @@ def _registry() -> dict[str, object]:
     return dict(INDICATORS)
 
 
+@cache
 def units() -> dict[str, str]:
-    """Every known indicator id → unit (rate, seconds, score, nps, count, index)."""
+    """Every known indicator id → unit (rate, seconds, score, nps, count, index).
+
+    Cached: the registry is constant data. Callers must not mutate the result.
+    """
     out = dict(SPEC_UNITS)
     for base in PER_CHANNEL:
         for channel in CHANNEL_NAMES:

@@ -155,7 +155,11 @@ def build_results(
     team_figures: Mapping[str, Mapping[str, Figure]] | None = None,
     events: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Result rows for every agent in ``figures`` (pure: no reads)."""
+    """Result rows for every agent in ``figures`` with any data (pure: no reads).
+
+    An agent none of whose scored indicators has a value is left out: the
+    period is not scored for them (quarters average the months that are).
+    """
     team_figures = team_figures or {}
     events = events or {}
     rows = []
@@ -163,6 +167,10 @@ def build_results(
     for agent in sorted(figures):
         who = roster.get(agent) or Assignment(agent, None, None, None)
         card = card_of(cards, who)
+        if all((f := figures[agent].get(i)) is None or f.value is None for i in card.indicator_ids):
+            # Employed but without a single record to judge (long leave, joined on the
+            # last day…): not scored this period, rather than a zero and a D.
+            continue
         used[card.content_hash] = card
         score = score_agent(
             card,
@@ -193,9 +201,13 @@ def score_month(
             assigned[card.content_hash].append(agent)
     figures: dict[str, dict[str, Figure]] = {}
     team_figures: dict[str, dict[str, Figure]] = {}
+    # The default scorecard goes first, over every agent: the engine decides who is in
+    # the period (employed in it or with records), and the other scorecards then take
+    # their agents among those — never a leaver of last year named in a team list.
+    active: set[str] = set()
     for card in cards.all:
         specific = card is not cards.default
-        keys = sorted(assigned.get(card.content_hash, [])) if specific else None
+        keys = sorted(a for a in assigned.get(card.content_hash, []) if a in active)
         if specific and not keys:
             continue
         params = card.indicator_params()
@@ -203,9 +215,11 @@ def score_month(
         found = _by_key(
             compute(
                 ws, period, level=Level.AGENT, indicators=ids, params=params,
-                as_of=as_of, con=con, keys=keys,
+                as_of=as_of, con=con, keys=keys if specific else None,
             )
         )  # fmt: skip
+        if not specific:
+            active = set(found)
         mine = {a: f for a, f in found.items() if card_of(cards, roster.get(a)) is card}
         figures.update(mine)
         wants_team = card.insufficient_sample is SamplePolicy.TEAM_VALUE or (

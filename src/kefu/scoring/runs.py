@@ -61,9 +61,19 @@ def results_hash(rows: list[dict[str, Any]]) -> str:
 
 def _scorecards(ws: Workspace, scorecard: Scorecard | Path | str | None) -> ScorecardSet:
     if scorecard is None:
-        return workspace_scorecards(ws)
-    card = scorecard if isinstance(scorecard, Scorecard) else load_scorecard(scorecard)
-    return single(card)
+        cards = workspace_scorecards(ws)
+    else:
+        card = scorecard if isinstance(scorecard, Scorecard) else load_scorecard(scorecard)
+        cards = single(card)
+    for c in cards.all:
+        # Periods are read in the workspace's zone; a scorecard written for another zone
+        # would silently move records between months.
+        if c.timezone and c.timezone != ws.timezone:
+            raise KefuError(
+                f"scorecard '{c.name}' is written for time zone {c.timezone} but this "
+                f"workspace reads periods in {ws.timezone}; make them agree"
+            )
+    return cards
 
 
 def _aware(moment: datetime | None) -> datetime:

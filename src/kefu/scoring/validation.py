@@ -455,6 +455,15 @@ def _misc(raw: Mapping[str, Any]) -> list[Issue]:
             issues.append(
                 Issue("repeat_window", f"'{rw}' is not a window; write hours (48h) or days (2d)")
             )
+    period = raw.get("period")
+    if period is not None and period != "month":
+        issues.append(
+            Issue(
+                "period",
+                f"'{period}' is not supported: the base period is month "
+                "(quarters and years are built from the months)",
+            )
+        )
     tz = raw.get("timezone")
     if isinstance(tz, str):
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
