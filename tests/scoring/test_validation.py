@@ -186,3 +186,10 @@ def test_every_issue_is_reported_at_once():
 def test_broken_yaml_is_one_clear_issue():
     with pytest.raises(ScorecardInvalid, match="not valid YAML at line 2"):
         load_scorecard("name: x\n  version: [\n")
+
+
+def test_bonus_is_given_for_counts_only():
+    d = raw()
+    d["bonus"][0]["indicator"] = "csat_rate"
+    (msg,) = messages(d)
+    assert msg.startswith("bonus[0].indicator: 'csat_rate' is not a count")

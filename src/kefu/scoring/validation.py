@@ -399,7 +399,21 @@ def _bonus(raw: Mapping[str, Any]) -> list[Issue]:
     if isinstance(rules, list):
         for k, rule in enumerate(rules):
             if isinstance(rule, Mapping):
-                issues += _unknown_indicator(rule.get("indicator"), f"bonus[{k}].indicator")
+                ident = rule.get("indicator")
+                issues += _unknown_indicator(ident, f"bonus[{k}].indicator")
+                known_non_count = (
+                    isinstance(ident, str)
+                    and catalogue.is_known(ident)
+                    and not catalogue.is_count(ident)
+                )
+                if known_non_count:
+                    issues.append(
+                        Issue(
+                            f"bonus[{k}].indicator",
+                            f"'{ident}' is not a count; bonus points are given per unit "
+                            "of a count such as praise_count",
+                        )
+                    )
                 cap = _num(rule.get("cap"))
                 if cap is not None and cap < 0:
                     issues.append(Issue(f"bonus[{k}].cap", "a bonus cap cannot be negative"))
