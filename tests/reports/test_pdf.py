@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from kefu.errors import KefuError
 from kefu.reports.meta import ReportMeta
 from kefu.reports.pdf import agent_sheet_pdf, team_sheets_pdf
 
@@ -133,3 +134,16 @@ def test_rendering_fetches_nothing(results, meta, monkeypatch) -> None:
     monkeypatch.setattr(urllib.request.OpenerDirector, "open", refuse)
     results[0]["name"] = '<img src="http://example.invalid/x.png">'
     assert agent_sheet_pdf(results[0], meta).startswith(b"%PDF")
+
+
+def test_a_missing_cjk_font_is_a_clear_error(results, meta, monkeypatch) -> None:
+    import kefu.reports.pdf as pdf
+
+    monkeypatch.setattr(pdf, "FONT_FAMILY", "No Such Font CJK")
+    with pytest.raises(KefuError, match="needs the font 'No Such Font CJK'"):
+        agent_sheet_pdf(results[0], meta)
+
+
+def test_no_results_no_empty_pdf(meta) -> None:
+    with pytest.raises(KefuError, match="no results to print"):
+        team_sheets_pdf([], meta)

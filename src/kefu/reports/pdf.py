@@ -12,6 +12,8 @@ every scheme but ``data:``.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -21,6 +23,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from kefu.errors import KefuError
 from kefu.reports.catalogue import indicator_name
 from kefu.reports.formatting import (
     COLOURS,
@@ -209,7 +212,25 @@ def _sheet(
     }
 
 
+@cache
+def font_available(family: str) -> bool:
+    """True when fontconfig (which WeasyPrint renders through) knows ``family``."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    listed = subprocess.run(
+        [fc_list, f":family={family}", "family"], capture_output=True, text=True, check=False
+    )
+    return bool(listed.stdout.strip())
+
+
 def _render(sheets: list[dict[str, Any]], meta: ReportMeta, locale: str) -> bytes:
+    # Without the CJK font every Chinese character would print as a blank box.
+    if not font_available(FONT_FAMILY):
+        raise KefuError(
+            f"the PDF needs the font '{FONT_FAMILY}' (Debian package fonts-noto-cjk); "
+            "install it, e.g. with `make system-deps`"
+        )
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher
@@ -297,6 +318,8 @@ def team_sheets_pdf(
     (default ``results``).
     """
     check_locale(locale)
+    if not results:
+        raise KefuError("there are no results to print")
     everyone = list(population or results)
     sizes = populations(everyone)
     means = team_means(everyone)
