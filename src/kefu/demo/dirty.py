@@ -13,8 +13,12 @@ import numpy as np
 RULE = "_rule"
 
 
-def dirty_rows(month: np.datetime64) -> dict[str, list[dict[str, object]]]:
-    """Dirty rows for each table that gets some, dated in ``month``."""
+def dirty_rows(month: np.datetime64, agent_ids: np.ndarray) -> dict[str, list[dict[str, object]]]:
+    """Dirty rows for each table that gets some, dated in ``month``, naming roster agents."""
+
+    def agent(k: int) -> str:
+        return str(agent_ids[k % len(agent_ids)])
+
     ym = str(month)
     day = ym.replace("-", "") + "02"
     at = f"{ym}-02"
@@ -23,7 +27,7 @@ def dirty_rows(month: np.datetime64) -> dict[str, list[dict[str, object]]]:
             {
                 RULE: "unparsable timestamp (the 31st of a 30-day month)",
                 "contact_id": f"C{day}9999901", "channel": "phone", "direction": "in",
-                "agent_id": "KF10001", "customer_id": "13800138000", "category": "查件",
+                "agent_id": agent(0), "customer_id": "13800138000", "category": "查件",
                 "offered_at": f"{ym}-31 25:10:00", "answered_at": f"{at} 10:10:12",
                 "ended_at": f"{at} 10:12:40", "talk_seconds": 148, "hold_seconds": 0,
                 "acw_seconds": 20, "transferred": False, "resolved": True,
@@ -31,7 +35,7 @@ def dirty_rows(month: np.datetime64) -> dict[str, list[dict[str, object]]]:
             {
                 RULE: "answered before offered",
                 "contact_id": f"C{day}9999902", "channel": "phone", "direction": "in",
-                "agent_id": "KF10002", "customer_id": "13900139000", "category": "催件",
+                "agent_id": agent(1), "customer_id": "13900139000", "category": "催件",
                 "waybill_no": "SF100000000001", "offered_at": f"{at} 10:20:00",
                 "answered_at": f"{at} 10:19:30", "ended_at": f"{at} 10:23:00",
                 "talk_seconds": 210, "hold_seconds": 0, "acw_seconds": 15,
@@ -40,20 +44,20 @@ def dirty_rows(month: np.datetime64) -> dict[str, list[dict[str, object]]]:
             {
                 RULE: "unknown channel",
                 "contact_id": f"C{day}9999903", "channel": "传真", "direction": "in",
-                "agent_id": "KF10003", "offered_at": f"{at} 11:00:00",
+                "agent_id": agent(2), "offered_at": f"{at} 11:00:00",
                 "answered_at": f"{at} 11:00:09", "ended_at": f"{at} 11:02:00",
                 "talk_seconds": 111, "resolved": True,
             },
             {
                 RULE: "negative duration",
                 "contact_id": f"C{day}9999904", "channel": "chat", "direction": "in",
-                "agent_id": "KF10004", "offered_at": f"{at} 11:30:00",
+                "agent_id": agent(3), "offered_at": f"{at} 11:30:00",
                 "answered_at": f"{at} 11:30:20", "ended_at": f"{at} 11:35:00",
                 "talk_seconds": -35, "resolved": True,
             },
             {
                 RULE: "missing required contact_id",
-                "channel": "phone", "direction": "in", "agent_id": "KF10005",
+                "channel": "phone", "direction": "in", "agent_id": agent(4),
                 "offered_at": f"{at} 12:00:00", "answered_at": f"{at} 12:00:05",
                 "ended_at": f"{at} 12:03:00", "talk_seconds": 175, "resolved": True,
             },
@@ -61,7 +65,7 @@ def dirty_rows(month: np.datetime64) -> dict[str, list[dict[str, object]]]:
         "surveys": [
             {
                 RULE: "csat out of range 1–5",
-                "survey_id": f"PJ{day}999901", "agent_id": "KF10001",
+                "survey_id": f"PJ{day}999901", "agent_id": agent(0),
                 "responded_at": f"{at} 15:00:00", "csat": 7, "nps": 9,
             },
             {
@@ -70,7 +74,7 @@ def dirty_rows(month: np.datetime64) -> dict[str, list[dict[str, object]]]:
             },
             {
                 RULE: "nps out of range 0–10",
-                "survey_id": f"PJ{day}999903", "agent_id": "KF10002",
+                "survey_id": f"PJ{day}999903", "agent_id": agent(1),
                 "responded_at": f"{at} 15:10:00", "csat": 5, "nps": 11,
             },
             {
@@ -82,13 +86,13 @@ def dirty_rows(month: np.datetime64) -> dict[str, list[dict[str, object]]]:
         "qa_evaluations": [
             {
                 RULE: "info_correct greater than info_checked",
-                "evaluation_id": f"ZJ{day}999901", "agent_id": "KF10003",
+                "evaluation_id": f"ZJ{day}999901", "agent_id": agent(2),
                 "evaluated_at": f"{at} 16:00:00", "evaluator": "质检-王芳",
                 "compliance_score": 90, "info_checked": 4, "info_correct": 5, "fatal": False,
             },
             {
                 RULE: "compliance_score out of range 0–100",
-                "evaluation_id": f"ZJ{day}999902", "agent_id": "KF10004",
+                "evaluation_id": f"ZJ{day}999902", "agent_id": agent(3),
                 "evaluated_at": f"{at} 16:10:00", "evaluator": "质检-李娜",
                 "compliance_score": 120, "info_checked": 3, "info_correct": 3, "fatal": False,
             },
@@ -96,7 +100,7 @@ def dirty_rows(month: np.datetime64) -> dict[str, list[dict[str, object]]]:
         "complaints": [
             {
                 RULE: "unknown status",
-                "complaint_id": f"TS{day}999901", "agent_id": "KF10005",
+                "complaint_id": f"TS{day}999901", "agent_id": agent(4),
                 "received_at": f"{at} 17:00:00", "cause": "attitude", "severity": "minor",
                 "attributed": True, "status": "待定",
             },

@@ -145,7 +145,7 @@ def generate(
 
     contacts = ContactGenerator(roster, seed)
     days = np.arange(first, end)
-    dirty = dirty_rows(first_month)
+    dirty = dirty_rows(first_month, roster.agent_id)
     for i, day in enumerate(days):
         month = day.astype("datetime64[M]")
         batch = contacts.day(day)
