@@ -166,3 +166,15 @@ def test_day_grain_team_attribution_on_the_move_day(ws):
     day = figures_by(ws, "2026-10-15", "team", ["contacts_handled"])
     assert day[("T2", "contacts_handled")].value == 1
     assert ("T1", "contacts_handled") not in day or day[("T1", "contacts_handled")].value is None
+
+
+def test_an_agent_who_left_is_off_the_roster_after_leaving(ws):
+    roster(
+        ws,
+        {"agent_id": "A1", "team": "T1", "valid_from": date(2026, 1, 1)},
+        {"agent_id": "A1", "team": "T2", "valid_from": date(2026, 6, 1),
+         "leave_date": date(2026, 9, 15)},
+        ("A2", "T1"),
+    )  # fmt: skip
+    assert {f.key for f in compute(ws, "2026-10", indicators=["nps"])} == {"A2"}
+    assert {f.key for f in compute(ws, "2026-09", indicators=["nps"])} == {"A1", "A2"}

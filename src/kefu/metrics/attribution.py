@@ -73,13 +73,21 @@ class Roster:
 
     # -- keys -----------------------------------------------------------------
     def active_agents(self, start: date, end: date) -> set[str]:
-        """Agents employed at some point of ``[start, end)``."""
-        out = set()
+        """Agents employed at some point of ``[start, end)``.
+
+        Employment runs from the earliest ``hire_date`` of the agent's rows to the
+        ``leave_date`` of the latest assignment (the HR export's current state).
+        """
+        by_agent: dict[str, list[dict[str, Any]]] = {}
         for r in self.rows:
-            hired = r["hire_date"] or _EARLIEST
-            left = r["leave_date"]
+            by_agent.setdefault(r["agent_id"], []).append(r)
+        out = set()
+        for agent_id, rows in by_agent.items():
+            hired = min((r["hire_date"] for r in rows if r["hire_date"]), default=_EARLIEST)
+            latest = max(rows, key=lambda r: r["valid_from"] or r["hire_date"] or _EARLIEST)
+            left = latest["leave_date"]
             if hired < end and (left is None or left >= start):
-                out.add(r["agent_id"])
+                out.add(agent_id)
         return out
 
     def keys(self, level: Level, start: date, end: date) -> set[str]:
