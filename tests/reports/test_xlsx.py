@@ -215,3 +215,9 @@ def test_a_draft_is_marked_on_every_sheet(results, meta) -> None:
         assert wb[name]["A1"].value.endswith("草稿(数据已更新,需重新评分)")
     final = _book(results, ReportMeta.of(*meta.scorecards, status="published"))
     assert "草稿" not in final["一组"]["A1"].value
+
+
+def test_notes_column_explains_unusual_points_once(results, meta) -> None:
+    _, rows = _table(_book(results, meta)["一组"])
+    assert rows[0]["说明"].value is None
+    assert rows[1]["说明"].value == "培训考核成绩 (2分): 样本不足 (1 < 2),按零分计"

@@ -16,7 +16,7 @@ from typing import Any
 
 from kefu.reports.catalogue import Unit
 from kefu.reports.formatting import DECIMALS, POINT_DECIMALS, SUFFIX, display_number, round_half_up
-from kefu.reports.labels import check_locale, text
+from kefu.reports.labels import check_locale
 from kefu.reports.meta import ReportMeta
 from kefu.reports.safe import csv_cell
 from kefu.reports.table import Cell, Column, Kind, cells, columns, sort_key, unit_of
@@ -55,20 +55,12 @@ def appraisal_csv(results: Sequence[Result], meta: ReportMeta, *, locale: str = 
     cols = columns(results, meta, locale)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([_header(c, locale) for c in cols] + [text("reason", locale)])
+    writer.writerow([_header(c, locale) for c in cols])
     ordered = sorted(results, key=lambda r: (str(r.get("team") or ""), *sort_key(r)))
     for result in ordered:
-        row: list[Any] = []
-        notes: dict[str, list[str]] = {}
-        for col, cell in zip(cols, cells(result, cols, meta, locale), strict=True):
-            if col.kind is Kind.TEXT:
-                row.append(csv_cell(cell.value))
-            else:
-                row.append(_number(col, cell))
-            if cell.note:
-                notes.setdefault(col.group or col.header, []).append(cell.note)
-        parts = [f"{k}: {', '.join(v)}" for k, v in notes.items()]
-        parts += [str(reason) for reason in result.get("reasons") or ()]
-        row.append(csv_cell("; ".join(parts)))
+        row = [
+            csv_cell(cell.value) if col.kind is Kind.TEXT else _number(col, cell)
+            for col, cell in zip(cols, cells(result, cols, meta, locale), strict=True)
+        ]
         writer.writerow(row)
     return (BOM + buf.getvalue()).encode("utf-8")

@@ -107,6 +107,7 @@ def columns(results: Sequence[Result], meta: ReportMeta, locale: str) -> list[Co
         Column("rank_team", t("rank_team"), Kind.RANK),
         Column("rank_site", t("rank_site"), Kind.RANK),
         Column("rank_centre", t("rank_centre"), Kind.RANK),
+        Column("notes", t("reason"), Kind.TEXT),
     ]
     return cols
 
@@ -149,17 +150,43 @@ def cells(result: Result, cols: Sequence[Column], meta: ReportMeta, locale: str)
                 rating = assess(item.get("value"), sc.indicators.get(col.indicator), status)
                 row.append(Cell(item.get("value"), rating, status_note(status, None, locale)))
             else:
-                reason = indicator_reason(item, sc.indicators.get(col.indicator), locale)
+                # A raised weight is routine after a redistribution, and the
+                # redistributed indicator's own note says so: not repeated per cell.
+                reason = indicator_reason(
+                    item, sc.indicators.get(col.indicator), locale, with_weight=False
+                )
                 row.append(Cell(item.get("points"), None, reason))
         elif col.key.startswith("dim:"):
             dim = by_dimension.get(col.key[4:])
             row.append(Cell(None if dim is None else dim.get("points")))
+        elif col.key == "notes":
+            row.append(Cell(_row_notes(result, cols, row, locale)))
         elif col.key == "vetoes":
             vetoes = result.get("vetoes") or []
             row.append(Cell("; ".join(veto_text(v) for v in vetoes) or None))
         else:
             row.append(Cell(result.get(col.key)))
     return row
+
+
+def _row_notes(
+    result: Result, cols: Sequence[Column], row: Sequence[Cell], locale: str
+) -> str | None:
+    """Every note of the row in one text: per indicator, then the result's own reasons."""
+    statuses = {text(f"status_{s}", locale) for s in ("no_data", "insufficient_sample")}
+    notes: dict[str, list[str]] = {}
+    for col, cell in zip(cols, row, strict=False):
+        if cell.note:
+            found = notes.setdefault(col.group or col.header, [])
+            if cell.note not in found:
+                found.append(cell.note)
+    parts = []
+    for group, found in notes.items():
+        # A reason names the status already; the bare status label is only kept alone.
+        kept = [n for n in found if n not in statuses] or found
+        parts.append(f"{group}: {', '.join(kept)}")
+    parts += [str(reason) for reason in result.get("reasons") or ()]
+    return "; ".join(parts) or None
 
 
 def sort_key(result: Result) -> tuple[Any, ...]:
