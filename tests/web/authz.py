@@ -88,6 +88,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/account/2fa"): Rule(ALL),
     # no enrolment started (or already enrolled): back to the enrolment page
     ("POST", "/account/2fa"): Rule(ALL, ok=303, body={"code": "000000"}),
+    ("POST", "/account/2fa/start"): Rule(ALL, ok=303),
     # user administration
     ("GET", "/admin/users"): Rule(ADMIN),
     ("POST", "/admin/users"): Rule(

@@ -302,7 +302,13 @@ def test_enrolment_with_a_wrong_code_does_not_enable(web: Web) -> None:
 def test_optional_enrolment_for_other_roles(web: Web) -> None:
     client = web.login("qa1", Role.qa)
     page = client.get("/account/2fa")
-    assert page.status_code == 200
+    assert page.status_code == 200 and "<svg" not in page.text  # GET changes nothing
+    with web.ws.db.session() as s:
+        assert service.get_user(s, "qa1").totp_secret is None
+    started = client.post("/account/2fa/start", data={"csrf_token": csrf_of(page.text)})
+    assert started.status_code == 303
+    page = client.get(started.headers["location"])
+    assert "<svg" in page.text
     with web.ws.db.session() as s:
         secret = service.get_user(s, "qa1").totp_secret
     code = totp_code(secret, web.clock())

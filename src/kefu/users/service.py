@@ -190,11 +190,13 @@ def reset_totp(session: Session, user: User, *, actor: str, ip: str | None = Non
     )
 
 
-def set_locale(session: Session, user: User, locale: str) -> None:
-    # A display preference, not a security-relevant change: not audited.
+def set_locale(session: Session, user: User, locale: str, *, actor: str) -> None:
     if locale not in LOCALES:
         raise UsageError(f"unknown language '{locale}' (zh-CN or en)")
-    user.locale = locale
+    if user.locale != locale:
+        record(session, actor, "user.locale", "user", user.username,
+               before={"locale": user.locale}, after={"locale": locale})  # fmt: skip
+        user.locale = locale
 
 
 def end_sessions(session: Session, user: User) -> int:

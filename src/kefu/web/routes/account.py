@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -81,13 +82,29 @@ def totp_enrol_form(request: Request, db: DB, auth: AuthDep, next: str | None = 
     row, me = _enrol_user(auth)
     forced = row.stage == sessions.STAGE_ENROL
     ctx: dict[str, object] = {"next": safe_next(next), "me": me, "forced": forced}
-    if not me.totp_enabled:
-        if not me.totp_secret:
-            # Kept until confirmed, so reloading the page does not invalidate a scanned code.
-            me.totp_secret = totp.new_secret()
+    if not me.totp_enabled and me.totp_secret:
         uri = totp.provisioning_uri(me.totp_secret, me.username)
         ctx.update(secret=me.totp_secret, uri=uri, qr=totp.qr_svg(uri))
     return render(request, "enrol.html", ctx, user=auth.principal)
+
+
+@router.post("/account/2fa/start")
+def totp_enrol_start(
+    request: Request,
+    db: DB,
+    auth: AuthDep,
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    """Create the secret to enrol (a POST: no state changes on GET).
+
+    The secret is kept until confirmed, so reloading the page shows the same
+    QR code; starting again replaces an unconfirmed secret.
+    """
+    _, me = _enrol_user(auth)
+    if not me.totp_enabled:
+        me.totp_secret = totp.new_secret()
+        me.totp_last_step = None
+    return RedirectResponse(f"/account/2fa?next={quote(safe_next(next), safe='')}", status_code=303)
 
 
 @router.post("/account/2fa")

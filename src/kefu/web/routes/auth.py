@@ -124,6 +124,8 @@ def login(
     elif stage == sessions.STAGE_TOTP:
         response = RedirectResponse(f"/login/totp?next={_q(target)}", status_code=303)
     else:
+        if not user.totp_secret:
+            user.totp_secret = totp.new_secret()  # shown on the enrolment page
         response = RedirectResponse(f"/account/2fa?next={_q(target)}", status_code=303)
     _start(request, db, user, stage, response)
     return response
@@ -223,7 +225,7 @@ def switch_language(
 ) -> Response:
     chosen = normalise_locale(locale) or get_settings(request).default_locale
     if auth.principal is not None and auth.user is not None:
-        set_locale(db, auth.user, chosen)
+        set_locale(db, auth.user, chosen, actor=auth.user.username)
     response = RedirectResponse(safe_next(next), status_code=303)
     set_cookie(request, response, LOCALE_COOKIE, chosen, max_age=365 * 24 * 3600)
     return response
