@@ -17,7 +17,7 @@ from kefu.scoring import (
     run_status,
     score_period,
 )
-from kefu.scoring.registry import save_scorecard
+from kefu.scoring.registry import load_version, save_scorecard
 from tests.factories import add_records
 from tests.scoring.helpers import SIMPLE, FakeEngine, card, fig
 
@@ -78,6 +78,9 @@ def test_scores_every_agent_and_stores_the_run(any_ws):
     assert run.batch_ids == sorted(b.id for b in any_ws.facts.committed_batches())
     with pytest.raises(NotFound):
         agent_result(any_ws, OCT, "nobody")
+    # the exact scorecard of the run can be rebuilt from the store
+    (used,) = run.scorecards
+    assert load_version(any_ws, used["content_hash"]).content_hash == used["content_hash"]
 
 
 def test_identical_inputs_give_identical_results(any_ws):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from kefu import audit
 from kefu.errors import KefuError, NotFound
 from kefu.scoring.models import ScorecardVersion
-from kefu.scoring.scorecard import Scorecard, default_scorecard, load_scorecard
+from kefu.scoring.scorecard import Scorecard, default_scorecard, load_scorecard, parse_scorecard
 from kefu.workspace import Workspace
 
 
@@ -154,4 +154,4 @@ def load_version(ws: Workspace, content_hash: str) -> Scorecard:
         ).first()
     if found is None:
         raise NotFound(f"no stored scorecard version {content_hash[:12]}")
-    return load_scorecard(found.content if "\n" in found.content else found.content + "\n")
+    return parse_scorecard(found.content, where=f"{found.name} {found.version}")

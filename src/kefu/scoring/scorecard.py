@@ -325,20 +325,20 @@ def load_scorecard(source: Path | str) -> Scorecard:
     """Load and validate a scorecard from a path or from YAML text.
 
     A :class:`str` that names an existing file is read as a path; any other
-    string is taken as the YAML text itself.
+    string is taken as the YAML text itself (see :func:`parse_scorecard`).
     """
-    from kefu.scoring.validation import validate
-
-    path: Path | None = None
     if isinstance(source, Path) or ("\n" not in source and Path(source).is_file()):
         path = Path(source)
         if not path.is_file():
             raise KefuError(f"no scorecard file at {path}")
-        text = path.read_text(encoding="utf-8")
-        where = str(path)
-    else:
-        text = source
-        where = "text"
+        return parse_scorecard(path.read_text(encoding="utf-8"), where=str(path), path=path)
+    return parse_scorecard(source)
+
+
+def parse_scorecard(text: str, *, where: str = "text", path: Path | None = None) -> Scorecard:
+    """Validate YAML text as a scorecard; :class:`ScorecardInvalid` lists every issue."""
+    from kefu.scoring.validation import validate
+
     raw = read_yaml(text, where)
     issues = validate(raw)
     if issues:
