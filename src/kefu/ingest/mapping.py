@@ -65,7 +65,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kefu.errors import KefuError, UsageError
-from kefu.ingest.parsing import clean, lit, lit_list
+from kefu.ingest.parsing import lit, lit_list
 from kefu.ingest.tables import TABLES
 
 BUILTIN_DIR = Path(__file__).parent / "profiles"
@@ -202,7 +202,8 @@ class Compiler:
         return sql
 
     def cell(self, name: str, path: str) -> str:
-        return clean(self.header(name, path), self.null_values)
+        # The raw columns are cleaned once, before any expression reads them.
+        return self.header(name, path)
 
     def expr(self, e: Expr, path: str) -> str:
         if isinstance(e, str):
@@ -233,7 +234,10 @@ class Compiler:
         return KefuError(f"mapping '{self.profile_name}' at {path}: {message}")
 
     def _column(self, e: dict[str, Any], path: str) -> str:
-        sql = clean(self.header(str(e["column"]), path), [*self.null_values, *e.get("null_if", [])])
+        sql = self.header(str(e["column"]), path)
+        null_if = ", ".join(lit(str(v)) for v in e.get("null_if", []))
+        if null_if:
+            sql = f"(CASE WHEN {sql} IN ({null_if}) THEN NULL ELSE {sql} END)"
         values = e.get("values")
         if values:
             return value_map(sql, values)

@@ -73,11 +73,18 @@ def lit_list(values: Iterable[object]) -> str:
 
 def clean(expr: str, null_values: Iterable[str] = ()) -> str:
     """Normalised text: full-width folded, trimmed, empty and ``null_values`` → NULL."""
-    folded = f"trim(translate({expr}, {lit(_FULL)}, {lit(_HALF)}), ' \t\r\n')"
-    nulls = ["", *null_values]
-    return (
-        f"(CASE WHEN {folded} IN ({', '.join(lit(v) for v in nulls)}) THEN NULL ELSE {folded} END)"
+    # translate() is slow, so only text holding a full-width character goes through it
+    # (strlen counts bytes, length characters: they differ only for non-ASCII text).
+    fold = (
+        f"(CASE WHEN strlen({expr}) <> length({expr}) "
+        f"AND regexp_matches({expr}, '[\uff01-\uff5e\u3000]') "
+        f"THEN translate({expr}, {lit(_FULL)}, {lit(_HALF)}) ELSE {expr} END)"
     )
+    trimmed = f"nullif(trim({fold}, ' \t\r\n'), '')"
+    nulls = ", ".join(lit(v) for v in null_values)
+    if not nulls:
+        return trimmed
+    return f"(CASE WHEN {trimmed} IN ({nulls}) THEN NULL ELSE {trimmed} END)"
 
 
 def _local_to_utc(ts: str, tz: str) -> str:

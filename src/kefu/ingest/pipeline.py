@@ -32,7 +32,7 @@ from kefu.ingest.readers import RawFile, read_raw
 from kefu.ingest.recognize import table_from_headers, table_from_name
 from kefu.ingest.tables import TABLES, Kind, Table
 from kefu.ingest.tables import table as lookup_table
-from kefu.ingest.validate import checked_sql, mapped_sql, plan, record_hash_sql
+from kefu.ingest.validate import checked_sql, duplicates_sql, final_sql, mapped_sql, plan
 from kefu.store.appdb import utcnow
 from kefu.store.catalog import BatchState, ImportBatch, ImportReject
 from kefu.workspace import Workspace
@@ -71,12 +71,12 @@ def sha256_file(path: Path) -> str:
 
 
 class _Session:
-    """A private file-backed DuckDB for one import, so large files can spill to disk."""
+    """A private in-memory DuckDB for one import that spills to its own folder when large."""
 
     def __init__(self, ws: Workspace) -> None:
         self.dir = ws.home / "tmp" / f"import-{os.getpid()}-{next(_counter)}"
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.dir / "work.duckdb"))
+        self.con = duckdb.connect(":memory:")
         self.con.execute(f"SET temp_directory = {lit(str(self.dir / 'spill'))}")
         self.con.execute("SET TimeZone = 'UTC'")
         self.con.execute("SET enable_progress_bar = false")
@@ -251,9 +251,13 @@ def _load(
     tz = (profile.timezone if profile and profile.timezone else None) or ws.timezone
     formats = profile.formats if profile else {}
     say("validating")
-    con.execute(f"CREATE TABLE mapped AS {mapped_sql(spec, p)}")
+    con.execute(f"CREATE VIEW mapped AS {mapped_sql(spec, p)}")
     checked = checked_sql(spec, p, tz, formats, excel=raw.excel, roster=_roster_sql(ws, spec))
-    con.execute(f"CREATE TABLE checked AS {checked}")
+    con.execute(f"CREATE TABLE checked_base AS {checked}")
+    duplicates = (con.execute(duplicates_sql(spec)).fetchone() or (0,))[0] > 0
+    # Without duplicate keys no window is needed, and a view reads the table as is.
+    kind = "TABLE" if duplicates else "VIEW"
+    con.execute(f"CREATE {kind} checked AS {final_sql(spec, duplicates=duplicates)}")
     _compare_versions(ws, con, spec, source)
     counts = con.execute(
         "SELECT count(*), count(*) FILTER (__rejected), count(*) FILTER (__status = 'new'), "
@@ -287,15 +291,14 @@ def _load(
 def _compare_versions(
     ws: Workspace, con: duckdb.DuckDBPyConnection, spec: Table, source: str
 ) -> None:
-    keys = [ident("v_" + k) for k in spec.key]
-    hashed = f"SELECT *, {record_hash_sql(spec)} AS __hash FROM checked"
     files = [str(p) for p in ws.facts.committed_files(spec.name)]
     if not files:
         con.execute(
-            f"CREATE TABLE versioned AS SELECT *, CASE WHEN __rejected THEN NULL ELSE 'new' END "
-            f"AS __status FROM ({hashed})"
+            "CREATE VIEW versioned AS SELECT *, CASE WHEN __rejected THEN NULL ELSE 'new' END "
+            "AS __status FROM checked"
         )
         return
+    keys = [ident("v_" + k) for k in spec.key]
     stored_keys = ", ".join(ident(k) for k in spec.key)
     current = (
         f"SELECT {stored_keys}, record_hash "
@@ -308,7 +311,7 @@ def _compare_versions(
         f"CREATE TABLE versioned AS SELECT h.*, CASE WHEN h.__rejected THEN NULL "
         f"WHEN cur.record_hash IS NULL THEN 'new' "
         f"WHEN cur.record_hash = h.__hash THEN 'unchanged' ELSE 'changed' END AS __status "
-        f"FROM ({hashed}) AS h LEFT JOIN ({current}) AS cur "
+        f"FROM checked AS h LEFT JOIN ({current}) AS cur "
         f"ON NOT h.__rejected AND {on}"
     )
 

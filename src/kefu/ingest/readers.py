@@ -141,11 +141,11 @@ def read_csv(
         shape_parts.append(f"WHEN {any_extra} THEN 'row has more fields than the header ({width})'")
     shape = f"(CASE {' '.join(shape_parts)} END)" if shape_parts else "NULL"
     cols = ", ".join(f"{ident(names[i])} AS c{i}" for i in range(width))
+    # A view, not a copy: the rows stay in raw_csv, whose rowid is the file order.
     con.execute(
-        f"CREATE OR REPLACE TABLE raw AS SELECT CAST(rowid + 1 AS BIGINT) AS __row, {cols}, "
+        f"CREATE OR REPLACE VIEW raw AS SELECT CAST(rowid + 1 AS BIGINT) AS __row, {cols}, "
         f"CAST({shape} AS VARCHAR) AS __shape FROM raw_csv WHERE rowid > 0"
     )
-    con.execute("DROP TABLE raw_csv")
     return _finish(con, path, headers, excel=False, encoding=enc)
 
 

@@ -65,6 +65,7 @@ class Plan:
     collapse: tuple[str, str] | None = None  # (window clause, order key)
     scale5: bool = False  # ratings: the score header says the scale is 1–5
     found: dict[str, str] = field(default_factory=dict)  # canonical → header, for messages
+    cleaned: str = "SELECT * FROM raw"  # the raw table with every cell normalised once
 
 
 def plan(spec: Table, raw: RawFile, profile: Profile | None, file_name: str) -> Plan:
@@ -84,7 +85,7 @@ def plan(spec: Table, raw: RawFile, profile: Profile | None, file_name: str) -> 
         if profile and c.name in profile.columns:
             text: str | None = compiler.expr(profile.columns[c.name], f"columns.{c.name}")
         elif c.name in found:
-            text = clean(ident(raw.columns[found[c.name]]), null_values)
+            text = ident(raw.columns[found[c.name]])
         else:
             text = None
         if text is not None and profile and profile.values.get(c.name):
@@ -105,7 +106,9 @@ def plan(spec: Table, raw: RawFile, profile: Profile | None, file_name: str) -> 
     scale5 = any(
         marker in found.get("score", "") for marker in ("1-5", "1–5", "1~5", "五分制", "5分制")
     )
+    cells = ", ".join(f"{clean(ident(c), null_values)} AS {ident(c)}" for c in raw.columns.values())
     return Plan(
+        cleaned=f"SELECT __row, __shape, {cells} FROM raw",
         texts=texts,
         skip_filter=" AND ".join(keep) or None,
         collapse=(window, order) if window and order else None,
@@ -136,7 +139,7 @@ def mapped_sql(spec: Table, p: Plan) -> str:
     cols = ", ".join(
         f"{_text_with_default(spec, c, p.texts)} AS {ident('t_' + c.name)}" for c in spec.columns
     )
-    sql = f"SELECT __row, __shape, {cols} FROM raw"
+    sql = f"SELECT __row, __shape, {cols} FROM ({p.cleaned}) AS raw"
     if p.skip_filter:
         sql += f" WHERE {p.skip_filter}"
     if p.collapse:
@@ -190,7 +193,7 @@ def checked_sql(
     excel: bool,
     roster: str | None,
 ) -> str:
-    """SELECT of typed columns plus ``__err_col``, ``__err_rule``, ``__err_value``.
+    """SELECT of typed columns, the first rule each row breaks (``__err``) and ``__hash``.
 
     ``roster`` is SQL yielding the known ``agent_id`` values, or None when the
     table does not require a known agent or no roster has been imported.
@@ -206,12 +209,6 @@ def checked_sql(
     for col, cond, rule, message in ROW_RULES.get(spec.name, []):
         whens.append(f"WHEN {cond} THEN {lit(col + SEP + rule + ': ' + message)}")
     err = "(CASE " + " ".join(whens) + " END)"
-    keys = ", ".join(ident("v_" + k) for k in spec.key)
-    dup = (
-        f"CASE WHEN __err IS NULL AND row_number() OVER (PARTITION BY {keys}, __err IS NULL "
-        f"ORDER BY __row) > 1 THEN {lit(spec.key[0] + SEP + 'duplicate_key: same key as row ')} "
-        f"|| CAST(min(__row) OVER (PARTITION BY {keys}, __err IS NULL) AS VARCHAR) END"
-    )
     agent = ""
     join = ""
     if roster is not None and "agent_id" in spec.names:
@@ -220,12 +217,36 @@ def checked_sql(
             "WHEN __err IS NULL AND e.v_agent_id IS NOT NULL AND roster.agent_id IS NULL "
             f"THEN {lit('agent_id' + SEP + 'unknown_agent: agent is not in the roster')} "
         )
-    final_err = f"(CASE WHEN __err IS NOT NULL THEN __err {agent}ELSE {dup} END)"
-    value_whens = " ".join(f"WHEN {lit(c.name)} THEN {ident('t_' + c.name)}" for c in spec.columns)
     return f"""
         WITH typed AS (SELECT *, {typed} FROM mapped),
-        errs AS (SELECT *, {err} AS __err FROM typed),
-        final AS (SELECT e.* EXCLUDE (__err), {final_err} AS __err FROM errs AS e{join})
+        errs AS (SELECT *, {err} AS __err FROM typed)
+        SELECT e.* EXCLUDE (__err), (CASE WHEN __err IS NOT NULL THEN __err {agent}END) AS __err,
+            {record_hash_sql(spec)} AS __hash
+        FROM errs AS e{join}
+    """
+
+
+def duplicates_sql(spec: Table) -> str:
+    """How many accepted rows repeat the key of an earlier one (cheap: no sort)."""
+    keys = ", ".join(ident("v_" + k) for k in spec.key)
+    return f"SELECT count(*) - count(DISTINCT ({keys})) FROM checked_base WHERE __err IS NULL"
+
+
+def final_sql(spec: Table, *, duplicates: bool) -> str:
+    """``checked_base`` with duplicate keys rejected (first row wins) and the reason split."""
+    err = "__err"
+    if duplicates:
+        keys = ", ".join(ident("v_" + k) for k in spec.key)
+        window = f"PARTITION BY {keys}, __err IS NULL"
+        reason = lit(spec.key[0] + SEP + "duplicate_key: same key as row ")
+        err = (
+            f"(CASE WHEN __err IS NOT NULL THEN __err WHEN row_number() OVER ({window} "
+            f"ORDER BY __row) > 1 THEN {reason} "
+            f"|| CAST(min(__row) OVER ({window}) AS VARCHAR) END)"
+        )
+    value_whens = " ".join(f"WHEN {lit(c.name)} THEN {ident('t_' + c.name)}" for c in spec.columns)
+    return f"""
+        WITH final AS (SELECT * EXCLUDE (__err), {err} AS __err FROM checked_base)
         SELECT * EXCLUDE (__err),
             nullif(split_part(__err, chr(31), 1), '') AS __err_col,
             split_part(__err, chr(31), 2) AS __err_rule,
