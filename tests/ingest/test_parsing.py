@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from kefu.ingest.parsing import (
     clean,
+    fixed_offset_since,
     lit,
     parse_bool,
     parse_date,
@@ -128,3 +129,24 @@ def test_csat_word_labels():
 @given(st.integers(-(10**9), 10**9))
 def test_integers_round_trip(n):
     assert sql(parse_int, str(n)) == n
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    st.datetimes(min_value=datetime(1950, 1, 1), max_value=datetime(2060, 12, 31)),
+    st.sampled_from(["Asia/Shanghai", "Asia/Tokyo", "Asia/Jerusalem", "Europe/Brussels"]),
+)
+def test_fixed_offset_shortcut_agrees_with_the_time_zone_database(local, tz):
+    local = local.replace(microsecond=0)
+    text = local.strftime("%Y-%m-%d %H:%M:%S")
+    icu = _con.execute(
+        f"SELECT timezone('UTC', timezone({lit(tz)}, TIMESTAMP '{text}'))"
+    ).fetchone()[0]
+    assert sql(lambda t: parse_timestamp(t, tz), text) == icu
+
+
+def test_zones_without_daylight_saving_have_a_fixed_tail():
+    since, seconds = fixed_offset_since("Asia/Shanghai")
+    assert seconds == 8 * 3600
+    assert since.year == 1991  # China's last daylight-saving summer
+    assert fixed_offset_since("Europe/Brussels") is None

@@ -11,12 +11,15 @@ zone), dates as local dates, durations as float seconds.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
 
 from kefu.ingest.tables import CSAT_LABELS, Column, Kind
 
-# Full-width ASCII (U+FF01–U+FF5E) and the ideographic space, as NFKC folds them.
-_FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
-_HALF = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)) + " "
+# Full-width ASCII (U+FF01–U+FF5E), the ideographic and no-break spaces, as NFKC folds them.
+_FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\u00a0"
+_HALF = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)) + "  "
 
 TRUE_WORDS = ("是", "y", "yes", "true", "t", "1", "√", "✓", "✔", "对", "有", "真")
 FALSE_WORDS = ("否", "n", "no", "false", "f", "0", "×", "✗", "✘", "错", "无", "假")
@@ -77,10 +80,10 @@ def clean(expr: str, null_values: Iterable[str] = ()) -> str:
     # (strlen counts bytes, length characters: they differ only for non-ASCII text).
     fold = (
         f"(CASE WHEN strlen({expr}) <> length({expr}) "
-        f"AND regexp_matches({expr}, '[\uff01-\uff5e\u3000]') "
+        f"AND regexp_matches({expr}, '[\uff01-\uff5e\u3000\u00a0\t]') "
         f"THEN translate({expr}, {lit(_FULL)}, {lit(_HALF)}) ELSE {expr} END)"
     )
-    trimmed = f"nullif(trim({fold}, ' \t\r\n'), '')"
+    trimmed = f"nullif(trim({fold}), '')"
     nulls = ", ".join(lit(v) for v in null_values)
     if not nulls:
         return trimmed
@@ -88,7 +91,40 @@ def clean(expr: str, null_values: Iterable[str] = ()) -> str:
 
 
 def _local_to_utc(ts: str, tz: str) -> str:
-    return f"timezone('UTC', timezone({lit(tz)}, {ts}))"
+    fixed = fixed_offset_since(tz)
+    general = f"timezone('UTC', timezone({lit(tz)}, {ts}))"
+    if fixed is None:
+        return general
+    # Since the zone's last offset change, plain arithmetic gives the same instant as the
+    # (much slower) time-zone database lookup.
+    since, seconds = fixed
+    return (
+        f"(CASE WHEN {ts} >= TIMESTAMP '{since:%Y-%m-%d %H:%M:%S}' "
+        f"THEN {ts} - INTERVAL {seconds} SECOND ELSE {general} END)"
+    )
+
+
+@cache
+def fixed_offset_since(tz: str) -> tuple[datetime, int] | None:
+    """(local time after which ``tz`` never changes offset again, that offset in seconds).
+
+    None when the zone still changes (daylight saving) before 2100. Found by
+    scanning the zone's offsets a day at a time backwards from 2100 — local
+    times a day past the last change are safely in the fixed part.
+    """
+    zone = ZoneInfo(tz)
+    end = datetime(2100, 1, 1, tzinfo=UTC)
+    offset = end.astimezone(zone).utcoffset()
+    if offset is None or datetime(2099, 7, 1, tzinfo=UTC).astimezone(zone).utcoffset() != offset:
+        return None
+    day = end
+    while day.year > 1900:
+        before = day - timedelta(days=1)
+        if before.astimezone(zone).utcoffset() != offset:
+            local = (day + timedelta(days=1)).astimezone(zone).replace(tzinfo=None)
+            return local, int(offset.total_seconds())
+        day = before
+    return datetime(1900, 1, 1), int(offset.total_seconds())
 
 
 def _excel_serial(t: str) -> str:
