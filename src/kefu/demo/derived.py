@@ -175,7 +175,7 @@ def surveys(g: np.random.Generator, c: ContactDay, r: Roster, export_end: int) -
     n = len(idx)
     wait = c.answered[idx] - c.offered[idx]
     q = (
-        0.9
+        1.3
         + 0.5 * r.skill[agent]
         - 0.8 * (c.resolved[idx] == 0)
         - 0.6 * (c.transferred[idx] == 1)
@@ -185,7 +185,8 @@ def surveys(g: np.random.Generator, c: ContactDay, r: Roster, export_end: int) -
         + g.normal(0, 0.9, n)
     )
     csat = 1 + np.searchsorted(np.array([-1.5, -0.9, -0.2, 0.6]), q)
-    nps = np.clip(np.round(2 * csat - 1 + g.normal(0, 1.1, n)), 0, 10).astype(np.int64)
+    # Satisfied customers mostly recommend (9–10); a 3 is a detractor (0–6).
+    nps = np.clip(np.round(2 * csat + g.normal(0, 1.1, n)), 0, 10).astype(np.int64)
     has_csat = g.random(n) < 0.92
     has_nps = g.random(n) < 0.6
     mood = np.where(csat >= 4, 0, np.where(csat == 3, 1, 2))

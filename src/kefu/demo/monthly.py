@@ -139,7 +139,7 @@ def improvement_items(
     n = len(agent)
     days = int((end - first).astype(int))
     due = first + g.integers(14, days, n).astype("timedelta64[D]")
-    p_on_time = np.clip(0.65 + 0.15 * r.skill[agent], 0.2, 0.95)
+    p_on_time = np.clip(0.8 + 0.15 * r.skill[agent], 0.2, 0.95)
     u = g.random(n)
     on_time = u < p_on_time
     late = ~on_time & (g.random(n) < 0.6)
