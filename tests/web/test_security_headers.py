@@ -114,3 +114,18 @@ def test_api_validation_error_has_the_error_body(web: Web) -> None:
     body = response.json()
     assert set(body) == {"error"} and body["error"]["code"] == "invalid_request"
     assert "role" in body["error"]["message"]
+
+
+def test_404_keeps_the_signed_in_users_menu_and_language(web: Web) -> None:
+    client = web.login("mgr", Role.manager, display_name="王经理")
+    token = web.csrf(client, "/")
+    client.post("/lang", data={"locale": "en", "csrf_token": token})
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "王经理" in response.text and "Not found" in response.text
+
+
+def test_openapi_offers_bearer_authentication(web: Web) -> None:
+    schema = web.client().get("/api/v1/openapi.json").json()
+    schemes = schema["components"]["securitySchemes"]
+    assert any(s.get("scheme") == "bearer" for s in schemes.values())

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from kefu.users import service, sessions
@@ -90,11 +91,26 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def resolve_auth(request: Request, db: DB) -> Auth:
+# Declared so the OpenAPI document offers bearer authentication ("Authorize" in the docs);
+# the header itself is read by resolve_auth.
+_bearer_scheme = HTTPBearer(auto_error=False, description="An API token: kefu_…")
+
+
+def resolve_auth(
+    request: Request,
+    db: DB,
+    _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)] = None,
+) -> Auth:
     """Find the session (cookie) or, on the API, the bearer token of this request."""
     cached = getattr(request.state, "auth", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
+    auth = lookup_auth(request, db)
+    request.state.auth = auth
+    return auth
+
+
+def lookup_auth(request: Request, db: Session) -> Auth:
     auth = Auth(principal=None)
     settings = get_settings(request)
     token = _bearer(request) if is_api(request) else None
@@ -110,7 +126,6 @@ def resolve_auth(request: Request, db: DB) -> Auth:
             row, user = found
             principal = service.principal_of(user) if row.stage == sessions.STAGE_FULL else None
             auth = Auth(principal, row, user, row.csrf_token)
-    request.state.auth = auth
     return auth
 
 

@@ -35,11 +35,27 @@ def api_error(status: int, message: str, code: str | None = None, **headers: str
     return JSONResponse(body, status_code=status, headers=headers or None)
 
 
+def _identify(request: Request) -> None:
+    """Find who is asking when the error came before any route ran (an unknown URL),
+    so the error page keeps the user's menu and language."""
+    if getattr(request.state, "auth", None) is not None:
+        return
+    from kefu.web.deps import lookup_auth
+
+    try:
+        with request.app.state.ws.db.transaction() as db:
+            request.state.auth = lookup_auth(request, db)
+    except Exception:  # an error page must render even when the store is down
+        return
+
+
 def error_page(
     request: Request, status: int, detail: str | None = None, code: str | None = None
 ) -> Response:
     from kefu.web.templating import render
 
+    if status != 500:
+        _identify(request)
     code = code or CODES.get(status, "error")
     return render(
         request,
