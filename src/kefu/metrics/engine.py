@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from kefu.metrics.attribution import Roster, with_key
-from kefu.metrics.definition import Indicator
+from kefu.metrics.definition import Indicator, IndicatorKind
 from kefu.metrics.figures import Figure, IndicatorParams, Level, Status
 from kefu.metrics.registry import INDICATORS, indicator
 from kefu.metrics.sources import SOURCES, Ctx
@@ -122,7 +122,7 @@ def figures_for(
                     indicator=ind.id,
                     value=value,
                     numerator=float(num),
-                    denominator=None if ind.kind.value == "count" else float(den),
+                    denominator=None if ind.kind is IndicatorKind.COUNT else float(den),
                     sample=sample,
                     status=Status.NO_DATA if value is None else Status.OK,
                     provisional=ind.repeat_sensitive and provisional,
