@@ -3,11 +3,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 
 from typer.testing import CliRunner
 
 from kefu.cli import app
 from kefu.errors import KefuError
+from kefu.ingest import batches
 from tests.ingest.helpers import stored, write
 
 runner = CliRunner()
@@ -110,6 +112,10 @@ def test_compact_merges_batches_and_keeps_versions(ws, tmp_path):
     result = run(ws, "compact")
     assert result.exit_code == 0, result.output
     assert "contacts: 3 file(s) → 1" in result.stdout
+    assert len(ws.facts.committed_files("contacts")) == 1
+    # The replaced files outlive the switch by a grace period, for readers mid-query.
+    assert len(list(ws.facts.table_dir("contacts").glob("*.parquet"))) == 4
+    assert batches.purge_retired(ws, older_than=timedelta(0)) == 3
     assert len(list(ws.facts.table_dir("contacts").glob("*.parquet"))) == 1
     after = sorted(
         (r["contact_id"], r["talk_seconds"], r["batch_id"]) for r in stored(ws, "contacts")

@@ -276,3 +276,15 @@ def test_leftover_tmp_files_and_pending_batches_are_cleaned(ws, tmp_path):
     assert not tmp.exists()
     with ws.db.session() as s:
         assert s.get(ImportBatch, bid).state == BatchState.ABANDONED
+
+
+def test_tickets_without_due_time_mark_the_days_their_sla_can_reach_as_stale(ws, tmp_path):
+    f = write(
+        tmp_path / "工单.csv",
+        "工单号,处理人工号,创建时间,完结时间\nT1,A1,2026-10-30 10:00,2026-11-02 09:00\n",
+    )
+    r = import_file(ws, f)
+    with ws.db.session() as s:
+        batch = s.get(ImportBatch, r.batch)
+        # Created 30 Oct; due within the SLA (at most a week, 6 Nov); closed 2 Nov.
+        assert (batch.period_start, batch.period_end) == (date(2026, 10, 30), date(2026, 11, 6))

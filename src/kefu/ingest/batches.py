@@ -12,16 +12,21 @@ leaves the previous state; what it leaves behind is removed by the next import
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from kefu import audit
 from kefu.store.catalog import BatchState, ImportBatch
-from kefu.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kefu.workspace import Workspace
 
 LOCK_FILE = "import.lock"
 
@@ -80,6 +85,7 @@ def cleanup_abandoned(ws: Workspace, actor: str) -> list[int]:
                 s, actor, "import.abandon", "import_batch", batch.id,
                 after={"file": batch.source_file, "pid": batch.pid},
             )  # fmt: skip
+    purge_retired(ws)
     live = _live_pending_ids(ws)
     for tmp in ws.facts.root.glob("*/.tmp-b*.parquet"):
         batch_id = int(tmp.name[len(".tmp-b") :].split("-")[0])
@@ -143,3 +149,39 @@ def find_committed(ws: Workspace, table: str, source: str, sha256: str) -> int |
             )
             .order_by(ImportBatch.id)
         ).first()
+
+
+# Files a compaction replaced stay on disk this long, so a reader that listed them just
+# before the switch can still finish its query.
+RETIRE_GRACE = timedelta(hours=1)
+RETIRED_FILE = ".retired.json"
+
+
+def retire(ws: Workspace, paths: list[Path]) -> None:
+    """Schedule fact files for deletion once no reader can still be using them."""
+    listing = ws.facts.root / RETIRED_FILE
+    entries = json.loads(listing.read_text()) if listing.exists() else []
+    now = datetime.now(UTC).isoformat()
+    entries += [{"path": str(p.relative_to(ws.facts.root)), "at": now} for p in paths]
+    tmp = listing.with_suffix(".tmp")
+    tmp.write_text(json.dumps(entries, indent=1))
+    os.replace(tmp, listing)
+
+
+def purge_retired(ws: Workspace, older_than: timedelta = RETIRE_GRACE) -> int:
+    """Delete retired files older than ``older_than``; returns how many were deleted."""
+    listing = ws.facts.root / RETIRED_FILE
+    if not listing.exists():
+        return 0
+    cutoff = datetime.now(UTC) - older_than
+    keep, deleted = [], 0
+    for entry in json.loads(listing.read_text()):
+        if datetime.fromisoformat(entry["at"]) <= cutoff:
+            (ws.facts.root / entry["path"]).unlink(missing_ok=True)
+            deleted += 1
+        else:
+            keep.append(entry)
+    tmp = listing.with_suffix(".tmp")
+    tmp.write_text(json.dumps(keep, indent=1))
+    os.replace(tmp, listing)
+    return deleted

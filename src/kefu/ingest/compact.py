@@ -3,7 +3,8 @@
 Rows keep their ``batch_id`` and the rest of their lineage, so "latest batch
 wins" and the audit trail read exactly as before. The merged file is written
 under a temporary name and renamed; the catalog switches from the old files to
-the new one in one transaction, and only then are the old files deleted.
+the new one in one transaction; the old files are deleted an hour later (by the
+next import or compaction), so a reader that listed them just before can finish.
 """
 
 from __future__ import annotations
@@ -78,6 +79,4 @@ def _compact_table(ws: Workspace, name: str, actor: str) -> None:
     except BaseException:
         final.unlink(missing_ok=True)
         raise
-    for path in old:
-        if path != final:
-            path.unlink(missing_ok=True)
+    batches.retire(ws, [path for path in old if path != final])

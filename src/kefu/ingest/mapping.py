@@ -180,14 +180,12 @@ class Compiler:
         self,
         profile_name: str,
         columns: dict[str, str],
-        null_values: list[str],
         *,
         window: str | None = None,
         order: str | None = None,
     ) -> None:
         self.profile_name = profile_name
         self.columns = columns
-        self.null_values = null_values
         self._by_norm = {norm_header(h): sql for h, sql in columns.items()}
         self.window = window
         self.order = order

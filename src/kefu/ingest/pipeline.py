@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 from sqlalchemy import insert
@@ -35,7 +35,9 @@ from kefu.ingest.tables import table as lookup_table
 from kefu.ingest.validate import checked_sql, duplicates_sql, final_sql, mapped_sql, plan
 from kefu.store.appdb import utcnow
 from kefu.store.catalog import BatchState, ImportBatch, ImportReject
-from kefu.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kefu.workspace import Workspace
 
 Progress = Callable[[str], None]
 _counter = itertools.count()
@@ -343,14 +345,29 @@ def _write(
     return [str(final.relative_to(ws.facts.root))]
 
 
+# Other dates a record counts on besides its period column, so the stale range covers them:
+# a ticket's closure counts for operations by closed_at, and a ticket without due_at is
+# due its SLA hours after creation (a week covers any SLA setting in use).
+PERIOD_ALSO = {"tickets": ("created_at", "closed_at", "created_at + INTERVAL 7 DAY")}
+
+
 def _period(
     con: duckdb.DuckDBPyConnection, spec: Table, tz: str
 ) -> tuple[date | None, date | None]:
+    """Local dates spanned by the new and changed records (scores there become stale)."""
     col = spec.column(spec.period_column)
-    v = ident("v_" + col.name)
-    day = v if col.kind is Kind.DATE else f"CAST(timezone({lit(tz)}, timezone('UTC', {v})) AS DATE)"
+    exprs = [ident("v_" + col.name)]
+    for extra in PERIOD_ALSO.get(spec.name, ()):
+        name, _, rest = extra.partition(" ")
+        exprs.append(f"{ident('v_' + name)} {rest}".strip())
+    if col.kind is Kind.DATE:
+        days = exprs
+    else:
+        days = [f"CAST(timezone({lit(tz)}, timezone('UTC', {e})) AS DATE)" for e in exprs]
     row = con.execute(
-        f"SELECT min({day}), max({day}) FROM versioned WHERE __status IN ('new', 'changed')"
+        f"SELECT least({', '.join(f'min({d})' for d in days)}), "
+        f"greatest({', '.join(f'max({d})' for d in days)}) "
+        "FROM versioned WHERE __status IN ('new', 'changed')"
     ).fetchone()
     return (row[0], row[1]) if row else (None, None)
 

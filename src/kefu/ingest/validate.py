@@ -72,12 +72,12 @@ def plan(spec: Table, raw: RawFile, profile: Profile | None, file_name: str) -> 
     null_values = list(profile.null_values) if profile else []
     window = order = None
     if profile and profile.collapse:
-        base = Compiler(profile.name, raw.columns, null_values)
+        base = Compiler(profile.name, raw.columns)
         by = [base.cell(b, "collapse.by") for b in profile.collapse.by]
         order = base.cell(profile.collapse.order_by, "collapse.order_by")
         window = "PARTITION BY " + ", ".join(by)
     compiler = Compiler(
-        profile.name if profile else "headers", raw.columns, null_values, window=window, order=order
+        profile.name if profile else "headers", raw.columns, window=window, order=order
     )
     found = match_headers(spec, raw.headers) if (profile is None or profile.match_headers) else {}
     texts: dict[str, str | None] = {}
