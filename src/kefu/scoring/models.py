@@ -12,6 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -76,8 +77,14 @@ class ScoringResult(Base):
     total: Mapped[float] = mapped_column(Float)
     grade: Mapped[str] = mapped_column(String(20))
     pay_coefficient: Mapped[float | None] = mapped_column(Float)
-    # The whole result as kefu.scoring.results() returns it.
-    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The whole result as kefu.scoring.results() returns it, as JSON text: serialised
+    # once (orjson, sorted keys) for both the run's content hash and the store, because
+    # at 10,000 agents the stdlib encoder would cost more than the scoring itself.
+    detail_json: Mapped[str] = mapped_column(Text)
+
+    @property
+    def detail(self) -> dict[str, Any]:
+        return orjson.loads(self.detail_json)
 
     __table_args__ = (Index("ix_scoring_results_run_agent", "run_id", "agent_id", unique=True),)
 

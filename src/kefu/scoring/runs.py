@@ -13,13 +13,13 @@ revision that lists, per agent, what changed and why::
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+import orjson
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from kefu import audit
@@ -52,11 +52,18 @@ def as_period(period: Period | str) -> Period:
     return period if isinstance(period, Period) else Period.parse(period)
 
 
-def results_hash(rows: list[dict[str, Any]]) -> str:
+def serialise(row: dict[str, Any]) -> bytes:
+    """One result as canonical JSON (sorted keys, shortest exact floats)."""
+    return orjson.dumps(row, option=orjson.OPT_SORT_KEYS, default=str)
+
+
+def results_hash(rows: list[dict[str, Any]], encoded: dict[str, bytes] | None = None) -> str:
     """Content hash of a run's results: equal inputs give an equal hash."""
-    ordered = sorted(rows, key=lambda r: r["agent_id"])
-    text = json.dumps(ordered, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256()
+    for row in sorted(rows, key=lambda r: r["agent_id"]):
+        digest.update(encoded[row["agent_id"]] if encoded else serialise(row))
+        digest.update(b"\n")
+    return digest.hexdigest()
 
 
 def _scorecards(ws: Workspace, scorecard: Scorecard | Path | str | None) -> ScorecardSet:
@@ -134,7 +141,8 @@ def store_run(
     input_runs: list[int] | None = None,
 ) -> ScoringRun:
     """Store a run and its results; a revision when the period is published."""
-    digest = results_hash(rows)
+    encoded = {r["agent_id"]: serialise(r) for r in rows}
+    digest = results_hash(rows, encoded)
     in_use = {r["scorecard"]["content_hash"] for r in rows}
     with ws.db.transaction() as s:
         stored = []
@@ -170,19 +178,24 @@ def store_run(
             run.changes = diff_results(_rows(s, published.id), rows)
         s.add(run)
         s.flush()
-        s.add_all(
-            ScoringResult(
-                run_id=run.id,
-                agent_id=r["agent_id"],
-                team=r.get("team"),
-                site=r.get("site"),
-                total=r["total"],
-                grade=r["grade"],
-                pay_coefficient=r.get("pay_coefficient"),
-                detail=r,
+        if rows:
+            # One executemany instead of 10,000 ORM objects.
+            s.execute(
+                insert(ScoringResult),
+                [
+                    {
+                        "run_id": run.id,
+                        "agent_id": r["agent_id"],
+                        "team": r.get("team"),
+                        "site": r.get("site"),
+                        "total": r["total"],
+                        "grade": r["grade"],
+                        "pay_coefficient": r.get("pay_coefficient"),
+                        "detail_json": encoded[r["agent_id"]].decode("utf-8"),
+                    }
+                    for r in rows
+                ],
             )
-            for r in rows
-        )
         audit.record(
             s,
             actor,

@@ -69,7 +69,7 @@ def upgrade() -> None:
         sa.Column("total", sa.Float, nullable=False),
         sa.Column("grade", sa.String(20), nullable=False),
         sa.Column("pay_coefficient", sa.Float),
-        sa.Column("detail", sa.JSON, nullable=False),
+        sa.Column("detail_json", sa.Text, nullable=False),
     )
     op.create_index(
         "ix_scoring_results_run_agent", "scoring_results", ["run_id", "agent_id"], unique=True
