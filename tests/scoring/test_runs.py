@@ -109,6 +109,15 @@ def test_an_import_touching_the_period_makes_the_run_stale(any_ws):
     assert run_status(any_ws, OCT) is RunStatus.SCORED
 
 
+def test_a_roster_change_makes_the_month_stale(ws):
+    roster(ws)
+    score(ws, engine())
+    add_records(ws, "agents", [agent("A4", "新人", "T2", "成都", valid_from=date(2026, 12, 1))])
+    assert run_status(ws, OCT) is RunStatus.SCORED  # effective after October
+    add_records(ws, "agents", [{"agent_id": "A5", "name": "无日期", "team": "T2"}])
+    assert run_status(ws, OCT) is RunStatus.STALE  # no valid_from: in force all along
+
+
 def test_a_late_repeat_contact_makes_the_month_stale(any_ws):
     roster(any_ws)
     score(any_ws, engine())

@@ -310,12 +310,13 @@ def revisions(ws: Workspace, period: Period | str) -> list[dict[str, Any]]:
 
 
 def _touches(batch: ImportBatch, run: ScoringRun) -> bool:
-    if batch.period_start is None or batch.period_end is None:
-        return False
     start, end = run.period_start, run.period_end
     if batch.table_name == "agents":
-        # A roster change effective before the period's end can move an agent's team.
-        return batch.period_start < end
+        # A roster change effective before the period's end can move an agent's team;
+        # rows without valid_from are in force from the beginning of time.
+        return batch.period_start is None or batch.period_start < end
+    if batch.period_start is None or batch.period_end is None:
+        return False
     if batch.table_name == "contacts":
         # A repeat contact after the period end still breaks FCR inside it.
         hours = max((c.get("repeat_window_hours", 48.0) for c in run.scorecards), default=48.0)
