@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kefu.periods import Period
 from kefu.scoring.grading import (
@@ -137,3 +139,29 @@ def test_distribution_within_team_falls_back_to_thresholds_for_small_teams():
     # site S2 has one agent (< 2): thresholds, total 40 → D
     assert by["A4"]["grade"] == "D"
     assert "population of 1 is below 2: graded by thresholds" in by["A4"]["reasons"]
+
+
+totals_st = st.dictionaries(
+    st.text(min_size=1, max_size=4), st.floats(min_value=0, max_value=105), min_size=1, max_size=40
+)
+
+
+@given(st.integers(min_value=0, max_value=500))
+def test_quotas_always_sum_to_the_population(n):
+    assert sum(quotas(n, SHARES).values()) == n
+
+
+@given(totals_st)
+def test_forced_distribution_never_grades_a_better_total_lower(totals):
+    got = forced_distribution(totals, SHARES)
+    ranked = sorted(totals, key=lambda k: -round(totals[k], 2))
+    indices = [ORDER.index(got[k]) for k in ranked]
+    assert indices == sorted(indices)
+
+
+@given(totals_st)
+def test_ranks_follow_the_totals(totals):
+    ranks = competition_ranks(totals)
+    for a in totals:
+        better = sum(1 for b in totals if round(totals[b], 2) > round(totals[a], 2))
+        assert ranks[a] == better + 1
