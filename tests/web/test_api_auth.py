@@ -116,7 +116,7 @@ def test_admin_creates_and_changes_users_through_the_api(any_web: Web) -> None:
     assert changed.status_code == 200
     assert changed.json()["teams"] == ["T1"] and changed.json()["agent_id"] is None
     # A change of role or scope ends the user's sessions.
-    assert agent.get("/").status_code == 303
+    assert agent.get("/account").status_code == 303
     disabled = client.patch("/api/v1/users/zhang.san", json={"disabled": True}, headers=auth)
     assert disabled.json()["disabled"] is True
 

@@ -41,7 +41,7 @@ def test_login_sets_hardened_session_cookie_and_audits(any_web: Web) -> None:
     cookie = next(c for c in response.headers.get_list("set-cookie") if "kefu_session" in c)
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
     assert "Secure" not in cookie  # plain HTTP test server
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
     assert "login.success" in _actions(any_web)
 
 
@@ -105,10 +105,10 @@ def test_disabled_user_cannot_log_in(web: Web) -> None:
 
 def test_disabling_a_user_ends_their_sessions(any_web: Web) -> None:
     client = any_web.login("mgr", Role.manager)
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
     with any_web.ws.db.transaction() as s:
         service.set_disabled(s, service.get_user(s, "mgr"), True, actor="test")
-    assert client.get("/").status_code == 303
+    assert client.get("/account").status_code == 303
 
 
 def test_password_change_ends_other_sessions_but_keeps_this_one(web: Web) -> None:
@@ -126,7 +126,7 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(web: Web) -> Non
     )
     assert response.status_code == 303
     assert laptop.get("/account").status_code == 200
-    assert phone.get("/").status_code == 303
+    assert phone.get("/account").status_code == 303
     assert web.post_login(web.client(), "mgr", new).status_code == 303
 
 
@@ -149,32 +149,32 @@ def test_password_change_needs_the_current_password(web: Web) -> None:
 def test_idle_timeout_ends_the_session(web: Web) -> None:
     client = web.login("mgr", Role.manager)
     web.clock.advance(minutes=29)
-    assert client.get("/").status_code == 200  # activity resets the idle clock
+    assert client.get("/account").status_code == 200  # activity resets the idle clock
     web.clock.advance(minutes=29)
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
     web.clock.advance(minutes=30)
-    assert client.get("/").status_code == 303
+    assert client.get("/account").status_code == 303
 
 
 def test_absolute_timeout_ends_an_active_session(web: Web) -> None:
     client = web.login("mgr", Role.manager)
     for _ in range(12 * 4 - 1):
         web.clock.advance(minutes=15)
-        assert client.get("/").status_code == 200
+        assert client.get("/account").status_code == 200
     web.clock.advance(minutes=15)  # 12 h after login, though never idle
-    assert client.get("/").status_code == 303
+    assert client.get("/account").status_code == 303
 
 
 def test_logout_ends_the_session_and_is_a_post(web: Web) -> None:
     client = web.login("mgr", Role.manager)
     sid = client.cookies[SESSION_COOKIE]
     assert client.get("/logout").status_code == 405
-    response = client.post("/logout", data={"csrf_token": web.csrf(client, "/")})
+    response = client.post("/logout", data={"csrf_token": web.csrf(client, "/account")})
     assert response.status_code == 303 and response.headers["location"] == "/login"
     with web.ws.db.session() as s:
         assert s.get(WebSession, digest(sid)) is None
     client.cookies.set(SESSION_COOKIE, sid)
-    assert client.get("/").status_code == 303
+    assert client.get("/account").status_code == 303
     assert "logout" in _actions(web)
 
 
@@ -186,19 +186,19 @@ def test_post_without_csrf_token_is_refused(web: Web) -> None:
     response = client.post("/logout")
     assert response.status_code == 403
     assert "表单已过期" in response.text
-    assert client.get("/").status_code == 200  # still logged in
+    assert client.get("/account").status_code == 200  # still logged in
 
 
 def test_post_with_another_sessions_token_is_refused(web: Web) -> None:
     add_user(web.ws, "mgr", Role.manager)
     mine, theirs = web.login("mgr"), web.login("mgr")
-    response = mine.post("/logout", data={"csrf_token": web.csrf(theirs, "/")})
+    response = mine.post("/logout", data={"csrf_token": web.csrf(theirs, "/account")})
     assert response.status_code == 403
 
 
 def test_csrf_token_in_header_is_accepted(web: Web) -> None:
     client = web.login("mgr", Role.manager)
-    token = web.csrf(client, "/")
+    token = web.csrf(client, "/account")
     response = client.post("/logout", headers={"X-CSRF-Token": token})
     assert response.status_code == 303
 
@@ -214,7 +214,7 @@ def test_login_form_itself_needs_the_prelogin_token(web: Web) -> None:
 def test_cookie_authenticated_api_write_needs_csrf_header(web: Web) -> None:
     client = web.login("mgr", Role.manager)
     assert client.post("/api/v1/tokens", json={"name": "x"}).status_code == 403
-    token = web.csrf(client, "/")
+    token = web.csrf(client, "/account")
     response = client.post("/api/v1/tokens", json={"name": "x"}, headers={"X-CSRF-Token": token})
     assert response.status_code == 201
 
@@ -241,7 +241,7 @@ def test_totp_user_needs_the_code_before_any_page(any_web: Web) -> None:
     response = any_web.post_login(client, "sup")
     assert response.headers["location"].startswith("/login/totp")
     half = client.cookies[SESSION_COOKIE]
-    assert client.get("/").status_code == 303  # password alone is not enough
+    assert client.get("/account").status_code == 303  # password alone is not enough
     assert client.get("/api/v1/me").status_code == 401
     token = any_web.csrf(client, "/login/totp")
     bad = client.post("/login/totp", data={"code": "000000", "csrf_token": token})
@@ -250,7 +250,7 @@ def test_totp_user_needs_the_code_before_any_page(any_web: Web) -> None:
     ok = client.post("/login/totp", data={"code": code, "csrf_token": token})
     assert ok.status_code == 303
     assert client.cookies[SESSION_COOKIE] != half  # the privilege step gets a new id
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
 
 
 def test_totp_code_cannot_be_replayed(web: Web) -> None:
@@ -270,7 +270,7 @@ def test_admin_and_hr_must_enrol_at_first_login(web: Web, role: Role) -> None:
     client = web.client()
     response = web.post_login(client, "boss")
     assert response.headers["location"].startswith("/account/2fa")
-    assert client.get("/").status_code == 303  # nothing else until enrolled
+    assert client.get("/account").status_code == 303  # nothing else until enrolled
     page = client.get("/account/2fa")
     assert page.status_code == 200 and "<svg" in page.text
     with web.ws.db.session() as s:
@@ -279,7 +279,7 @@ def test_admin_and_hr_must_enrol_at_first_login(web: Web, role: Role) -> None:
     code = totp_code(secret, web.clock())
     done = client.post("/account/2fa", data={"code": code, "csrf_token": csrf_of(page.text)})
     assert done.status_code == 303
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
     with web.ws.db.session() as s:
         assert service.get_user(s, "boss").totp_enabled
     # The next login asks for a code.

@@ -113,7 +113,7 @@ def test_route_answers_each_role_as_declared(matrix_web: Web, key: tuple[str, st
             if role is None and variant == "other":
                 continue
             client = matrix_web.client() if role is None else matrix_web.login(USERS[role])
-            token = matrix_web.csrf(client, "/login" if role is None else "/")
+            token = matrix_web.csrf(client, "/login" if role is None else "/account")
             params = dict(rule.params)
             if rule.objects:
                 params.update(OBJECTS[rule.objects](ctx, role, variant))

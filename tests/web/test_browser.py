@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def _log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/")
+    page.goto("/account")
     assert "/login" in page.url
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
@@ -23,22 +23,25 @@ def _log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
 def test_login_language_switch_and_logout(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
     add_user(live_server.web.ws, "mgr", Role.manager, display_name="王经理")
     _log_in(page, "mgr")
-    page.wait_for_selector("h1")
-    assert page.inner_text("h1") == "您好，王经理"
+    page.wait_for_selector(".usermenu summary")
     assert page.get_attribute("html", "lang") == "zh-CN"
+    assert page.inner_text(".usermenu summary") == "王经理 经理"
+    page.goto("/account")
+    assert page.inner_text("h1") == "我的账户"
 
     # The language switch submits itself from kefu.js (no inline script under the CSP).
     with page.expect_navigation():
         page.select_option("#lang-select", "en")
-    assert page.inner_text("h1") == "Hello, 王经理"
+    assert page.inner_text("h1") == "My account"
     assert page.get_attribute("html", "lang") == "en"
+    assert page.inner_text(".usermenu summary") == "王经理 Manager"
 
     page.click(".usermenu summary")
     with page.expect_navigation():
         page.click("#logout")
     assert page.url.endswith("/login")
     assert "You have logged out." in page.inner_text(".flash")
-    page.goto("/")
+    page.goto("/account")
     assert "/login" in page.url
 
 
@@ -50,8 +53,7 @@ def test_login_with_totp(page, live_server: LiveServer) -> None:  # type: ignore
     assert "/login/totp" in page.url
     page.fill("#code", totp_code(secret, live_server.web.clock()))
     page.click("button[type=submit].btn-primary")
-    page.wait_for_selector("h1")
-    assert page.inner_text("h1").startswith("您好")
+    page.wait_for_selector(".usermenu summary")
     assert page.inner_text(".usermenu .role") == "主管"
 
 

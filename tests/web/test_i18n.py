@@ -98,15 +98,15 @@ def test_formatted_integers_read_back(value: int) -> None:
 
 def test_chinese_is_the_default_and_the_switch_remembers_english(web: Web) -> None:
     client = web.login("mgr", Role.manager)
-    assert "首页" in client.get("/").text
-    token = web.csrf(client, "/")
+    assert "我的账户" in client.get("/account").text
+    token = web.csrf(client, "/account")
     response = client.post("/lang", data={"locale": "en", "next": "/account", "csrf_token": token})
     assert response.status_code == 303 and response.headers["location"] == "/account"
     assert "My account" in client.get("/account").text
     with web.ws.db.session() as s:
         assert service.get_user(s, "mgr").locale == "en"
     # The saved preference follows the user to a new browser.
-    assert "Hello" in web.login("mgr").get("/").text
+    assert "My account" in web.login("mgr").get("/account").text
 
 
 def test_language_switch_before_login_uses_a_cookie(web: Web) -> None:

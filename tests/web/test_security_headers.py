@@ -43,7 +43,7 @@ def test_hsts_over_https(web: Web) -> None:
 
 def test_pages_are_not_cached(web: Web) -> None:
     client = web.login("mgr", Role.manager)
-    assert client.get("/").headers["cache-control"] == "no-store"
+    assert client.get("/account").headers["cache-control"] == "no-store"
 
 
 def test_no_inline_script_in_pages(web: Web) -> None:
@@ -118,7 +118,7 @@ def test_api_validation_error_has_the_error_body(web: Web) -> None:
 
 def test_404_keeps_the_signed_in_users_menu_and_language(web: Web) -> None:
     client = web.login("mgr", Role.manager, display_name="王经理")
-    token = web.csrf(client, "/")
+    token = web.csrf(client, "/account")
     client.post("/lang", data={"locale": "en", "csrf_token": token})
     response = client.get("/no/such/page")
     assert response.status_code == 404

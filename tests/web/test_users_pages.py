@@ -49,7 +49,7 @@ def test_admin_disables_and_enables_a_user(web: Web) -> None:
     victim = web.login("qa1", Role.qa)
     token = csrf_of(client.get("/admin/users").text)
     assert client.post("/admin/users/qa1/disable", data={"csrf_token": token}).status_code == 303
-    assert victim.get("/").status_code == 303
+    assert victim.get("/account").status_code == 303
     assert web.post_login(web.client(), "qa1").status_code == 401
     assert client.post("/admin/users/qa1/enable", data={"csrf_token": token}).status_code == 303
     assert web.post_login(web.client(), "qa1").status_code == 303
@@ -63,7 +63,7 @@ def test_admin_cannot_disable_themselves_from_the_page(web: Web) -> None:
     token = csrf_of(client.get("/admin/users").text)
     response = client.post("/admin/users/adm/disable", data={"csrf_token": token})
     assert response.status_code == 400
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
 
 
 def test_unknown_user_is_404(web: Web) -> None:
@@ -74,7 +74,7 @@ def test_unknown_user_is_404(web: Web) -> None:
 
 def test_user_supplied_text_is_escaped(web: Web) -> None:
     add_user(web.ws, "xss", Role.manager, display_name='<script>alert("x")</script>')
-    html = web.login("xss").get("/").text
+    html = web.login("xss").get("/account").text
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
 
 
