@@ -119,7 +119,8 @@ def monitor(
     day = day if isinstance(day, Period) else Period.parse(day)
     if day.grain is not Grain.DAY:
         raise UsageError(f"monitor works on one day (e.g. 2026-11-11), not {day.label}")
-    card = scorecard or workspace_scorecards(ws).default
+    # A team's own scorecard (applies_to) brings its own monitor section and parameters.
+    card = scorecard or workspace_scorecards(ws).for_agent(team, None)
     mon = card.monitor or default_scorecard().monitor or Monitor()
     ids = list(dict.fromkeys([*mon.indicators, *(a.indicator for a in mon.alerts if a.indicator)]))
     con = ws.duckdb()
