@@ -124,3 +124,16 @@ def test_compact_merges_batches_and_keeps_versions(ws, tmp_path):
     every = ws.facts.table(ws.duckdb(), "contacts", all_versions=True).count().execute()
     assert every == 3
     assert "nothing to compact" in run(ws, "compact").stdout
+
+
+def test_table_summary_names_each_count(ws, tmp_path):
+    f = write(tmp_path / "contacts.csv", HEADER + "C1,phone,2026-10-01,60\nC2,phone,bad,1\n")
+    result = run(ws, "import", str(f))
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "contacts.csv → contacts (batch 1): 2 read, 1 accepted, 1 rejected, 0 skipped" in text
+    listing = run(ws, "rejects", "--format", "json")
+    (reject,) = json.loads(listing.stdout)
+    assert (reject["row"], reject["column"], reject["value"]) == (3, "offered_at", "bad")
+    assert reject["raw"] == {"contact_id": "C2", "channel": "phone", "offered_at": "bad",
+                             "talk_seconds": "1"}  # fmt: skip

@@ -132,6 +132,12 @@ def test_gbk_files_are_detected_and_read(ws, tmp_path):
     assert (row["agent_id"], row["direction"], row["transferred"]) == ("工号0", "out", False)
 
 
+def test_a_short_gbk_file_is_still_read_as_chinese(ws, tmp_path):
+    f = write(tmp_path / "calls.csv", "通话ID,渠道,进线时间\nC1,电话,2026-10-01\n", encoding="gbk")
+    assert import_file(ws, f).accepted == 1
+    assert stored(ws, "contacts")[0]["channel"] == "phone"
+
+
 def test_utf8_bom_and_tab_delimited(ws, tmp_path):
     f = write(
         tmp_path / "calls.tsv", "通话ID\t渠道\t进线时间\nC1\t在线\t2026-10-01 08:00\n", "utf-8-sig"

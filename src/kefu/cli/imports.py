@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
 from sqlalchemy import select
 
 from kefu.audit import cli_actor
@@ -95,7 +96,7 @@ def import_(
             finally:
                 bar.remove_task(task)
     if fmt is OutputFormat.table:
-        emit([r for r in results if r["status"] != "unreadable"], fmt, SUMMARY, title="Import")
+        _summary_table([r for r in results if r["status"] == "imported"])
         for r in results:
             if r["status"] == "already imported":
                 console.print(f"{r['file']}: {r['message']}")
@@ -106,6 +107,30 @@ def import_(
     ws.close()
     if failures:
         raise typer.Exit(1)
+
+
+def _summary_table(rows: list[dict[str, object]]) -> None:
+    if not rows:
+        return
+    headings = {"file": "file", "table": "table", "batch": "batch", "rows_read": "read",
+                "accepted": "accepted", "rejected": "rejected", "skipped": "skipped",
+                "new": "new", "changed": "changed", "unchanged": "unchanged"}  # fmt: skip
+    if console.width < 110:
+        # A narrow terminal gets one sentence per file rather than a table that wraps.
+        for r in rows:
+            console.print(
+                f"[bold]{r['file']}[/] → {r['table']} (batch {r['batch']}): {r['rows_read']} read, "
+                f"{r['accepted']} accepted, {r['rejected']} rejected, {r['skipped']} skipped; "
+                f"{r['new']} new, {r['changed']} changed, {r['unchanged']} unchanged",
+                highlight=False,
+            )
+        return
+    table = Table(title="Import", title_justify="left")
+    for key, heading in headings.items():
+        table.add_column(heading, justify="left" if key in ("file", "table") else "right")
+    for r in rows:
+        table.add_row(*(str(r.get(k, "")) for k in headings))
+    console.print(table)
 
 
 def ws_import(ws, f, table, source, mapping, sheet, actor, progress):  # type: ignore[no-untyped-def]

@@ -26,7 +26,7 @@ CHUNK_BYTES = 8 << 20
 # A null string no export contains, so that DuckDB's padding of short rows (NULL)
 # can be told apart from empty cells ('').
 _NEVER = "\x01kefu-null\x01"
-_CHINESE = {"gb2312", "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp950", "cp936"}
+_CHINESE = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 
 
 @dataclass(frozen=True)
@@ -57,14 +57,19 @@ def detect_encoding(path: Path) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample).best()
-    if best is None:
+    matches = list(from_bytes(sample))
+    if not matches:
         raise Unreadable(f"{path.name}: not a text file (no known character encoding fits)")
-    name = best.encoding.lower().replace("-", "").replace("_", "")
-    # GB18030 is a superset of GB2312 and GBK: decoding with it never loses a character.
-    if name in _CHINESE and not name.startswith("big5") and name != "cp950":
+    # Exports here come from Chinese Windows: when a Chinese encoding fits at all it is the
+    # one (short GBK samples can fit Korean cp949 equally well). GB18030 is a superset of
+    # GB2312 and GBK, so decoding with it never loses a character.
+    if any(_plain(m.encoding) in _CHINESE for m in matches):
         return "gb18030"
-    return best.encoding
+    return matches[0].encoding
+
+
+def _plain(encoding: str) -> str:
+    return encoding.lower().replace("-", "").replace("_", "")
 
 
 def transcode(path: Path, encoding: str, target: Path) -> Path:

@@ -96,7 +96,8 @@ def plan(spec: Table, raw: RawFile, profile: Profile | None, file_name: str) -> 
         raise Unreadable(
             f"{file_name}: no column for required {spec.name} field(s) "
             f"{', '.join(_describe(spec.column(m)) for m in missing)}; "
-            f"the file's headers are: {', '.join(raw.headers)}"
+            f"the file's headers are: {', '.join(raw.headers)}; "
+            "map them with a mapping profile (--mapping)"
         )
     keep = []
     if profile and profile.keep:
