@@ -45,7 +45,7 @@ def test_login_sets_hardened_session_cookie_and_audits(any_web: Web) -> None:
     assert "login.success" in _actions(any_web)
 
 
-def test_session_cookie_is_secure_over_https(ws) -> None:  # type: ignore[no-untyped-def]
+def test_session_cookie_is_secure_and_host_prefixed_over_https(ws) -> None:  # type: ignore[no-untyped-def]
     from tests.web.support import make_web
 
     web = make_web(ws)
@@ -53,8 +53,16 @@ def test_session_cookie_is_secure_over_https(ws) -> None:  # type: ignore[no-unt
     client = web.client(base_url="https://kefu.example")
     response = web.post_login(client, "mgr")
     cookie = next(c for c in response.headers.get_list("set-cookie") if "kefu_session" in c)
-    assert "Secure" in cookie
+    assert cookie.startswith("__Host-kefu_session=")
+    assert "Secure" in cookie and "Path=/" in cookie and "Domain" not in cookie
     assert response.headers["strict-transport-security"].startswith("max-age=")
+    assert client.get("/account").status_code == 200
+    logout = client.post("/logout", data={"csrf_token": web.csrf(client, "/account")})
+    assert any(
+        c.startswith("__Host-kefu_session=") and "Max-Age=0" in c
+        for c in logout.headers.get_list("set-cookie")
+    )
+    assert client.get("/account").status_code == 303
 
 
 def test_only_a_hash_of_the_session_id_is_stored(web: Web) -> None:

@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 from kefu.users import service, sessions
 from kefu.users.models import User, WebSession
 from kefu.users.roles import Forbidden, NotAuthenticated, Principal, Role
-from kefu.web.settings import PRELOGIN_COOKIE, SESSION_COOKIE, WebSettings
+from kefu.web.settings import PRELOGIN_COOKIE, WebSettings
+from kefu.web.templating import session_cookie_name
 from kefu.workspace import Workspace
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -120,7 +121,10 @@ def lookup_auth(request: Request, db: Session) -> Auth:
             auth = Auth(service.principal_of(user, via="token"), None, user)
     else:
         found = sessions.lookup(
-            db, request.cookies.get(SESSION_COOKIE), settings.clock(), settings.timeouts
+            db,
+            request.cookies.get(session_cookie_name(request)),
+            settings.clock(),
+            settings.timeouts,
         )
         if found is not None:
             row, user = found

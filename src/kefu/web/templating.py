@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from kefu.users.roles import Principal
 from kefu.web.i18n import LANGUAGE_NAMES, LOCALES, Translator, normalise_locale
-from kefu.web.settings import LOCALE_COOKIE, PRELOGIN_COOKIE
+from kefu.web.settings import LOCALE_COOKIE, PRELOGIN_COOKIE, SESSION_COOKIE
 
 TEMPLATES = Path(__file__).parent / "templates"
 FLASH_COOKIE = "kefu_flash"
@@ -59,6 +59,22 @@ def set_cookie(request: Request, response: Response, name: str, value: str, **kw
     kw.setdefault("httponly", True)
     kw.setdefault("samesite", "lax")
     response.set_cookie(name, value, secure=secure_request(request), path="/", **kw)
+
+
+def session_cookie_name(request: Request) -> str:
+    """``__Host-kefu_session`` over TLS: the prefix makes browsers refuse the cookie unless
+    it is Secure, host-only and path ``/``, so a sibling domain cannot plant or shadow it."""
+    return f"__Host-{SESSION_COOKIE}" if secure_request(request) else SESSION_COOKIE
+
+
+def set_session_cookie(request: Request, response: Response, sid: str) -> None:
+    set_cookie(request, response, session_cookie_name(request), sid)
+
+
+def clear_session_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(
+        session_cookie_name(request), path="/", secure=secure_request(request), httponly=True
+    )
 
 
 def flash(request: Request, response: Response, key: str, level: str = "success") -> None:

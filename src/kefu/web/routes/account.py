@@ -16,8 +16,11 @@ from kefu.users.passwords import verify_password
 from kefu.users.roles import NotAuthenticated
 from kefu.web.deps import DB, Auth, AuthDep, CurrentUser, client_ip, now
 from kefu.web.routes.auth import safe_next
-from kefu.web.settings import SESSION_COOKIE
-from kefu.web.templating import flash, render, set_cookie
+from kefu.web.templating import (
+    flash,
+    render,
+    set_session_cookie,
+)
 
 router = APIRouter()
 
@@ -63,7 +66,7 @@ def change_password(
         user_agent=request.headers.get("user-agent"),
     )
     response = RedirectResponse("/account", status_code=303)
-    set_cookie(request, response, SESSION_COOKIE, sid)
+    set_session_cookie(request, response, sid)
     flash(request, response, "account.password_changed")
     return response
 
@@ -159,6 +162,6 @@ def totp_enrol(
             ip=ip,
         )
     response = RedirectResponse(target if forced else "/account", status_code=303)
-    set_cookie(request, response, SESSION_COOKIE, sid)
+    set_session_cookie(request, response, sid)
     flash(request, response, "totp.enabled")
     return response

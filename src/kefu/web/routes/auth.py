@@ -18,8 +18,14 @@ from kefu.users.roles import TOTP_REQUIRED, Role
 from kefu.users.service import set_locale
 from kefu.web.deps import DB, AuthDep, client_ip, get_settings, now, pending_session
 from kefu.web.i18n import normalise_locale
-from kefu.web.settings import LOCALE_COOKIE, SESSION_COOKIE
-from kefu.web.templating import flash, render, set_cookie
+from kefu.web.settings import LOCALE_COOKIE
+from kefu.web.templating import (
+    clear_session_cookie,
+    flash,
+    render,
+    set_cookie,
+    set_session_cookie,
+)
 
 router = APIRouter()
 
@@ -45,7 +51,7 @@ def _start(request: Request, db: Session, user: User, stage: str, response: Resp
         ip=client_ip(request),
         user_agent=request.headers.get("user-agent"),
     )
-    set_cookie(request, response, SESSION_COOKIE, sid)
+    set_session_cookie(request, response, sid)
     return row
 
 
@@ -200,7 +206,7 @@ def totp_verify(
         ip=ip,
     )
     response = RedirectResponse(target, status_code=303)
-    set_cookie(request, response, SESSION_COOKIE, sid)
+    set_session_cookie(request, response, sid)
     return response
 
 
@@ -210,7 +216,7 @@ def logout(request: Request, db: DB, auth: AuthDep) -> Response:
         record(db, auth.user.username, "logout", "user", auth.user.username, ip=client_ip(request))
         db.delete(auth.session)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    clear_session_cookie(request, response)
     flash(request, response, "login.logged_out", "info")
     return response
 
