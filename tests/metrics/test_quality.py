@@ -101,3 +101,21 @@ def test_error_rate_denominator_is_contacts_plus_tickets_closed_in_period(ws1):
     f = figure(ws1, "2026-10", "error_rate", "A1")
     assert (f.numerator, f.denominator, f.sample) == (1, 5 + 2, 7)
     assert f.value == pytest.approx(1 / 7)
+
+
+def test_evaluation_overturned_on_appeal_no_longer_counts(ws1):
+    t = sh(2026, 10, 8, 14)
+    add_records(ws1, "qa_evaluations", [
+        {"evaluation_id": "Q1", "agent_id": "A1", "evaluated_at": t, "compliance_score": 40.0,
+         "info_checked": 2, "info_correct": 0},
+        {"evaluation_id": "Q2", "agent_id": "A1", "evaluated_at": t, "compliance_score": 80.0,
+         "info_checked": 2, "info_correct": 2},
+    ])  # fmt: skip
+    # An upheld appeal writes the evaluation's next version without score or info check.
+    add_records(ws1, "qa_evaluations", [
+        {"evaluation_id": "Q1", "agent_id": "A1", "evaluated_at": t, "compliance_score": None,
+         "info_checked": None, "info_correct": None},
+    ])  # fmt: skip
+    assert figure(ws1, "2026-10", "compliance_score", "A1").value == pytest.approx(80)
+    accuracy = figure(ws1, "2026-10", "info_accuracy_rate", "A1")
+    assert (accuracy.numerator, accuracy.denominator, accuracy.sample) == (2, 2, 1)
