@@ -208,6 +208,9 @@ def test_import_records_goes_through_the_same_checks(ws):
     over = {**rec, "evaluation_id": "Q2", "compliance_score": 120}
     bad = import_records(ws, "qa_evaluations", [over], source="appeals", label="x", actor="lee")
     assert bad.rejected == 1
+    assert bad.message == (
+        "1 row(s) rejected — row 2 compliance_score: out_of_range: must be 0–100"
+    )
 
 
 @pytest.mark.parametrize(

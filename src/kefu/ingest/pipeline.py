@@ -280,7 +280,7 @@ def _load(
         result = FileResult(
             file=file_name, table=spec.name, batch=batch_id, rows_read=raw.rows,
             accepted=kept - rejected, rejected=rejected, skipped=raw.rows - kept,
-            new=new, changed=changed, unchanged=unchanged,
+            new=new, changed=changed, unchanged=unchanged, message=_reject_summary(rejects),
         )  # fmt: skip
         say("publishing")
         _publish(ws, batch_id, result, files, period, rejects, actor)
@@ -393,6 +393,18 @@ def _rejects(
         }
         for row in rows
     ]
+
+
+def _reject_summary(rejects: list[dict[str, Any]], shown: int = 3) -> str:
+    """The first reasons in one line, for callers that show a single message."""
+    if not rejects:
+        return ""
+    parts = [
+        f"row {r['row']}" + (f" {r['column']}" if r["column"] else "") + f": {r['rule']}"
+        for r in rejects[:shown]
+    ]
+    more = f" (and {len(rejects) - shown} more)" if len(rejects) > shown else ""
+    return f"{len(rejects)} row(s) rejected — " + "; ".join(parts) + more
 
 
 def _publish(
