@@ -86,6 +86,7 @@ RULES: dict[tuple[str, str], Rule] = {
         ALL, ok=400, body={"current": "wrong password!", "new": PASSWORD, "confirm": PASSWORD}
     ),
     ("GET", "/account/2fa"): Rule(ALL),
+    ("POST", "/account/sessions/end-others"): Rule(ALL, ok=400, body={"password": "not mine!"}),
     # no enrolment started (or already enrolled): back to the enrolment page
     ("POST", "/account/2fa"): Rule(ALL, ok=303, body={"code": "000000"}),
     ("POST", "/account/2fa/start"): Rule(ALL, ok=303),

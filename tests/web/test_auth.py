@@ -359,3 +359,22 @@ def test_attacker_elsewhere_does_not_lock_out_the_victim(web: Web) -> None:
     assert web.post_login(attacker, "mgr").status_code == 429
     victim = web.client(client=("198.51.100.7", 5000))
     assert web.post_login(victim, "mgr").status_code == 303
+
+
+def test_user_sees_their_sessions_and_ends_the_others_with_their_password(web: Web) -> None:
+    add_user(web.ws, "mgr", Role.manager)
+    laptop, phone = web.login("mgr"), web.login("mgr")
+    page = laptop.get("/account")
+    assert page.text.count("<tr><td>") >= 2 and "当前设备" in page.text
+    token = csrf_of(page.text)
+    wrong = laptop.post(
+        "/account/sessions/end-others", data={"password": "nope", "csrf_token": token}
+    )
+    assert wrong.status_code == 400 and phone.get("/account").status_code == 200
+    done = laptop.post(
+        "/account/sessions/end-others", data={"password": PASSWORD, "csrf_token": token}
+    )
+    assert done.status_code == 303
+    assert phone.get("/account").status_code == 303
+    assert laptop.get("/account").status_code == 200
+    assert "user.end_sessions" in _actions(web)

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from kefu.users.models import User, WebSession
@@ -105,6 +105,27 @@ def rotate(session: Session, row: WebSession, stage: str, now: datetime) -> tupl
     session.add(new)
     session.flush()
     return new, sid
+
+
+def of_user(session: Session, user_id: int) -> list[WebSession]:
+    """The user's sessions, most recently active first."""
+    return list(
+        session.scalars(
+            select(WebSession)
+            .where(WebSession.user_id == user_id)
+            .order_by(WebSession.last_seen_at.desc())
+        )
+    )
+
+
+def end_others(session: Session, user_id: int, keep: WebSession) -> int:
+    """End every session of the user except ``keep``; returns how many were ended."""
+    result = session.execute(
+        delete(WebSession).where(
+            (WebSession.user_id == user_id) & (WebSession.id_hash != keep.id_hash)
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def end(session: Session, sid: str | None) -> None:

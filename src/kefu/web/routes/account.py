@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from kefu.audit import record
 from kefu.errors import UsageError
@@ -25,11 +26,43 @@ from kefu.web.templating import (
 router = APIRouter()
 
 
+def _account_context(db: Session, auth: Auth, username: str) -> dict[str, object]:
+    me = service.get_user(db, username)
+    return {
+        "me": me,
+        "tokens": [t for t, _ in service.list_tokens(db, me)],
+        "sessions": sessions.of_user(db, me.id),
+        "current_session": auth.session.id_hash if auth.session else None,
+    }
+
+
 @router.get("/account")
-def account(request: Request, user: CurrentUser, db: DB) -> Response:
+def account(request: Request, user: CurrentUser, db: DB, auth: AuthDep) -> Response:
+    return render(request, "account.html", _account_context(db, auth, user.username), user=user)
+
+
+@router.post("/account/sessions/end-others")
+def end_other_sessions(
+    request: Request,
+    user: CurrentUser,
+    db: DB,
+    auth: AuthDep,
+    password: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    """Log out every other browser (ASVS 3.3.4), after the password is given again."""
     me = service.get_user(db, user.username)
-    tokens = [t for t, _ in service.list_tokens(db, me)]
-    return render(request, "account.html", {"me": me, "tokens": tokens}, user=user)
+    if auth.session is None or not verify_password(me.password_hash, password):
+        ctx = {
+            **_account_context(db, auth, user.username),
+            "sessions_error": "account.password_wrong",
+        }
+        return render(request, "account.html", ctx, user=user, status_code=400)
+    ended = sessions.end_others(db, me.id, auth.session)
+    record(db, user.actor, "user.end_sessions", "user", me.username, after={"ended": ended},
+           ip=client_ip(request))  # fmt: skip
+    response = RedirectResponse("/account", status_code=303)
+    flash(request, response, "account.sessions_ended")
+    return response
 
 
 @router.post("/account/password")
@@ -37,15 +70,15 @@ def change_password(
     request: Request,
     user: CurrentUser,
     db: DB,
+    auth: AuthDep,
     current: Annotated[str, Form(max_length=1024)],
     new: Annotated[str, Form(max_length=1024)],
     confirm: Annotated[str, Form(max_length=1024)],
 ) -> Response:
     me = service.get_user(db, user.username)
-    tokens = [t for t, _ in service.list_tokens(db, me)]
 
     def again(error: str, detail: str | None = None) -> Response:
-        ctx = {"me": me, "tokens": tokens, "pw_error": error, "pw_detail": detail}
+        ctx = {**_account_context(db, auth, user.username), "pw_error": error, "pw_detail": detail}
         return render(request, "account.html", ctx, user=user, status_code=400)
 
     if not verify_password(me.password_hash, current):
