@@ -156,13 +156,18 @@ def aggregate(
         rel = rel.filter(rel._key.notnull())
         if keys is not None:
             rel = rel.filter(rel._key.isin(keys))
-        names = list(parts)
+        # A denominator and its sample are often the same expression: sum it once.
+        by_expr: dict[Any, list[str]] = defaultdict(list)
+        for name, part in parts.items():
+            by_expr[part.expr].append(name)
+        groups = list(by_expr.items())
         # Positional aliases: part names carry dots and colons that not every engine quotes.
-        metrics = {f"p{i}": parts[n].expr(rel, ctx).sum() for i, n in enumerate(names)}
+        metrics = {f"p{i}": expr(rel, ctx).sum() for i, (expr, _) in enumerate(groups)}
         result = ctx.con.to_pyarrow(rel.group_by("_key").aggregate(**metrics))
         for row in result.to_pylist():
-            for i, name in enumerate(names):
-                out[row["_key"]][name] = row[f"p{i}"]
+            for i, (_, names) in enumerate(groups):
+                for name in names:
+                    out[row["_key"]][name] = row[f"p{i}"]
     return out
 
 
