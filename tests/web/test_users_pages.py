@@ -92,3 +92,14 @@ def test_serve_starts_uvicorn_with_the_app(ws: Workspace, monkeypatch) -> None: 
     assert seen["port"] == 8123 and seen["host"] == "127.0.0.1"
     assert seen["proxy_headers"] is True and seen["server_header"] is False
     assert seen["app"].state.ws.home == ws.home  # type: ignore[attr-defined]
+
+
+def test_serve_warns_about_plain_http_on_a_network_address(ws: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    from kefu.cli import app
+
+    monkeypatch.setattr(uvicorn, "run", lambda web, **kw: None)
+    result = CliRunner().invoke(app, ["serve", "--home", str(ws.home), "--host", "0.0.0.0"])
+    assert result.exit_code == 0
+    assert "plain HTTP" in result.output

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from kefu.cli import app
-from kefu.cli.common import HomeOption, console, open_workspace
+from kefu.cli.common import HomeOption, console, err_console, open_workspace
 
 
 @app.command()
@@ -43,6 +43,13 @@ def serve(
     from kefu.web.settings import WebSettings
 
     ws = open_workspace(home)
+    if host not in ("127.0.0.1", "localhost", "::1") and not proxy_headers:
+        # Passwords and session cookies would cross the network in clear text.
+        err_console.print(
+            "[bold yellow]warning:[/] serving on a network address over plain HTTP; "
+            "put a TLS reverse proxy in front and start with --proxy-headers",
+            highlight=False,
+        )
     web = create_app(ws, settings=WebSettings(secure_cookies=secure_cookies))
     console.print(f"Kefu serving {ws.home} at http://{host}:{port}/ (Ctrl+C to stop)")
     uvicorn.run(
