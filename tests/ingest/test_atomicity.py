@@ -64,6 +64,7 @@ def test_sigkill_mid_import_leaves_the_old_state_and_is_cleaned_up(ws, tmp_path)
         states = sorted(b.state for b in s.query(ImportBatch))
     assert states == [BatchState.ABANDONED, BatchState.COMMITTED, BatchState.COMMITTED]
     assert len(list(ws.facts.table_dir("contacts").glob("*.parquet"))) == 2
+    assert not list((ws.home / "tmp").glob("import-*"))  # the killed one's working folder
     assert sorted((r["contact_id"], r["talk_seconds"]) for r in stored(ws, "contacts")) == [
         ("C1", 99), ("C2", 1),
     ]  # fmt: skip

@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -86,6 +87,11 @@ def cleanup_abandoned(ws: Workspace, actor: str) -> list[int]:
                 after={"file": batch.source_file, "pid": batch.pid},
             )  # fmt: skip
     purge_retired(ws)
+    # Working folders of importers that died (named import-<pid>-<n>).
+    for folder in (ws.home / "tmp").glob("import-*-*"):
+        pid = folder.name.split("-")[1]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
     live = _live_pending_ids(ws)
     for tmp in ws.facts.root.glob("*/.tmp-b*.parquet"):
         batch_id = int(tmp.name[len(".tmp-b") :].split("-")[0])

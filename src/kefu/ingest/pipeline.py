@@ -348,7 +348,10 @@ def _write(
 # Other dates a record counts on besides its period column, so the stale range covers them:
 # a ticket's closure counts for operations by closed_at, and a ticket without due_at is
 # due its SLA hours after creation (a week covers any SLA setting in use).
-PERIOD_ALSO = {"tickets": ("created_at", "closed_at", "created_at + INTERVAL 7 DAY")}
+# (column, days added)
+PERIOD_ALSO: dict[str, tuple[tuple[str, int], ...]] = {
+    "tickets": (("created_at", 0), ("closed_at", 0), ("created_at", 7)),
+}
 
 
 def _period(
@@ -357,9 +360,8 @@ def _period(
     """Local dates spanned by the new and changed records (scores there become stale)."""
     col = spec.column(spec.period_column)
     exprs = [ident("v_" + col.name)]
-    for extra in PERIOD_ALSO.get(spec.name, ()):
-        name, _, rest = extra.partition(" ")
-        exprs.append(f"{ident('v_' + name)} {rest}".strip())
+    for name, days in PERIOD_ALSO.get(spec.name, ()):
+        exprs.append(f"({ident('v_' + name)} + INTERVAL {days} DAY)")
     if col.kind is Kind.DATE:
         days = exprs
     else:
