@@ -103,3 +103,67 @@ def test_profile_text_is_never_evaluated(ws, tmp_path):
     )
     import_file(ws, write(tmp_path / "export.csv", FILE), mapping="p")
     assert {x["category"] for x in stored(ws, "contacts")} == {"x'); DROP TABLE raw; --"}
+
+
+CLOCKS = """
+table: contacts
+match_headers: false
+columns:
+  contact_id: id
+  channel: {const: phone}
+  offered_at:
+    earliest:
+      - &in {clock: start, date: day, date_format: "%y%m%d"}
+      - &pick {clock: pick, date: day, date_format: "%y%m%d", after: *in}
+  answered_at: *pick
+  ended_at: {clock: end, date: day, date_format: "%y%m%d", after: *in}
+"""
+
+
+def test_clock_times_roll_over_midnight_and_earliest_picks_the_first(ws, tmp_path):
+    (ws.mappings_dir / "clocks.yaml").write_text(CLOCKS, encoding="utf-8")
+    f = write(
+        tmp_path / "calls.csv",
+        "id,day,start,pick,end\n1,261001,23:59:50,23:59:49,0:01:10\n2,261001,23:59:50,0:00:05,0:01:10\n",
+    )
+    assert import_file(ws, f, mapping="clocks").accepted == 2
+    rows = {x["contact_id"]: x for x in stored(ws, "contacts")}
+    # Local (UTC+8) 2026-10-01 23:59:50 is 15:59:50 UTC; a clock 12 h or more "earlier"
+    # than the start is the next day.
+    assert rows["1"]["offered_at"] == datetime(2026, 10, 1, 15, 59, 49)  # the earlier clock
+    assert rows["1"]["answered_at"] == datetime(2026, 10, 1, 15, 59, 49)
+    assert rows["1"]["ended_at"] == datetime(2026, 10, 1, 16, 1, 10)
+    assert rows["2"]["offered_at"] == datetime(2026, 10, 1, 15, 59, 50)
+    assert rows["2"]["answered_at"] == datetime(2026, 10, 1, 16, 0, 5)
+
+
+EVENTS = """
+table: tickets
+match_headers: false
+collapse: {by: [case], order_by: at}
+columns:
+  ticket_id: case
+  agent_id: {last: who}
+  created_at: {min: at}
+  closed_at: {max: at, where: {column: status, equals: done}}
+"""
+
+
+def test_an_event_log_collapses_to_one_record_per_case(ws, tmp_path):
+    (ws.mappings_dir / "events.yaml").write_text(EVENTS, encoding="utf-8")
+    f = write(
+        tmp_path / "events.csv",
+        "case,at,status,who\n"
+        "T1,2026-10-01 09:00:00,new,A1\nT1,2026-10-01 12:00:00,done,A2\n"
+        "T2,2026-10-02 09:00:00,new,A3\nT1,2026-10-01 10:00:00,work,\n",
+    )
+    r = import_file(ws, f, mapping="events")
+    assert (r.rows_read, r.accepted, r.skipped) == (4, 2, 2)
+    got = {
+        x["ticket_id"]: (x["agent_id"], x["created_at"], x["closed_at"])
+        for x in stored(ws, "tickets")
+    }
+    assert got == {
+        "T1": ("A2", datetime(2026, 10, 1, 1, 0), datetime(2026, 10, 1, 4, 0)),
+        "T2": ("A3", datetime(2026, 10, 2, 1, 0), None),
+    }

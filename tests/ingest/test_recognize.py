@@ -3,8 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kefu.errors import KefuError
+from kefu.ingest.mapping import norm_header
 from kefu.ingest.recognize import match_headers, table_from_headers, table_from_name
 from kefu.ingest.tables import TABLES
 
@@ -54,3 +57,9 @@ def test_ambiguous_headers_name_the_candidates():
 def test_unrecognised_headers_are_listed():
     with pytest.raises(KefuError, match="headers \\(foo, bar\\)"):
         table_from_headers(Path("x.csv"), ["foo", "bar"])
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1))
+def test_full_width_and_spacing_never_change_a_header(header):
+    wide = "".join(chr(ord(ch) + 0xFEE0) for ch in header)
+    assert norm_header(f"  {wide} ") == norm_header(header)
