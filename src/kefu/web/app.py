@@ -27,9 +27,13 @@ STATIC = Path(__file__).parent / "static"
 API_PREFIX = "/api/v1"
 
 #: Page modules in navigation order (``kefu.web.routes.<name>``).
-PAGE_MODULES: tuple[str, ...] = ("home", "auth", "account", "users", "docs")
+PAGE_MODULES: tuple[str, ...] = (
+    "home", "inbox", "reviews", "appeals", "plans", "audit", "auth", "account", "users", "docs",
+)
 #: API modules (``kefu.web.api.<name>``), mounted under /api/v1.
-API_MODULES: tuple[str, ...] = ("me", "users", "tokens")
+API_MODULES: tuple[str, ...] = (
+    "me", "users", "tokens", "reviews", "appeals", "plans", "inbox", "audit",
+)
 
 
 def create_app(

@@ -84,6 +84,8 @@ def can_decide(user: Principal, appeal: Appeal) -> bool:
 
 
 def get(s: Session, user: Principal, appeal_id: int) -> Appeal:
+    if user.role is Role.hr:
+        raise Forbidden("your role does not give access to appeals")
     appeal = s.get(Appeal, appeal_id)
     if appeal is None or not can_view(user, appeal):
         raise NotFound("no such appeal")

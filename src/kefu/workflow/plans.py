@@ -67,6 +67,8 @@ def can_manage(user: Principal, plan: ImprovementPlan) -> bool:
 
 
 def get(s: Session, user: Principal, plan_id: int) -> ImprovementPlan:
+    if user.role in (Role.qa, Role.hr):
+        raise Forbidden("your role does not give access to improvement plans")
     plan = s.get(ImprovementPlan, plan_id)
     if plan is None or not can_view(user, plan):
         raise NotFound("no such improvement plan")
@@ -174,6 +176,8 @@ def update_item(
     """Record evidence and completion (agent or supervisor); move the due date (supervisor)."""
     today = today_local(ws, now)
     with ws.db.transaction() as s:
+        if user.role in (Role.qa, Role.hr):
+            raise Forbidden("your role does not give access to improvement plans")
         item = s.get(PlanItem, item_id)
         if item is None or not can_view(user, item.plan):
             raise NotFound("no such plan item")

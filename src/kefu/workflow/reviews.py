@@ -23,6 +23,8 @@ from kefu.workflow.access import agent_team, is_own, now_utc, require_reviewer
 from kefu.workflow.models import ImprovementPlan, Review, ReviewState
 from kefu.workspace import Workspace
 
+#: Roles that open reviews (the supervisor of the agent's team, or the centre's managers).
+SUPERVISOR_ROLES = frozenset({Role.admin, Role.manager, Role.supervisor})
 #: Fields each side writes.
 SUPERVISOR_FIELDS = ("strengths", "gaps", "measures")
 AGENT_FIELDS = ("self_assessment", "requests")
@@ -48,6 +50,13 @@ def snapshot(review: Review) -> dict[str, Any]:
         "acknowledged_at": _iso(review.acknowledged_at),
         "acknowledged_by": review.acknowledged_by,
     }
+
+
+def summary(review: Review) -> dict[str, Any]:
+    """The pre-filled sheet summary with every key present (older or empty records too)."""
+    empty = {"total": None, "grade": None, "pay_coefficient": None, "name": None,
+             "weakest": [], "previous": None, "plan_required": False}  # fmt: skip
+    return {**empty, **(review.prefill or {})}
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -128,6 +137,8 @@ def _plan_required(ws: Workspace, row: dict[str, Any]) -> bool:
 
 
 def get(s: Session, user: Principal, review_id: int) -> Review:
+    if user.role in (Role.qa, Role.hr):
+        raise Forbidden("your role does not give access to reviews")
     review = s.get(Review, review_id)
     if review is None or not can_view(user, review):
         raise NotFound("no such review")
@@ -202,6 +213,8 @@ def update(
             if len(text) > MAX_TEXT:
                 raise UsageError(f"{name} is longer than {MAX_TEXT} characters")
             setattr(review, name, text)
+        if snapshot(review) == before:
+            return review
         review.updated_at = now_utc(now)
         audit.record(
             s, user.actor, "review.update", "review", review.id, before=before,
