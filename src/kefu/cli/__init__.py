@@ -24,6 +24,7 @@ app = typer.Typer(
 
 # Command modules, in the order they appear in --help.
 from kefu.cli import workspace as _workspace  # noqa: E402, F401
+from kefu.cli import workflow as _workflow  # noqa: E402, F401
 from kefu.cli import demo as _demo  # noqa: E402, F401
 from kefu.cli import users as _users  # noqa: E402, F401
 from kefu.cli import web as _web  # noqa: E402, F401
