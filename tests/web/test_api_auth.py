@@ -144,3 +144,35 @@ def test_openapi_lists_only_the_api(web: Web) -> None:
     schema = web.client().get("/api/v1/openapi.json").json()
     assert schema["paths"]
     assert all(path.startswith("/api/v1/") for path in schema["paths"])
+
+
+def test_token_created_on_the_account_page_is_shown_once_and_works(web: Web) -> None:
+    from tests.web.support import csrf_of
+
+    client = web.login("mgr", Role.manager)
+    token = csrf_of(client.get("/account").text)
+    page = client.post(
+        "/account/tokens", data={"name": "夜间导出", "days": "", "csrf_token": token}
+    )
+    assert page.status_code == 200
+    secret = page.text.split('id="new-token">')[1].split("<")[0]
+    assert secret.startswith("kefu_")
+    assert secret not in client.get("/account").text
+    assert web.client().get("/api/v1/me", headers=_bearer(secret)).status_code == 200
+    bad = client.post("/account/tokens", data={"name": "x", "days": "0", "csrf_token": token})
+    assert bad.status_code == 400
+
+
+def test_token_revoked_on_the_account_page_stops_working(web: Web) -> None:
+    client = web.login("mgr", Role.manager)
+    add_user(web.ws, "other", Role.manager)
+    secret, foreign = web.token("mgr"), web.token("other")
+    api = web.client()
+    mine_id = api.get("/api/v1/tokens", headers=_bearer(secret)).json()[0]["id"]
+    foreign_id = api.get("/api/v1/tokens", headers=_bearer(foreign)).json()[0]["id"]
+    token = web.csrf(client, "/account")
+    url = "/account/tokens/{}/revoke"
+    assert client.post(url.format(foreign_id), data={"csrf_token": token}).status_code == 404
+    assert client.post(url.format(mine_id), data={"csrf_token": token}).status_code == 303
+    assert api.get("/api/v1/me", headers=_bearer(secret)).status_code == 401
+    assert api.get("/api/v1/me", headers=_bearer(foreign)).status_code == 200

@@ -41,6 +41,41 @@ def account(request: Request, user: CurrentUser, db: DB, auth: AuthDep) -> Respo
     return render(request, "account.html", _account_context(db, auth, user.username), user=user)
 
 
+@router.post("/account/tokens")
+def create_token(
+    request: Request,
+    user: CurrentUser,
+    db: DB,
+    auth: AuthDep,
+    name: Annotated[str, Form(max_length=100)],
+    # Text, not int: the form's empty field means "until revoked".
+    days: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    """Create an API token; the page shows it this once (it is stored hashed)."""
+    me = service.get_user(db, user.username)
+    try:
+        if days.strip() and not days.strip().isdigit():
+            raise UsageError("the number of days must be a whole number")
+        expires = int(days) if days.strip() else None
+        _, secret = service.create_token(
+            db, me, name, actor=user.actor, expires_in_days=expires, ip=client_ip(request)
+        )
+    except UsageError as exc:
+        ctx = {**_account_context(db, auth, user.username), "token_error": exc.message}
+        return render(request, "account.html", ctx, user=user, status_code=400)
+    ctx = {**_account_context(db, auth, user.username), "new_token": secret}
+    return render(request, "account.html", ctx, user=user)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(request: Request, user: CurrentUser, db: DB, token_id: int) -> Response:
+    me = service.get_user(db, user.username)
+    service.revoke_token(db, token_id, actor=user.actor, owner=me, ip=client_ip(request))
+    response = RedirectResponse("/account", status_code=303)
+    flash(request, response, "tokens.revoked_done")
+    return response
+
+
 @router.post("/account/sessions/end-others")
 def end_other_sessions(
     request: Request,
