@@ -120,3 +120,9 @@ RULES: dict[tuple[str, str], Rule] = {
         ALL, ok=204, objects="token", sees_foreign=frozenset()
     ),
 }
+
+# The workflow routes' rules live in their own module (merged here).
+from tests.web.authz_workflow import WORKFLOW_OBJECTS, WORKFLOW_RULES  # noqa: E402
+
+OBJECTS.update(WORKFLOW_OBJECTS)
+RULES.update(WORKFLOW_RULES)
