@@ -297,3 +297,25 @@ def test_tickets_without_due_time_mark_the_days_their_sla_can_reach_as_stale(ws,
         batch = s.get(ImportBatch, r.batch)
         # Created 30 Oct; due within the SLA (at most a week, 6 Nov); closed 2 Nov.
         assert (batch.period_start, batch.period_end) == (date(2026, 10, 30), date(2026, 11, 6))
+
+
+def test_title_lines_above_the_header_are_passed_over(ws, tmp_path):
+    csv_file = write(
+        tmp_path / "contacts.csv",
+        "话务明细报表\n导出时间：2026-10-31\n通话ID,渠道,进线时间\nC1,电话,2026-10-01\nC2,电话,x\n",
+    )
+    r = import_file(ws, csv_file)
+    assert (r.rows_read, r.accepted, r.rejected) == (2, 1, 1)
+    assert rejects(ws)[0].row == 5  # still the row a spreadsheet shows
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["质检明细"])
+    book.active.append([])
+    book.active.append(["质检单号", "工号", "质检时间"])
+    book.active.append(["Q1", "A1", "2026-10-02 10:00"])
+    book.save(tmp_path / "qa.xlsx")
+    r = import_file(ws, tmp_path / "qa.xlsx")
+    assert (r.table, r.accepted) == ("qa_evaluations", 1)
+    assert stored(ws, "qa_evaluations")[0]["source_row"] == 4

@@ -113,6 +113,27 @@ class Profile(BaseModel):
             return {k: [f] if isinstance(f, str) else f for k, f in v.items()}
         return v
 
+    def referenced_headers(self) -> set[str]:
+        """Every text in the expressions and conditions (a superset of the headers used)."""
+        found: set[str] = set()
+
+        def walk(node: Any, key: str | None = None) -> None:
+            if key in ("const", "values", "sep", "date_format", "format", "matches"):
+                return
+            if isinstance(node, str):
+                found.add(node)
+            elif isinstance(node, dict):
+                for k, v in node.items():
+                    walk(v, k)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v, key)
+
+        walk([self.columns, self.keep, self.drop])
+        if self.collapse:
+            found |= {*self.collapse.by, self.collapse.order_by}
+        return found
+
     def check_columns(self) -> None:
         spec = TABLES[self.table]
         for part in (self.columns, self.values, self.formats):

@@ -26,7 +26,7 @@ from sqlalchemy import insert
 from kefu import audit
 from kefu.errors import KefuError
 from kefu.ingest import batches
-from kefu.ingest.mapping import Profile, load_profile
+from kefu.ingest.mapping import Profile, load_profile, norm_header
 from kefu.ingest.parsing import SQL_TYPES, ident, lit
 from kefu.ingest.readers import RawFile, read_raw
 from kefu.ingest.recognize import table_from_headers, table_from_name
@@ -138,6 +138,7 @@ def import_file(
                 encoding=profile.encoding if profile else None,
                 delimiter=profile.delimiter if profile else None,
                 sheet=sheet,
+                known=known_headers(name, profile),
             )
             if name is None:
                 name = table_from_headers(path, raw.headers)
@@ -210,6 +211,15 @@ def _as_text(value: Any) -> str | None:
     if isinstance(value, date | time):
         return value.isoformat()
     return str(value)
+
+
+def known_headers(table_name: str | None, profile: Profile | None) -> frozenset[str]:
+    """Header spellings that mark a file's header row (see :func:`readers.header_index`)."""
+    specs = [TABLES[table_name]] if table_name else list(TABLES.values())
+    known = {norm_header(s) for spec in specs for c in spec.columns for s in (c.name, *c.aliases)}
+    if profile is not None:
+        known |= {norm_header(s) for s in profile.referenced_headers()}
+    return frozenset(known)
 
 
 def _source(source: str | None, profile: Profile | None) -> str:

@@ -10,7 +10,10 @@ transcoded to a UTF-8 temporary file in chunks so memory stays flat.
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
+import io
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +25,8 @@ from kefu.ingest.parsing import ident, lit
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 SUFFIXES = CSV_SUFFIXES | {".xlsx", ".parquet"}
 SAMPLE_BYTES = 1 << 20
+SPARE_COLUMNS = 4
+HEADER_SEARCH_ROWS = 20
 CHUNK_BYTES = 8 << 20
 # A null string no export contains, so that DuckDB's padding of short rows (NULL)
 # can be told apart from empty cells ('').
@@ -68,6 +73,30 @@ def detect_encoding(path: Path) -> str:
     return matches[0].encoding
 
 
+def sniff(path: Path, delimiter: str | None) -> tuple[str, int]:
+    """(delimiter, most fields on a line) from the first lines of a UTF-8 text file."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+        text = f.read(SAMPLE_BYTES)
+        if f.read(1):  # more follows: drop the last, possibly cut, line
+            text = text[: text.rfind("\n") + 1] or text
+    candidates = [delimiter] if delimiter else [",", "\t", ";", "|"]
+    # Per delimiter: (lines splitting into the usual number (>1) of fields, that number,
+    # preference by list order, the most fields on any line).
+    scores: list[tuple[int, int, int, int]] = []
+    for i, d in enumerate(candidates):
+        try:
+            rows = [r for r in csv.reader(io.StringIO(text), delimiter=d) if r]
+        except csv.Error:  # e.g. a field past the csv module's size limit
+            continue
+        counts = Counter(len(r) for r in rows) or Counter({1: 0})
+        usual, lines = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        scores.append((lines if usual > 1 else 0, usual, -i, max(counts)))
+    if not scores:
+        raise Unreadable(f"{path.name}: not a readable CSV/TSV file")
+    best = max(scores)
+    return candidates[-best[2]], best[3]
+
+
 def _plain(encoding: str) -> str:
     return encoding.lower().replace("-", "").replace("_", "")
 
@@ -95,24 +124,30 @@ def read_csv(
     *,
     encoding: str | None = None,
     delimiter: str | None = None,
+    known: frozenset[str] = frozenset(),
 ) -> RawFile:
     enc = encoding or detect_encoding(path)
     source = path
     if enc.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig", "ascii"):
         source = transcode(path, enc, tmp_dir / f"utf8-{path.stem}.csv")
+    if delimiter is None and path.suffix.lower() == ".tsv":
+        delimiter = "\t"
+    delim, width = sniff(source, delimiter)
+    # The dialect is fixed here rather than left to DuckDB's sniffer, which gives up on
+    # files whose title lines have fewer fields than the table below them. Spare
+    # columns catch rows with more fields than the header.
+    columns = ", ".join(f"'column{i}': 'VARCHAR'" for i in range(width + SPARE_COLUMNS))
     opts = [
         "header = false",
-        "all_varchar = true",
+        "auto_detect = false",
+        f"columns = {{{columns}}}",
+        f"delim = {lit(delim)}",
+        "quote = '\"'",
+        "escape = '\"'",
         "null_padding = true",
         "strict_mode = false",
         f"nullstr = {lit(_NEVER)}",
-        "quote = '\"'",
-        "escape = '\"'",
     ]
-    if delimiter:
-        opts.append(f"delim = {lit(delimiter)}")
-    elif path.suffix.lower() == ".tsv":
-        opts.append("delim = '\\t'")
     try:
         con.execute(
             f"CREATE OR REPLACE TABLE raw_csv AS SELECT * FROM read_csv({lit(str(source))}, "
@@ -123,11 +158,14 @@ def read_csv(
         first = str(exc).splitlines()[0]
         raise Unreadable(f"{path.name}: not a readable CSV/TSV file ({first})") from None
     names = [r[0] for r in con.execute("DESCRIBE raw_csv").fetchall()]
-    header_row = con.execute(
-        f"SELECT {', '.join(ident(n) for n in names)} FROM raw_csv WHERE rowid = 0"
-    ).fetchone()
-    if header_row is None:
+    top = con.execute(
+        f"SELECT {', '.join(ident(n) for n in names)} FROM raw_csv "
+        f"WHERE rowid < {HEADER_SEARCH_ROWS} ORDER BY rowid"
+    ).fetchall()
+    if not top:
         raise Unreadable(f"{path.name}: the file is empty")
+    at = header_index([list(r) for r in top], known)
+    header_row = top[at]
     # Trailing columns with no header exist only because some row has extra fields.
     width = max((i + 1 for i, h in enumerate(header_row) if h not in (None, "")), default=0)
     if width == 0:
@@ -149,7 +187,7 @@ def read_csv(
     # A view, not a copy: the rows stay in raw_csv, whose rowid is the file order.
     con.execute(
         f"CREATE OR REPLACE VIEW raw AS SELECT CAST(rowid + 1 AS BIGINT) AS __row, {cols}, "
-        f"CAST({shape} AS VARCHAR) AS __shape FROM raw_csv WHERE rowid > 0"
+        f"CAST({shape} AS VARCHAR) AS __shape FROM raw_csv WHERE rowid > {at}"
     )
     return _finish(con, path, headers, excel=False, encoding=enc)
 
@@ -170,7 +208,13 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
-def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, *, sheet: str | None = None) -> RawFile:
+def read_xlsx(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    sheet: str | None = None,
+    known: frozenset[str] = frozenset(),
+) -> RawFile:
     import pyarrow as pa
     from python_calamine import CalamineWorkbook
 
@@ -186,11 +230,12 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, *, sheet: str | None =
     rows = ws.to_python(skip_empty_area=True)
     if not rows or not any(c not in (None, "") for c in rows[0]):
         raise Unreadable(f"{path.name}: sheet '{ws.name}' is empty")
-    first_row = (ws.start or (0, 0))[0] + 1  # 1-based row of the header
-    header = rows[0]
+    at = header_index(rows[:HEADER_SEARCH_ROWS], known)
+    first_row = (ws.start or (0, 0))[0] + 1 + at  # 1-based row of the header
+    header = rows[at]
     width = max(i + 1 for i, h in enumerate(header) if h not in (None, ""))
     headers = _unique([_cell_text(h) or f"column{i + 1}" for i, h in enumerate(header[:width])])
-    body = rows[1:]
+    body = rows[at + 1 :]
     data = {"__row": pa.array([first_row + 1 + i for i in range(len(body))], pa.int64())}
     for i in range(width):
         data[f"c{i}"] = pa.array(
@@ -230,23 +275,44 @@ def read_raw(
     encoding: str | None = None,
     delimiter: str | None = None,
     sheet: str | None = None,
+    known: frozenset[str] = frozenset(),
 ) -> RawFile:
-    """Load ``path`` into the ``raw`` table of ``con``; :class:`Unreadable` if it cannot."""
+    """Load ``path`` into the ``raw`` table of ``con``; :class:`Unreadable` if it cannot.
+
+    ``known`` holds header spellings (normalised) that mark the header row when a
+    file has title lines above it.
+    """
     suffix = path.suffix.lower()
     if not path.is_file():
         raise Unreadable(f"{path}: no such file")
     if path.stat().st_size == 0:
         raise Unreadable(f"{path.name}: the file is empty")
     if suffix in CSV_SUFFIXES:
-        return read_csv(con, path, tmp_dir, encoding=encoding, delimiter=delimiter)
+        return read_csv(con, path, tmp_dir, encoding=encoding, delimiter=delimiter, known=known)
     if suffix == ".xlsx":
-        return read_xlsx(con, path, sheet=sheet)
+        return read_xlsx(con, path, sheet=sheet, known=known)
     if suffix == ".parquet":
         return read_parquet(con, path)
     raise Unreadable(
         f"{path.name}: unsupported file type '{suffix or '(none)'}'; "
         "import .csv, .tsv, .txt, .xlsx or .parquet"
     )
+
+
+def header_index(rows: list[list[object]], known: frozenset[str]) -> int:
+    """Index of the header among the first rows: the one naming most known columns.
+
+    Exports often start with a title line (报表名称, 导出时间…). Without any known
+    header in sight the first row is the header.
+    """
+    from kefu.ingest.mapping import norm_header
+
+    best, best_score = 0, 0
+    for i, row in enumerate(rows):
+        score = sum(1 for cell in row if cell not in (None, "") and norm_header(str(cell)) in known)
+        if score > best_score:
+            best, best_score = i, score
+    return best
 
 
 def _finish(
