@@ -86,10 +86,6 @@ RULES: dict[tuple[str, str], Rule] = {
         ALL, ok=400, body={"current": "wrong password!", "new": PASSWORD, "confirm": PASSWORD}
     ),
     ("GET", "/account/2fa"): Rule(ALL),
-    ("POST", "/account/tokens"): Rule(ALL, body={"name": "matrix"}),
-    ("POST", "/account/tokens/{token_id}/revoke"): Rule(
-        ALL, ok=303, objects="token", sees_foreign=frozenset()
-    ),
     ("POST", "/account/sessions/end-others"): Rule(ALL, ok=400, body={"password": "not mine!"}),
     # no enrolment started (or already enrolled): back to the enrolment page
     ("POST", "/account/2fa"): Rule(ALL, ok=303, body={"code": "000000"}),

@@ -10,11 +10,13 @@ import pytest
 from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
+from kefu import scoring
 from kefu.users.roles import Role
 from kefu.users.throttle import Rule as ThrottleRule
 from kefu.users.throttle import ThrottlePolicy
 from kefu.workspace import Workspace
 from tests.factories import add_records
+from tests.scoring.helpers import FakeEngine, fig
 from tests.web.authz import OBJECTS, RULES, Rule
 from tests.web.support import Web, add_user, make_web
 
@@ -76,6 +78,15 @@ def matrix_web(ws: Workspace) -> Web:
         {"agent_id": "A001", "name": "张三", "team": "T1", "site": "S1", "hire_date": hired},
         {"agent_id": "A002", "name": "李四", "team": "T2", "site": "S1", "hire_date": hired},
     ])  # fmt: skip
+    # Two scored months, the first published, for the appraisal routes.
+    figures = [
+        fig("fcr_rate", value, key=agent, period=month)
+        for month in ("2026-09", "2026-10")
+        for agent, value in (("A001", 0.8), ("A002", 0.7))
+    ]
+    for month in ("2026-09", "2026-10"):
+        scoring.score_period(ws, month, actor="test", compute=FakeEngine(figures))
+    scoring.publish(ws, "2026-09", actor="test")
     return web
 
 

@@ -70,6 +70,8 @@ class DemoRun:
     ws: Workspace | None = None
     exports: DemoSummary | None = None
     imports: list[Any] = field(default_factory=list)
+    serve: bool = True
+    users: dict[str, str] = field(default_factory=dict)
 
     @property
     def exports_dir(self) -> Path:
@@ -177,6 +179,129 @@ def print_workspace(run: DemoRun) -> None:
     run.console.print(f"Demo workspace: [bold]{home}[/]  (export KEFU_HOME={home})")
 
 
+# -- scoring, demo users and the web app ------------------------------------------
+# One demo user per role. The passwords are fixed so the README can show them; they
+# pass the password policy (12+ characters, not common, not containing the username).
+DEMO_USERS = (
+    ("admin", "admin", "Copper-Lantern-4821", "演示管理员"),
+    ("manager", "manager", "Harbor-Willow-7390", "王经理"),
+    ("supervisor", "supervisor", "Maple-Kettle-5186", "李主管"),
+    ("qa", "qa", "Granite-Ferry-2947", "赵质检"),
+    ("agent", "agent", "Orchid-Bicycle-6053", None),
+    ("hr", "hr", "Saffron-Meadow-8614", "陈人事"),
+)
+
+
+def demo_months(run: DemoRun) -> list[str]:
+    from kefu.periods import Period
+
+    month = Period.parse(run.start)
+    labels = []
+    for _ in range(run.months):
+        labels.append(month.label)
+        month = Period.parse(month.end.strftime("%Y-%m"))
+    return labels
+
+
+def score_months(run: DemoRun) -> None:
+    """Score every demo month with the default scorecard."""
+    from kefu import scoring
+
+    for label in demo_months(run):
+        begun = time.perf_counter()
+        with run.console.status(f"scoring {label}"):
+            found = scoring.score_period(run.workspace, label, actor=ACTOR)
+        run.console.print(
+            f"  scored {label}: {found.agents} agents ({time.perf_counter() - begun:.1f} s)"
+        )
+
+
+def publish_completed_months(run: DemoRun) -> None:
+    """Publish every demo month but the last (the month still under way)."""
+    from kefu import scoring
+
+    for label in demo_months(run)[:-1]:
+        scoring.publish(run.workspace, label, actor=ACTOR)
+        run.console.print(f"  published {label}")
+
+
+def create_demo_users(run: DemoRun) -> None:
+    """One user per role; the supervisor leads a real demo team, the agent is a real agent."""
+    from kefu import scoring
+    from kefu.users import service
+    from kefu.users.roles import Role
+
+    ws = run.workspace
+    rows = scoring.results(ws, demo_months(run)[-1])
+    teams = sorted({str(r["team"]) for r in rows if r.get("team")})
+    if not teams:
+        raise KefuError("the demo has no team to give the supervisor")
+    team = teams[0]
+    agent = min(
+        (r for r in rows if r.get("team") == team), key=lambda r: r.get("rank_team") or 10**9
+    )
+    with ws.db.transaction() as s:
+        for username, role, password, display in DEMO_USERS:
+            service.create_user(
+                s,
+                username,
+                Role(role),
+                password,
+                actor=ACTOR,
+                display_name=display or str(agent.get("name") or agent["agent_id"]),
+                agent_id=str(agent["agent_id"]) if role == "agent" else None,
+                teams=[team] if role == "supervisor" else [],
+            )
+    run.users = {"team": team, "agent": str(agent["agent_id"])}
+    table = Table(title="Demo logins")
+    for column in ("user", "password", "role", "sees"):
+        table.add_column(column)
+    sees = {
+        "admin": "everything, user administration",
+        "manager": "the whole centre; score and publish",
+        "supervisor": f"team {team}",
+        "qa": "imports and QA records",
+        "agent": f"own sheet ({agent['agent_id']} {agent.get('name') or ''})",
+        "hr": "published months and the results application",
+    }
+    for username, role, password, _ in DEMO_USERS:
+        table.add_row(username, password, role, sees[role])
+    run.console.print(table)
+    run.console.print(
+        "admin and hr must use two-factor authentication: at their first login Kefu shows a "
+        "QR code; scan it with any authenticator app (Google Authenticator, Microsoft "
+        "Authenticator, 腾讯身份验证器) and enter the 6-digit code."
+    )
+
+
+def prepare_overview(run: DemoRun) -> None:
+    """Compute the overview of the newest month once, so the first page opens fast."""
+    from kefu.users.roles import Principal, Role
+    from kefu.web import appraisal
+
+    manager = Principal(0, "demo", "demo", Role.manager)
+    with run.console.status("preparing the centre overview"):
+        appraisal.overview(run.workspace, manager, demo_months(run)[-1], None, "zh-CN")
+
+
+def serve(run: DemoRun) -> None:
+    """Serve the demo on http://HOST:PORT until interrupted (skipped with --no-serve)."""
+    if not run.serve:
+        return
+    import uvicorn
+
+    from kefu.web.app import create_app
+
+    url = f"http://{run.host}:{run.port}"
+    run.console.print(
+        f"\nKefu demo at [bold]{url}[/] — log in with one of the demo logins above "
+        "(Ctrl+C stops the server)."
+    )
+    uvicorn.run(create_app(run.workspace), host=run.host, port=run.port, log_level="warning")
+
+
+from kefu.demo.workflow import demo_workflow  # noqa: E402 - the step needs DemoRun defined
+
 Step = Callable[[DemoRun], None]
 STEPS: list[Step] = [
     fresh_workspace,
@@ -185,6 +310,12 @@ STEPS: list[Step] = [
     import_exports,
     print_import_summary,
     print_workspace,
+    score_months,
+    publish_completed_months,
+    create_demo_users,
+    demo_workflow,
+    prepare_overview,
+    serve,
 ]
 
 
@@ -206,10 +337,13 @@ def parse_args(argv: list[str] | None = None) -> DemoRun:
     parser.add_argument("--months", type=int, default=DEFAULT_MONTHS)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--start", default=DEFAULT_START)
+    parser.add_argument(
+        "--no-serve", action="store_true", help="Build the demo workspace without serving it."
+    )
     a = parser.parse_args(argv)
     return DemoRun(
         home=a.home.resolve(), host=a.host, port=a.port, agents=a.agents, months=a.months,
-        seed=a.seed, start=a.start,
+        seed=a.seed, start=a.start, serve=not a.no_serve,
     )  # fmt: skip
 
 

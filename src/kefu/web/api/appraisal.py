@@ -1,0 +1,97 @@
+"""``/api/v1`` appraisal resources: periods, overview, teams, agent sheets, records."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from kefu.errors import NotFound
+from kefu.web import appraisal, sheets
+from kefu.web.access import ResultsUser, TeamUser
+from kefu.web.api.results_schemas import (
+    AgentSheetPublic,
+    OverviewPublic,
+    PeriodPublic,
+    RecordsPublic,
+    TeamRankPublic,
+    TeamTablePublic,
+)
+from kefu.web.api.schemas import ERRORS
+from kefu.web.deps import Ws
+from kefu.web.templating import request_locale
+
+router = APIRouter(tags=["appraisal"], responses=ERRORS)
+
+PeriodQuery = Annotated[
+    str | None, Query(max_length=10, description="2026-10, 2026-Q4 or 2026; default the newest")
+]
+
+
+def chosen_period(ws: Ws, user: ResultsUser, period: str | None) -> str:
+    if period:
+        return period
+    found = appraisal.default_period(ws, user)
+    if found is None:
+        raise NotFound("no period has been scored yet")
+    return found
+
+
+@router.get("/periods", response_model=list[PeriodPublic], summary="Periods with results")
+def periods(ws: Ws, user: ResultsUser) -> list[PeriodPublic]:
+    appraisal.require_results_role(user)
+    return [PeriodPublic(**p) for p in appraisal.period_choices(ws, user)]
+
+
+@router.get("/overview", response_model=OverviewPublic, summary="Centre overview")
+def overview(
+    ws: Ws,
+    user: TeamUser,
+    request: Request,
+    period: PeriodQuery = None,
+    team: Annotated[str | None, Query(max_length=200)] = None,
+) -> OverviewPublic:
+    return OverviewPublic(**appraisal.overview(ws, user, chosen_period(ws, user, period), team,
+                                               request_locale(request, user)))  # fmt: skip
+
+
+@router.get("/teams", response_model=list[TeamRankPublic], summary="Teams ranked by mean total")
+def teams(ws: Ws, user: TeamUser, period: PeriodQuery = None) -> list[TeamRankPublic]:
+    view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
+    return [TeamRankPublic(**t) for t in appraisal.team_ranking(view)]
+
+
+@router.get("/teams/{team}", response_model=TeamTablePublic, summary="A team's appraisal table")
+def team_table(
+    team: str, ws: Ws, user: TeamUser, request: Request, period: PeriodQuery = None
+) -> TeamTablePublic:
+    view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
+    table = sheets.team_table(view, team, request_locale(request, user))
+    return TeamTablePublic(**table, run=view.run_info())
+
+
+@router.get("/agents/{agent_id}", response_model=AgentSheetPublic, summary="An agent's sheet")
+def agent_sheet(
+    agent_id: str, ws: Ws, user: ResultsUser, request: Request, period: PeriodQuery = None
+) -> AgentSheetPublic:
+    view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
+    sheet = sheets.agent_sheet(ws, user, view, agent_id, request_locale(request, user))
+    return AgentSheetPublic(**sheet, run=view.run_info())
+
+
+@router.get(
+    "/agents/{agent_id}/records",
+    response_model=RecordsPublic,
+    summary="The records behind one figure of an agent's sheet",
+)
+def records(
+    agent_id: str,
+    ws: Ws,
+    user: ResultsUser,
+    indicator: Annotated[str | None, Query(max_length=64)] = None,
+    period: PeriodQuery = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=sheets.MAX_PER_PAGE)] = 50,
+) -> RecordsPublic:
+    view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
+    return RecordsPublic(**sheets.records(ws, view, agent_id, indicator, page, per_page))

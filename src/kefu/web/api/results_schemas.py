@@ -1,0 +1,331 @@
+"""Response models of the appraisal, monitor, import, scorecard and application API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class PeriodPublic(BaseModel):
+    label: str = Field(examples=["2026-10"])
+    grain: str = Field(description="month, quarter or year")
+    status: str = Field(description="open, scored, published or stale")
+
+
+class RunPublic(BaseModel):
+    period: str
+    status: str
+    run_id: int | None
+    revision: int | None
+    created_at: datetime | None
+    created_by: str | None
+    published_at: datetime | None
+
+
+class TrendPublic(BaseModel):
+    months: list[str]
+    values: list[float | None] = Field(description="In display units (percent, per mille …)")
+
+
+class IndicatorCardPublic(BaseModel):
+    indicator: str
+    value: float | None = Field(description="In data units (a rate is a fraction)")
+    value_text: str
+    sample: int
+    target_text: str
+    rating: str | None = Field(description="meets, between, beyond or unscored")
+    trend: TrendPublic
+
+
+class GradeCountPublic(BaseModel):
+    grade: str
+    agents: int
+
+
+class TeamRankPublic(BaseModel):
+    team: str
+    agents: int
+    mean_total: float | None
+    grades: dict[str, int]
+    rank: int
+
+
+class AlertPublic(BaseModel):
+    level: str
+    key: str
+    name: str | None = None
+    team: str | None = None
+    watch: str
+    value: float | None = None
+    severity: str
+    message: str
+
+
+class AlertsPublic(BaseModel):
+    date: str | None
+    alerts: list[AlertPublic]
+
+
+class OverviewPublic(BaseModel):
+    run: RunPublic
+    scope_level: str
+    scope_key: str
+    indicators: list[IndicatorCardPublic]
+    grades: list[GradeCountPublic]
+    teams: list[TeamRankPublic]
+    alerts: AlertsPublic
+
+
+class CellPublic(BaseModel):
+    value: float | None
+    text: str
+    points: float | None
+    rating: str | None
+    status: str | None
+
+
+class TeamColumnPublic(BaseModel):
+    indicator: str
+    name: str
+    weight: float | None
+    target_text: str
+
+
+class TeamRowPublic(BaseModel):
+    agent_id: str
+    name: str | None
+    cells: list[CellPublic]
+    total: float | None
+    grade: str | None
+    rank_team: int | None
+    rank_centre: int | None
+    vetoes: list[str]
+
+
+class TeamTablePublic(BaseModel):
+    team: str
+    period: str
+    run: RunPublic
+    columns: list[TeamColumnPublic]
+    rows: list[TeamRowPublic]
+    mean_total: float | None
+
+
+class SheetIndicatorPublic(BaseModel):
+    indicator: str
+    name: str
+    weight: float | None
+    effective_weight: float | None
+    target_text: str
+    value: float | None
+    value_text: str
+    sample: int | None
+    share: float | None
+    points: float | None
+    points_text: str
+    rating: str | None
+    status: str | None
+    reason: str | None
+    drillable: bool
+
+
+class SheetDimensionPublic(BaseModel):
+    id: str
+    name: str
+    weight: float
+    effective_weight: float | None
+    points: float | None
+    share: float | None = Field(description="Points over the effective weight")
+    indicators: list[SheetIndicatorPublic]
+
+
+class RadarPublic(BaseModel):
+    dimensions: list[str]
+    agent: list[float] = Field(description="Share of each dimension's weight earned, in %")
+    team: list[float] = Field(description="The team's mean share, in %")
+
+
+class AgentSheetPublic(BaseModel):
+    agent_id: str
+    name: str | None
+    team: str | None
+    site: str | None
+    period: str
+    run: RunPublic
+    scorecard: dict[str, Any] | None
+    dimensions: list[SheetDimensionPublic]
+    bonus: float | None
+    bonus_items: list[dict[str, Any]]
+    penalty: float | None
+    penalty_items: list[dict[str, Any]]
+    vetoes: list[str]
+    reasons: list[str]
+    total: float | None
+    grade: str | None
+    grade_before_veto: str | None
+    pay_coefficient: float | None
+    rank_team: int | None
+    rank_site: int | None
+    rank_centre: int | None
+    population: dict[str, int]
+    team_mean_total: float | None
+    radar: RadarPublic
+    trend: TrendPublic
+
+
+class FigurePublic(BaseModel):
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    sample: int
+    status: str
+
+
+class RecordsPublic(BaseModel):
+    agent_id: str
+    indicator: str
+    period: str
+    figure: FigurePublic
+    scored_value: float | None
+    columns: list[str]
+    records: list[dict[str, Any]] = Field(
+        description="One record per row: table, id, in_numerator, in_denominator, its values, "
+        "source_file, source_row, batch_id"
+    )
+    page: int
+    per_page: int
+    total: int
+    pages: int
+
+
+class MonitorPublic(BaseModel):
+    day: str
+    indicators: list[str]
+    rows: list[dict[str, Any]]
+    alerts: list[AlertPublic]
+
+
+class BatchPublic(BaseModel):
+    id: int
+    table: str
+    source: str
+    source_file: str
+    mapping: str | None
+    state: str
+    rows_read: int
+    accepted: int
+    rejected: int
+    new: int
+    changed: int
+    unchanged: int
+    period_start: date | None
+    period_end: date | None
+    created_at: datetime
+    created_by: str | None
+
+
+class ImportResultPublic(BaseModel):
+    file: str
+    table: str | None
+    batch: int | None
+    status: str
+    rows_read: int
+    accepted: int
+    rejected: int
+    skipped: int
+    new: int
+    changed: int
+    unchanged: int
+    message: str
+    ok: bool
+
+
+class RejectPublic(BaseModel):
+    source_file: str
+    row: int
+    column: str | None
+    value: str | None
+    rule: str
+
+
+class RejectsPublic(BaseModel):
+    batch: BatchPublic
+    rejects: list[RejectPublic]
+    page: int
+    per_page: int
+    total: int
+    pages: int
+
+
+class ScorecardVersionPublic(BaseModel):
+    id: int
+    name: str
+    version: str
+    content_hash: str
+    saved_at: datetime
+    saved_by: str | None
+    active: bool
+
+
+class ScorecardDetailPublic(ScorecardVersionPublic):
+    content: str = Field(description="The scorecard YAML")
+
+
+class ScorecardCreate(BaseModel):
+    content: str = Field(min_length=1, max_length=200_000, description="The scorecard YAML")
+    activate: bool = False
+
+
+class IssuePublic(BaseModel):
+    path: str = Field(description="Key path, e.g. dimensions[0].indicators[1].target")
+    message: str
+
+
+class SuggestionPublic(BaseModel):
+    indicator: str
+    dimension: str
+    direction: str
+    values: int
+    current_target: float | None
+    current_threshold: float | None
+    suggested_target: float | None
+    suggested_threshold: float | None
+    note: str | None
+
+
+class SuggestionsPublic(BaseModel):
+    scorecard: str
+    months: list[str]
+    rows: list[SuggestionPublic]
+    message: str | None
+
+
+class ApplicationPublic(BaseModel):
+    agent_id: str
+    name: str | None
+    team: str | None
+    site: str | None
+    period: str
+    total: float
+    grade: str
+    pay_coefficient: float | None
+    promotion_candidate: bool
+    qualifying_months: list[str]
+    training: list[str]
+    improvement_plan_required: bool
+
+
+class ApplicationsPublic(BaseModel):
+    period: str
+    run: RunPublic
+    agents: list[ApplicationPublic]
+    distribution: list[dict[str, Any]]
+
+
+class RunActionPublic(BaseModel):
+    period: str
+    run_id: int
+    state: str
+    agents: int

@@ -1,0 +1,78 @@
+"""``/api/v1/scorecards``: versions, validation, activation and target suggestions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from kefu.web import operations
+from kefu.web.api.results_schemas import (
+    IssuePublic,
+    ScorecardCreate,
+    ScorecardDetailPublic,
+    ScorecardVersionPublic,
+    SuggestionsPublic,
+)
+from kefu.web.api.schemas import ERRORS
+from kefu.web.deps import CentreUser, Ws
+
+router = APIRouter(prefix="/scorecards", tags=["scorecards"], responses=ERRORS)
+
+
+@router.get("", response_model=list[ScorecardVersionPublic], summary="Scorecard versions")
+def list_versions(ws: Ws, user: CentreUser) -> list[ScorecardVersionPublic]:
+    return [ScorecardVersionPublic(**v) for v in operations.list_versions(ws)]
+
+
+@router.get(
+    "/suggestions", response_model=SuggestionsPublic, summary="Targets suggested from history"
+)
+def suggestions(
+    ws: Ws, user: CentreUser, months: Annotated[int, Query(ge=1, le=36)] = 6
+) -> SuggestionsPublic:
+    return SuggestionsPublic(**operations.target_suggestions(ws, months))
+
+
+@router.get("/{version_id}", response_model=ScorecardDetailPublic, summary="One version")
+def get_version(version_id: int, ws: Ws, user: CentreUser) -> ScorecardDetailPublic:
+    v = operations.get_version(ws, version_id)
+    active = operations.active_hashes(ws)
+    return ScorecardDetailPublic(**operations.version_dict(v, active), content=v.content)
+
+
+@router.post(
+    "",
+    response_model=ScorecardVersionPublic,
+    status_code=201,
+    summary="Add a scorecard version (422 lists every issue with its key path)",
+    responses={422: {"model": list[IssuePublic], "description": "The scorecard's issues"}},
+)
+def add_version(
+    body: ScorecardCreate, ws: Ws, user: CentreUser
+) -> ScorecardVersionPublic | JSONResponse:
+    created, issues = operations.add_version(ws, user, body.content)
+    if created is None:
+        return JSONResponse(
+            {
+                "error": {
+                    "code": "invalid_scorecard",
+                    "message": f"{len(issues)} issue(s)",
+                    "issues": issues,
+                }
+            },
+            status_code=422,
+        )
+    if body.activate:
+        created = operations.activate_version(ws, user, created["id"])
+    return ScorecardVersionPublic(**created)
+
+
+@router.post(
+    "/{version_id}/activate",
+    response_model=ScorecardVersionPublic,
+    summary="Make a version the one scoring uses",
+)
+def activate(version_id: int, ws: Ws, user: CentreUser) -> ScorecardVersionPublic:
+    return ScorecardVersionPublic(**operations.activate_version(ws, user, version_id))

@@ -1,0 +1,363 @@
+"""What the appraisal pages and their API show, read once and filtered by role.
+
+Pages and the JSON API call the same functions, so both always agree and
+both apply the same object rules (an agent sees only their own result, a
+supervisor their teams, HR published runs only, QA no appraisal results)::
+
+    view = results_view(ws, user, "2026-10")
+    overview(ws, user, "2026-10")["teams"][0]["mean_total"]
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from kefu.errors import NotFound, UsageError
+from kefu.metrics import Figure, Level, compute
+from kefu.periods import Grain, Period
+from kefu.reports.formatting import assess, format_value, target_text
+from kefu.reports.meta import ReportMeta, ScorecardMeta, scorecard_meta_from
+from kefu.scoring.models import ScoringRun
+from kefu.scoring.registry import load_version, workspace_scorecards
+from kefu.scoring.runs import (
+    RunStatus,
+    is_stale,
+    latest_run,
+    run_results,
+    scored_periods,
+)
+from kefu.users.roles import Forbidden, Principal, Role
+from kefu.web.access import RESULT_ROLES
+from kefu.workspace import Workspace
+
+TREND_MONTHS = 6
+
+
+def parse_period(label: str) -> Period:
+    try:
+        return Period.parse(label)
+    except (ValueError, UsageError) as exc:
+        raise UsageError(f"'{label}' is not a period (use 2026-10, 2026-Q4 or 2026)") from exc
+
+
+# -- periods ------------------------------------------------------------------------
+def period_choices(ws: Workspace, user: Principal) -> list[dict[str, Any]]:
+    """Months with runs, then the quarters and years they fall in (newest first).
+
+    HR sees only periods with a published run.
+    """
+    months = scored_periods(ws, Grain.MONTH)
+    out: list[dict[str, Any]] = []
+    labels: list[str] = list(months)
+    quarters = {f"{m[:4]}-Q{(int(m[5:7]) - 1) // 3 + 1}" for m in months}
+    years = {m[:4] for m in months}
+    labels += sorted(quarters | set(scored_periods(ws, Grain.QUARTER)), reverse=True)
+    labels += sorted(years | set(scored_periods(ws, Grain.YEAR)), reverse=True)
+    for label in labels:
+        run = latest_run(ws, label)
+        published = latest_run(ws, label, published=True)
+        if user.role is Role.hr and published is None:
+            continue
+        status = RunStatus.OPEN if run is None else _status(ws, run)
+        out.append({"label": label, "grain": str(Period.parse(label).grain), "status": status})
+    return out
+
+
+def _status(ws: Workspace, run: ScoringRun) -> RunStatus:
+    return RunStatus.STALE if is_stale(ws, run) else RunStatus(run.state)
+
+
+def default_period(ws: Workspace, user: Principal) -> str | None:
+    """The newest month the user can see results of."""
+    for choice in period_choices(ws, user):
+        if choice["grain"] == str(Grain.MONTH) and choice["status"] != RunStatus.OPEN:
+            return str(choice["label"])
+    return None
+
+
+# -- results of a period, as the user may see them ---------------------------------
+@dataclass
+class ResultsView:
+    period: Period
+    run: ScoringRun | None
+    status: RunStatus
+    rows: list[dict[str, Any]]  # visible result rows, best first
+    everyone: list[dict[str, Any]]  # all rows of the run (ranks, team averages)
+    meta: ReportMeta | None
+
+    @property
+    def teams(self) -> list[str]:
+        return sorted({str(r.get("team") or "") for r in self.rows})
+
+    def run_info(self) -> dict[str, Any]:
+        run = self.run
+        return {
+            "period": self.period.label,
+            "status": self.status,
+            "run_id": run.id if run else None,
+            "revision": run.revision if run else None,
+            "created_at": run.created_at if run else None,
+            "created_by": run.created_by if run else None,
+            "published_at": run.published_at if run else None,
+        }
+
+
+def require_results_role(user: Principal) -> None:
+    if user.role not in RESULT_ROLES:
+        raise Forbidden("your role does not give access to appraisal results")
+
+
+def results_view(ws: Workspace, user: Principal, period: Period | str) -> ResultsView:
+    """The newest run of ``period`` (published for HR), cut to what ``user`` may see."""
+    require_results_role(user)
+    period = period if isinstance(period, Period) else parse_period(period)
+    hr = user.role is Role.hr
+    run = latest_run(ws, period, published=hr)
+    if run is None:
+        return ResultsView(period, None, RunStatus.OPEN, [], [], None)
+    everyone = run_results(ws, run.id)
+    published = run.state == RunStatus.PUBLISHED
+    rows = [
+        r
+        for r in everyone
+        if user.can_view_agent(str(r["agent_id"]), r.get("team"), published=published)
+    ]
+    status = _status(ws, run) if not hr else RunStatus.PUBLISHED
+    return ResultsView(period, run, status, rows, everyone, report_meta(ws, everyone, status, run))
+
+
+def report_meta(
+    ws: Workspace, rows: Sequence[Mapping[str, Any]], status: str, run: ScoringRun
+) -> ReportMeta:
+    """The scorecards that scored ``rows``, rebuilt from their stored versions."""
+    hashes = list(dict.fromkeys(str(r["scorecard"]["content_hash"]) for r in rows))
+    metas = [scorecard_meta_from(load_version(ws, h), h) for h in hashes]
+    if not metas:
+        metas = [scorecard_meta_from(workspace_scorecards(ws).default)]
+    label = f"#{run.id}" + (f" rev {run.revision}" if run.revision else "")
+    return ReportMeta.of(*metas, status=str(status), run=label)
+
+
+# -- figures (cached per period and imported data) ----------------------------------
+_FIGURES: dict[tuple[Any, ...], list[Figure]] = {}
+_LOCK = threading.Lock()
+
+
+def figures(
+    ws: Workspace, period: Period, level: Level, keys: Sequence[str] | None, ids: Sequence[str]
+) -> list[Figure]:
+    """``kefu.metrics.compute`` remembered until the next import (pages ask repeatedly)."""
+    batches = tuple(b.id for b in ws.facts.committed_batches())
+    card = workspace_scorecards(ws).default
+    cache_key = (str(ws.home), period.label, str(level), tuple(keys or ()), tuple(ids), batches)
+    with _LOCK:
+        found = _FIGURES.get(cache_key)
+    if found is not None:
+        return found
+    computed = compute(
+        ws, period, level=level, indicators=ids, params=card.indicator_params(), keys=keys
+    )
+    with _LOCK:
+        if len(_FIGURES) > 256:
+            _FIGURES.clear()
+        _FIGURES[cache_key] = computed
+    return computed
+
+
+def trend_months(period: Period, count: int = TREND_MONTHS) -> list[Period]:
+    """The ``count`` months ending with the last month of ``period``."""
+    last = period.months()[-1]
+    months = [last]
+    while len(months) < count:
+        months.insert(0, months[0].previous())
+    return months
+
+
+# -- the centre overview ------------------------------------------------------------
+def scope_of(user: Principal, team: str | None, all_teams: Sequence[str]) -> tuple[Level, str]:
+    """Which figures the overview shows: the centre, or one of a supervisor's teams."""
+    if user.role is Role.supervisor:
+        mine = sorted(user.teams)
+        if not mine:
+            raise NotFound("you supervise no team")
+        chosen = team if team in user.teams else mine[0]
+        return Level.TEAM, str(chosen)
+    if team:
+        if team not in all_teams:
+            raise NotFound(f"no team '{team}' in this period")
+        return Level.TEAM, team
+    return Level.CENTRE, "centre"
+
+
+def indicator_cards(
+    ws: Workspace, view: ResultsView, level: Level, key: str, locale: str
+) -> list[dict[str, Any]]:
+    """Each scored indicator of the default scorecard: value vs target, 6-month trend."""
+    meta = (
+        view.meta.scorecards[0]
+        if view.meta
+        else scorecard_meta_from(workspace_scorecards(ws).default)
+    )
+    ids = [i for d in meta.dimensions for i in d.indicators]
+    months = trend_months(view.period)
+    scored = set(scored_periods(ws, Grain.MONTH))
+    series: dict[str, list[float | None]] = {i: [] for i in ids}
+    current: dict[str, Figure] = {}
+    for month in months:
+        figs = (
+            {f.indicator: f for f in figures(ws, month, level, [key], ids)}
+            if month.label in scored
+            else {}
+        )
+        for i in ids:
+            f = figs.get(i)
+            series[i].append(f.value if f else None)
+    if view.period.grain is Grain.MONTH:
+        current = (
+            {f.indicator: f for f in figures(ws, view.period, level, [key], ids)}
+            if (view.period.label in scored)
+            else {}
+        )
+    else:
+        current = {f.indicator: f for f in figures(ws, view.period, level, [key], ids)}
+    out = []
+    for i in ids:
+        f = current.get(i)
+        im = meta.indicators.get(i)
+        value = f.value if f else None
+        rating = assess(value, im)
+        out.append(
+            {
+                "indicator": i,
+                "value": value,
+                "value_text": format_value(i, value, locale),
+                "sample": f.sample if f else 0,
+                "target_text": target_text(im, locale) if im else "—",
+                "rating": str(rating) if rating else None,
+                "trend": {
+                    "months": [m.label for m in months],
+                    "values": [display_value(i, v) for v in series[i]],
+                },
+            }
+        )
+    return out
+
+
+def display_value(indicator: str, value: float | None) -> float | None:
+    """A value in display units for charts (percent ×100, per mille ×1000)."""
+    from kefu.reports.formatting import display_number
+
+    return None if value is None else float(display_number(indicator, value))
+
+
+def grade_distribution(view: ResultsView) -> list[dict[str, Any]]:
+    order = list(view.meta.grades) if view.meta else []
+    counts = Counter(str(r.get("grade")) for r in view.rows if r.get("grade"))
+    order += [g for g in sorted(counts) if g not in order]
+    return [{"grade": g, "agents": counts.get(g, 0)} for g in order]
+
+
+def team_ranking(view: ResultsView) -> list[dict[str, Any]]:
+    """Teams by mean total (best first), with head count and grade mix."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in view.rows:
+        groups[str(r.get("team") or "")].append(r)
+    out = []
+    for team, members in groups.items():
+        totals = [float(r["total"]) for r in members if r.get("total") is not None]
+        grades = Counter(str(r.get("grade")) for r in members if r.get("grade"))
+        out.append(
+            {
+                "team": team,
+                "agents": len(members),
+                "mean_total": sum(totals) / len(totals) if totals else None,
+                "grades": dict(grades),
+            }
+        )
+    out.sort(key=lambda t: (t["mean_total"] is None, -(t["mean_total"] or 0.0), t["team"]))
+    for rank, t in enumerate(out, start=1):
+        t["rank"] = rank
+    return out
+
+
+def latest_data_day(ws: Workspace, period: Period) -> date | None:
+    """The last day inside ``period`` that contact records reach (the catalog knows)."""
+    ends = [
+        b.period_end
+        for b in ws.facts.committed_batches("contacts")
+        if b.period_end is not None and b.period_start is not None
+    ]
+    last = period.end - timedelta(days=1)
+    inside = [min(e, last) for e in ends]
+    inside = [d for d in inside if period.start <= d]
+    return max(inside) if inside else None
+
+
+def alerts(ws: Workspace, user: Principal, period: Period) -> dict[str, Any]:
+    """Monitor alerts of the latest day with data, cut to the user's teams."""
+    from kefu.scoring.monitor import monitor
+
+    if user.role not in (Role.admin, Role.manager, Role.supervisor):
+        return {"date": None, "alerts": []}
+    day = latest_data_day(ws, period)
+    if day is None:
+        return {"date": None, "alerts": []}
+    report = monitor(ws, Period.parse(day.isoformat()))
+    visible = [a for a in report.alerts if user.centre_wide or (a.get("team") or "") in user.teams]
+    return {"date": day.isoformat(), "alerts": visible}
+
+
+def team_means(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+    sums: dict[str, list[float]] = defaultdict(list)
+    for r in rows:
+        if r.get("total") is not None:
+            sums[str(r.get("team") or "")].append(float(r["total"]))
+    return {t: sum(v) / len(v) for t, v in sums.items()}
+
+
+def scorecard_of(view: ResultsView, row: Mapping[str, Any]) -> ScorecardMeta:
+    assert view.meta is not None
+    return view.meta.for_result(row)
+
+
+def applications_view(ws: Workspace, user: Principal, period: Period | str) -> dict[str, Any]:
+    """Pay coefficients, promotion candidates, training and plans (HR: published only)."""
+    from kefu.scoring.applications import applications
+
+    user.require(Role.admin, Role.manager, Role.hr)
+    view = results_view(ws, user, period)
+    if view.run is None:
+        return {"period": view.period.label, "run": view.run_info(), "agents": [],
+                "distribution": []}  # fmt: skip
+    agents, distribution = applications(ws, view.period, published=user.role is Role.hr)
+    return {
+        "period": view.period.label,
+        "run": view.run_info(),
+        "agents": agents,
+        "distribution": distribution,
+    }
+
+
+def overview(
+    ws: Workspace, user: Principal, period: Period | str, team: str | None, locale: str
+) -> dict[str, Any]:
+    """Everything the centre overview shows for ``period`` (cut to the user's scope)."""
+    if user.role is Role.agent:
+        raise Forbidden("the centre overview is for managers, supervisors and HR")
+    view = results_view(ws, user, period)
+    all_teams = sorted({str(r.get("team") or "") for r in view.everyone})
+    level, key = scope_of(user, team, all_teams)
+    return {
+        "run": view.run_info(),
+        "scope_level": str(level),
+        "scope_key": key,
+        "indicators": indicator_cards(ws, view, level, key, locale) if view.run else [],
+        "grades": grade_distribution(view),
+        "teams": team_ranking(view),
+        "alerts": alerts(ws, user, view.period) if view.run else {"date": None, "alerts": []},
+    }

@@ -1,0 +1,325 @@
+"""What the imports, scorecards, monitor and scoring-control pages do, shared with the API.
+
+Uploads are written to the workspace's uploads folder under a fresh name and
+imported with :func:`kefu.ingest.import_file`; scorecard versions are
+validated with every issue reported at its key path; making a version active
+writes it into the workspace's scorecards folder in place of the file it
+supersedes.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from kefu import audit
+from kefu.errors import KefuError, NotFound, UsageError
+from kefu.ingest.tables import TABLES
+from kefu.periods import Grain, Period
+from kefu.scoring.models import ScorecardVersion
+from kefu.scoring.registry import (
+    load_version,
+    record_version,
+    save_scorecard,
+    scorecard_files,
+    workspace_scorecards,
+)
+from kefu.scoring.scorecard import Scorecard, ScorecardInvalid, load_scorecard
+from kefu.store.catalog import ImportBatch, ImportReject
+from kefu.users.roles import Principal, Role
+from kefu.web.access import UPLOAD_ROLES
+from kefu.workspace import Workspace
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls", ".parquet")
+
+
+# -- imports ------------------------------------------------------------------------
+def batch_dict(b: ImportBatch) -> dict[str, Any]:
+    return {
+        "id": b.id,
+        "table": b.table_name,
+        "source": b.source,
+        "source_file": b.source_file,
+        "mapping": b.mapping,
+        "state": b.state,
+        "rows_read": b.rows_read,
+        "accepted": b.accepted,
+        "rejected": b.rejected,
+        "new": b.new,
+        "changed": b.changed,
+        "unchanged": b.unchanged,
+        "period_start": b.period_start,
+        "period_end": b.period_end,
+        "created_at": b.created_at,
+        "created_by": b.created_by,
+    }
+
+
+def list_batches(ws: Workspace, limit: int = 200) -> list[dict[str, Any]]:
+    with ws.db.session() as s:
+        found = s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit))
+        return [batch_dict(b) for b in found]
+
+
+def rejects_page(
+    ws: Workspace, batch_id: int, page: int = 1, per_page: int = 100
+) -> dict[str, Any]:
+    if page < 1 or not 1 <= per_page <= 1000:
+        raise UsageError("page must be ≥ 1 and per_page between 1 and 1000")
+    with ws.db.session() as s:
+        batch = s.get(ImportBatch, batch_id)
+        if batch is None:
+            raise NotFound(f"no import batch {batch_id}")
+        total = s.scalar(
+            select(func.count()).select_from(ImportReject).where(ImportReject.batch_id == batch_id)
+        )
+        found = s.scalars(
+            select(ImportReject)
+            .where(ImportReject.batch_id == batch_id)
+            .order_by(ImportReject.row, ImportReject.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+        rows = [
+            {
+                "source_file": r.source_file,
+                "row": r.row,
+                "column": r.column,
+                "value": r.value,
+                "rule": r.rule,
+            }
+            for r in found
+        ]
+        return {
+            "batch": batch_dict(batch),
+            "rejects": rows,
+            "page": page,
+            "per_page": per_page,
+            "total": int(total or 0),
+            "pages": max(1, -(-int(total or 0) // per_page)),
+        }
+
+
+def all_rejects(ws: Workspace, batch_id: int) -> list[dict[str, Any]]:
+    first = rejects_page(ws, batch_id, 1, 1000)
+    rows = list(first["rejects"])
+    for page in range(2, first["pages"] + 1):
+        rows += rejects_page(ws, batch_id, page, 1000)["rejects"]
+    return rows
+
+
+def _safe_name(name: str) -> str:
+    base = Path(name.replace("\\", "/")).name
+    base = re.sub(r"[^\w.\-\u4e00-\u9fff]+", "_", base).strip("._") or "upload"
+    return base[:120]
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    content: bytes
+
+
+def import_uploads(
+    ws: Workspace,
+    user: Principal,
+    files: list[Upload],
+    *,
+    table: str | None = None,
+    mapping: str | None = None,
+    source: str | None = None,
+) -> list[dict[str, Any]]:
+    """Import each uploaded file; a file that cannot be read gets its error as summary."""
+    from kefu.ingest import import_file
+
+    user.require(*UPLOAD_ROLES)
+    if not files:
+        raise UsageError("choose at least one file to upload")
+    if table and table not in TABLES:
+        raise UsageError(f"unknown table '{table}'; the tables are: {', '.join(TABLES)}")
+    out = []
+    for f in files:
+        name = _safe_name(f.filename)
+        if not name.lower().endswith(ALLOWED_SUFFIXES):
+            out.append(_failed(name, "only CSV, Excel and Parquet files can be imported"))
+            continue
+        if len(f.content) > MAX_UPLOAD_BYTES:
+            out.append(_failed(name, "the file is larger than 200 MB"))
+            continue
+        folder = ws.uploads_dir / secrets.token_hex(8)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        path.write_bytes(f.content)
+        try:
+            result = import_file(
+                ws, path, table=table or None, source=source or None, mapping=mapping or None,
+                actor=f"web:{user.actor}",
+            )  # fmt: skip
+        except KefuError as exc:
+            out.append(_failed(name, exc.message))
+            continue
+        out.append({**result.as_dict(), "file": name, "ok": True})
+    return out
+
+
+def _failed(name: str, message: str) -> dict[str, Any]:
+    return {
+        "file": name, "table": None, "batch": None, "status": "failed", "rows_read": 0,
+        "accepted": 0, "rejected": 0, "skipped": 0, "new": 0, "changed": 0, "unchanged": 0,
+        "message": message, "ok": False,
+    }  # fmt: skip
+
+
+def mapping_names(ws: Workspace) -> list[str]:
+    from importlib import resources
+
+    names = set()
+    folder = ws.mappings_dir
+    if folder.is_dir():
+        names |= {p.stem for p in folder.glob("*.yaml")}
+    builtin = resources.files("kefu.ingest").joinpath("profiles")
+    names |= {p.name[:-5] for p in builtin.iterdir() if p.name.endswith(".yaml")}
+    return sorted(names)
+
+
+# -- scorecards ---------------------------------------------------------------------
+def active_hashes(ws: Workspace) -> set[str]:
+    return {c.content_hash for c in workspace_scorecards(ws).all}
+
+
+def version_dict(v: ScorecardVersion, active: set[str]) -> dict[str, Any]:
+    return {
+        "id": v.id,
+        "name": v.name,
+        "version": v.version,
+        "content_hash": v.content_hash,
+        "saved_at": v.saved_at,
+        "saved_by": v.saved_by,
+        "active": v.content_hash in active,
+    }
+
+
+def list_versions(ws: Workspace) -> list[dict[str, Any]]:
+    with ws.db.transaction() as s:
+        # The scorecards in use are versions too, even before anyone saved them.
+        for card in workspace_scorecards(ws).all:
+            record_version(s, card, None)
+    active = active_hashes(ws)
+    with ws.db.session() as s:
+        found = s.scalars(select(ScorecardVersion).order_by(ScorecardVersion.id.desc()))
+        return [version_dict(v, active) for v in found]
+
+
+def get_version(ws: Workspace, version_id: int) -> ScorecardVersion:
+    with ws.db.session() as s:
+        found = s.get(ScorecardVersion, version_id)
+    if found is None:
+        raise NotFound(f"no scorecard version {version_id}")
+    return found
+
+
+def check_scorecard(text: str) -> tuple[Scorecard | None, list[dict[str, str]]]:
+    """The scorecard, or every issue with its key path (nothing saved)."""
+    try:
+        return load_scorecard(text if "\n" in text else text + "\n"), []
+    except ScorecardInvalid as exc:
+        return None, [{"path": i.path, "message": i.message} for i in exc.issues]
+
+
+def add_version(ws: Workspace, user: Principal, text: str) -> tuple[dict[str, Any] | None, list]:
+    """Store a new scorecard version (not yet active); issues when it is invalid."""
+    user.require(Role.admin, Role.manager)
+    card, issues = check_scorecard(text)
+    if card is None:
+        return None, issues
+    with ws.db.transaction() as s:
+        v = record_version(s, card, f"web:{user.actor}")
+        return version_dict(v, active_hashes(ws)), []
+
+
+def activate_version(ws: Workspace, user: Principal, version_id: int) -> dict[str, Any]:
+    """Make a stored version the one scoring uses, replacing the file it supersedes.
+
+    A version replaces the workspace file of the same scorecard name, or, for
+    the default scorecard (no ``applies_to``), the current default file.
+    """
+    user.require(Role.admin, Role.manager)
+    v = get_version(ws, version_id)
+    card = load_version(ws, v.content_hash)
+    replaced: list[tuple[Path, bytes]] = []
+    for path in scorecard_files(ws):
+        other = load_scorecard(path)
+        if other.name == card.name or (card.is_default and other.is_default):
+            replaced.append((path, path.read_bytes()))
+    for path, _ in replaced:
+        path.unlink()
+    try:
+        save_scorecard(ws, card, actor=f"web:{user.actor}")
+    except KefuError:
+        for path, content in replaced:
+            path.write_bytes(content)
+        raise
+    with ws.db.transaction() as s:
+        audit.record(
+            s,
+            f"web:{user.actor}",
+            "scorecard.activate",
+            "scorecard",
+            v.id,
+            before={"files": [p.name for p, _ in replaced]},
+            after={"name": card.name, "version": card.version, "content_hash": v.content_hash},
+        )
+    return version_dict(v, active_hashes(ws))
+
+
+def target_suggestions(ws: Workspace, months: int = 6) -> dict[str, Any]:
+    from kefu.scoring.targets import history_values, suggest
+
+    if not 1 <= months <= 36:
+        raise UsageError("months must be between 1 and 36")
+    card = workspace_scorecards(ws).default
+    try:
+        values, labels = history_values(ws, card, months)
+    except KefuError as exc:
+        return {"scorecard": card.name, "months": [], "rows": [], "message": exc.message}
+    return {
+        "scorecard": card.name,
+        "months": labels,
+        "rows": suggest(card, values),
+        "message": None,
+    }
+
+
+# -- scoring control ----------------------------------------------------------------
+def score(ws: Workspace, user: Principal, period: str) -> dict[str, Any]:
+    from kefu.scoring import score_period
+
+    user.require(Role.admin, Role.manager)
+    p = _month_or_cycle(period)
+    run = score_period(ws, p, actor=f"web:{user.actor}")
+    return {"period": p.label, "run_id": run.id, "state": run.state, "agents": run.agents}
+
+
+def publish(ws: Workspace, user: Principal, period: str) -> dict[str, Any]:
+    from kefu.scoring import publish as publish_run
+
+    user.require(Role.admin, Role.manager)
+    p = _month_or_cycle(period)
+    run = publish_run(ws, p, actor=f"web:{user.actor}")
+    return {"period": p.label, "run_id": run.id, "state": run.state, "agents": run.agents}
+
+
+def _month_or_cycle(label: str) -> Period:
+    try:
+        p = Period.parse(label)
+    except (ValueError, KefuError) as exc:
+        raise UsageError(f"'{label}' is not a period (use 2026-10, 2026-Q4 or 2026)") from exc
+    if p.grain is Grain.DAY:
+        raise UsageError("score a month, quarter or year")
+    return p

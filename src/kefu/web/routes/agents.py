@@ -1,0 +1,97 @@
+"""The agent appraisal sheet ``/agents/{agent_id}`` (个人绩效考核表), its records, its PDF."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from kefu.errors import NotFound
+from kefu.reports import agent_sheet_pdf
+from kefu.users.roles import Role
+from kefu.web import appraisal, sheets
+from kefu.web.access import AgentUser, ResultsUser
+from kefu.web.deps import Ws
+from kefu.web.nav import NavItem
+from kefu.web.pages import PDF, download, render_page
+from kefu.web.templating import request_locale
+
+router = APIRouter()
+
+nav = [NavItem("pages.nav.my_sheet", "/agents/me", frozenset({Role.agent}), "/agents")]
+
+PeriodQuery = Annotated[str | None, Query(max_length=10)]
+
+
+def _view(ws: Ws, user: ResultsUser, period: str | None) -> appraisal.ResultsView:
+    chosen = period or appraisal.default_period(ws, user)
+    if chosen is None:
+        raise NotFound("no period has been scored yet")
+    return appraisal.results_view(ws, user, chosen)
+
+
+@router.get("/agents/me")
+def my_sheet(user: AgentUser) -> Response:
+    from fastapi.responses import RedirectResponse
+
+    if not user.agent_id:
+        raise NotFound("your account is not linked to an agent")
+    return RedirectResponse(f"/agents/{user.agent_id}", status_code=303)
+
+
+@router.get("/agents/{agent_id}")
+def agent_page(
+    request: Request, agent_id: str, ws: Ws, user: ResultsUser, period: PeriodQuery = None
+) -> Response:
+    view = _view(ws, user, period)
+    sheet = sheets.agent_sheet(ws, user, view, agent_id, request_locale(request, user))
+    ctx = {
+        "sheet": sheet,
+        "run": view.run_info(),
+        "choices": appraisal.period_choices(ws, user),
+        "period": view.period.label,
+        "can_score": False,
+    }
+    return render_page(request, "pages/agent.html", ctx, user=user)
+
+
+@router.get("/agents/{agent_id}/records")
+def records_page(
+    request: Request,
+    agent_id: str,
+    ws: Ws,
+    user: ResultsUser,
+    indicator: Annotated[str | None, Query(max_length=64)] = None,
+    period: PeriodQuery = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=sheets.MAX_PER_PAGE)] = 50,
+) -> Response:
+    view = _view(ws, user, period)
+    found = sheets.records(ws, view, agent_id, indicator, page, per_page)
+    row = sheets.result_of(view, agent_id)
+    ctx = {"data": found, "name": row.get("name"), "period": view.period.label}
+    return render_page(request, "pages/records.html", ctx, user=user)
+
+
+@router.get("/agents/{agent_id}/sheet.pdf")
+def agent_pdf(
+    request: Request, agent_id: str, ws: Ws, user: ResultsUser, period: PeriodQuery = None
+) -> Response:
+    view = _view(ws, user, period)
+    row = sheets.result_of(view, agent_id)
+    assert view.meta is not None
+    team = str(row.get("team") or "")
+    content = agent_sheet_pdf(
+        row,
+        view.meta,
+        locale=request_locale(request, user),
+        history=sheets.history(ws, user, view, agent_id),
+        team_average=appraisal.team_means(view.everyone).get(team),
+        population={
+            "team": sum(1 for r in view.everyone if str(r.get("team") or "") == team),
+            "site": sum(1 for r in view.everyone if r.get("site") == row.get("site")),
+            "centre": len(view.everyone),
+        },
+    )
+    return download(content, f"{agent_id}-{view.period.label}.pdf", PDF)

@@ -1,0 +1,68 @@
+"""The team appraisal table ``/teams/{team}`` and the workbook downloads."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from kefu.errors import NotFound
+from kefu.reports import appraisal_workbook
+from kefu.web import appraisal, sheets
+from kefu.web.access import TeamUser
+from kefu.web.deps import Ws
+from kefu.web.pages import XLSX, download, render_page
+from kefu.web.templating import request_locale
+
+router = APIRouter()
+
+PeriodQuery = Annotated[str | None, Query(max_length=10)]
+
+
+def _period(ws: Ws, user: TeamUser, period: str | None) -> str:
+    chosen = period or appraisal.default_period(ws, user)
+    if chosen is None:
+        raise NotFound("no period has been scored yet")
+    return chosen
+
+
+@router.get("/teams/{team}")
+def team_page(
+    request: Request, team: str, ws: Ws, user: TeamUser, period: PeriodQuery = None
+) -> Response:
+    view = appraisal.results_view(ws, user, _period(ws, user, period))
+    table = sheets.team_table(view, team, request_locale(request, user))
+    ctx = {
+        "table": table,
+        "run": view.run_info(),
+        "choices": appraisal.period_choices(ws, user),
+        "period": view.period.label,
+        "can_score": False,
+        "all_teams": len(view.teams) > 1,
+    }
+    return render_page(request, "pages/team.html", ctx, user=user)
+
+
+@router.get("/teams/{team}/appraisal.xlsx")
+def team_workbook(
+    request: Request, team: str, ws: Ws, user: TeamUser, period: PeriodQuery = None
+) -> Response:
+    view = appraisal.results_view(ws, user, _period(ws, user, period))
+    members = [r for r in view.rows if str(r.get("team") or "") == team]
+    if not members or view.meta is None:
+        raise NotFound(f"no results of team '{team}' for {view.period.label}")
+    content = appraisal_workbook(members, view.meta, locale=request_locale(request, user))
+    return download(content, f"{team}-{view.period.label}.xlsx", XLSX)
+
+
+@router.get("/export/appraisal.xlsx")
+def all_teams_workbook(
+    request: Request, ws: Ws, user: TeamUser, period: PeriodQuery = None
+) -> Response:
+    """Every team the user may see, one sheet each after the summary."""
+    view = appraisal.results_view(ws, user, _period(ws, user, period))
+    if not view.rows or view.meta is None:
+        raise NotFound(f"no results for {view.period.label}")
+    content = appraisal_workbook(view.rows, view.meta, locale=request_locale(request, user))
+    return download(content, f"appraisal-{view.period.label}.xlsx", XLSX)

@@ -1,0 +1,303 @@
+"""The team appraisal table, the agent appraisal sheet and a figure's records.
+
+Each function takes a :class:`~kefu.web.appraisal.ResultsView` (already cut
+to what the user may see) and answers 404 for an object outside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kefu.errors import NotFound, UsageError
+from kefu.metrics import Level, explain
+from kefu.metrics.registry import INDICATORS
+from kefu.reports.catalogue import indicator_name
+from kefu.reports.formatting import assess, format_points, format_value, target_text
+from kefu.reports.meta import indicator_order
+from kefu.reports.table import veto_text
+from kefu.scoring.registry import load_version
+from kefu.scoring.runs import latest_run, run_results
+from kefu.users.roles import Principal, Role
+from kefu.web.appraisal import ResultsView, team_means, trend_months
+
+MAX_PER_PAGE = 500
+
+
+def _cell(item: Mapping[str, Any] | None, meta: Any, locale: str) -> dict[str, Any]:
+    if item is None:
+        return {"value": None, "text": "—", "points": None, "rating": None, "status": None}
+    ind = str(item["indicator"])
+    status = str(item.get("status") or "ok")
+    rating = assess(item.get("value"), meta.indicators.get(ind), status)
+    return {
+        "value": item.get("value"),
+        "text": format_value(ind, item.get("value"), locale),
+        "points": item.get("points"),
+        "rating": str(rating) if rating else None,
+        "status": status,
+    }
+
+
+def team_table(view: ResultsView, team: str, locale: str) -> dict[str, Any]:
+    """Agents × indicators of one team (value, points, rating), totals, grades, ranks."""
+    members = [r for r in view.rows if str(r.get("team") or "") == team]
+    if not members or view.meta is None:
+        raise NotFound(f"no results of team '{team}' for {view.period.label}")
+    metas = view.meta.used_by(members)
+    ids = indicator_order(metas, members)
+    first = metas[0]
+    columns = [
+        {
+            "indicator": i,
+            "name": indicator_name(i, locale),
+            "weight": first.indicators[i].weight if i in first.indicators else None,
+            "target_text": target_text(first.indicators[i], locale)
+            if i in first.indicators
+            else "—",
+        }
+        for i in ids
+    ]
+    rows = []
+    for r in sorted(members, key=lambda r: (r.get("rank_team") or 10**9, str(r["agent_id"]))):
+        sc = view.meta.for_result(r)
+        by_id = {i["indicator"]: i for i in r.get("indicators") or ()}
+        rows.append(
+            {
+                "agent_id": str(r["agent_id"]),
+                "name": r.get("name"),
+                "cells": [_cell(by_id.get(i), sc, locale) for i in ids],
+                "total": r.get("total"),
+                "grade": r.get("grade"),
+                "rank_team": r.get("rank_team"),
+                "rank_centre": r.get("rank_centre"),
+                "vetoes": [veto_text(v) for v in r.get("vetoes") or ()],
+            }
+        )
+    totals = [float(r["total"]) for r in members if r.get("total") is not None]
+    return {
+        "team": team,
+        "period": view.period.label,
+        "columns": columns,
+        "rows": rows,
+        "mean_total": sum(totals) / len(totals) if totals else None,
+    }
+
+
+def result_of(view: ResultsView, agent_id: str) -> dict[str, Any]:
+    found = next((r for r in view.rows if str(r["agent_id"]) == agent_id), None)
+    if found is None:
+        raise NotFound(f"no result of agent {agent_id} for {view.period.label}")
+    return found
+
+
+def dimension_share(d: Mapping[str, Any]) -> float | None:
+    """Points over the weight the dimension actually carried (after any redistribution of
+    unscored indicators' weight); None when nothing in it was scored."""
+    weight = d.get("effective_weight")
+    weight = float(d.get("weight") or 0) if weight is None else float(weight)
+    return float(d["points"]) / weight if weight > 0 else None
+
+
+def _shares(row: Mapping[str, Any]) -> dict[str, float | None]:
+    return {str(d["id"]): dimension_share(d) for d in row.get("dimensions") or ()}
+
+
+def agent_sheet(
+    ws: Any, user: Principal, view: ResultsView, agent_id: str, locale: str
+) -> dict[str, Any]:
+    """个人绩效考核表: dimensions and indicators with weight, target, value, share,
+    points and reasons; bonus, penalties, vetoes; total, grade, ranks; the radar
+    (dimension shares vs the team's mean share) and the 6-month trend of the total."""
+    row = result_of(view, agent_id)
+    assert view.meta is not None
+    sc = view.meta.for_result(row)
+    items = {i["indicator"]: i for i in row.get("indicators") or ()}
+    zh = locale.startswith("zh")
+    dimensions = []
+    for d in row.get("dimensions") or ():
+        names = d.get("name") or {}
+        dim_items = [i for i in row.get("indicators") or () if i.get("dimension") == d["id"]]
+        indicators = []
+        for i in dim_items:
+            ind = str(i["indicator"])
+            im = sc.indicators.get(ind)
+            cell = _cell(i, sc, locale)
+            indicators.append(
+                {
+                    "indicator": ind,
+                    "name": indicator_name(ind, locale),
+                    "weight": i.get("weight"),
+                    "effective_weight": i.get("effective_weight"),
+                    "target_text": target_text(im, locale) if im else "—",
+                    "value": i.get("value"),
+                    "value_text": cell["text"],
+                    "sample": i.get("sample"),
+                    "share": i.get("share"),
+                    "points": i.get("points"),
+                    "points_text": format_points(i.get("points")),
+                    "rating": cell["rating"],
+                    "status": cell["status"],
+                    "reason": i.get("reason"),
+                    "drillable": ind.partition(".")[0] in INDICATORS,
+                }
+            )
+        weight = float(d.get("weight") or 0)
+        dimensions.append(
+            {
+                "id": str(d["id"]),
+                "name": str(names.get("zh" if zh else "en") or names.get("zh") or d["id"]),
+                "weight": weight,
+                "points": d.get("points"),
+                "share": dimension_share(d),
+                "effective_weight": d.get("effective_weight"),
+                "indicators": indicators,
+            }
+        )
+    team = str(row.get("team") or "")
+    mates = [r for r in view.everyone if str(r.get("team") or "") == team]
+    team_share: dict[str, list[float]] = {}
+    for r in mates:
+        for dim, share in _shares(r).items():
+            if share is not None:
+                team_share.setdefault(dim, []).append(share)
+    radar = {
+        "dimensions": [d["name"] for d in dimensions],
+        "agent": [round((d["share"] or 0.0) * 100, 1) for d in dimensions],
+        "team": [round(_mean(team_share.get(d["id"], [])) * 100, 1) for d in dimensions],
+    }
+    bonus = [
+        {**b, "name": indicator_name(str(b["indicator"]), locale)}
+        for b in row.get("bonus_items") or ()
+    ]
+    heads = {
+        "team": len(mates),
+        "site": sum(1 for r in view.everyone if r.get("site") == row.get("site")),
+        "centre": len(view.everyone),
+    }
+    return {
+        "agent_id": agent_id,
+        "name": row.get("name"),
+        "team": row.get("team"),
+        "site": row.get("site"),
+        "period": view.period.label,
+        "scorecard": row.get("scorecard"),
+        "dimensions": dimensions,
+        "bonus": row.get("bonus"),
+        "bonus_items": bonus,
+        "penalty": row.get("penalty"),
+        "penalty_items": list(row.get("penalty_items") or ()),
+        "vetoes": [veto_text(v) for v in row.get("vetoes") or ()],
+        "reasons": list(row.get("reasons") or ()),
+        "total": row.get("total"),
+        "grade": row.get("grade"),
+        "grade_before_veto": row.get("grade_before_veto"),
+        "pay_coefficient": row.get("pay_coefficient"),
+        "rank_team": row.get("rank_team"),
+        "rank_site": row.get("rank_site"),
+        "rank_centre": row.get("rank_centre"),
+        "population": heads,
+        "team_mean_total": team_means(view.everyone).get(team),
+        "radar": radar,
+        "trend": total_trend(ws, user, view, agent_id),
+        "unscored_indicators": [i for i in items if i not in sc.indicators],
+    }
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def total_trend(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> dict[str, Any]:
+    """The agent's total in each of the six months ending with the period."""
+    months = trend_months(view.period)
+    values: list[float | None] = []
+    for m in months:
+        run = latest_run(ws, m, published=user.role is Role.hr)
+        found = None
+        if run is not None:
+            found = next((r for r in run_results(ws, run.id) if r["agent_id"] == agent_id), None)
+        values.append(round(float(found["total"]), 2) if found else None)
+    return {"months": [m.label for m in months], "values": values}
+
+
+def history(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> list[dict[str, Any]]:
+    """Earlier monthly results of the agent (for the PDF's history block)."""
+    out = []
+    for m in trend_months(view.period)[:-1]:
+        run = latest_run(ws, m, published=user.role is Role.hr)
+        if run is None:
+            continue
+        found = next((r for r in run_results(ws, run.id) if r["agent_id"] == agent_id), None)
+        if found:
+            out.append(
+                {
+                    "period": m.label,
+                    "total": found["total"],
+                    "grade": found.get("grade"),
+                    "rank_team": found.get("rank_team"),
+                }
+            )
+    return out
+
+
+def records(
+    ws: Any, view: ResultsView, agent_id: str, indicator: str | None, page: int, per_page: int
+) -> dict[str, Any]:
+    """The records behind one figure of an agent's sheet, one page at a time."""
+    row = result_of(view, agent_id)
+    if not indicator:
+        raise UsageError("choose an indicator of the sheet to list its records")
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise UsageError(f"page must be ≥ 1 and per_page between 1 and {MAX_PER_PAGE}")
+    item = next((i for i in row.get("indicators") or () if i["indicator"] == indicator), None)
+    base = indicator.partition(".")[0]
+    if base not in INDICATORS:
+        raise NotFound(f"unknown indicator '{indicator}'")
+    if view.period.grain != "month":
+        raise UsageError("records are listed per month; choose a month")
+    card = load_version(ws, str(row["scorecard"]["content_hash"]))
+    run = view.run
+    found = explain(
+        ws,
+        level=Level.AGENT,
+        key=agent_id,
+        period=view.period,
+        indicator=base,
+        params=card.indicator_params(),
+        as_of=run.as_of if run is not None else None,
+    )
+    rows = found.to_rows()
+    total = len(rows)
+    start = (page - 1) * per_page
+    chunk = rows[start : start + per_page]
+    columns = found.columns()
+    fig = found.figure
+    return {
+        "agent_id": agent_id,
+        "indicator": indicator,
+        "period": view.period.label,
+        "figure": {
+            "value": fig.value,
+            "numerator": fig.numerator,
+            "denominator": fig.denominator,
+            "sample": fig.sample,
+            "status": str(fig.status),
+        },
+        "scored_value": item.get("value") if item else None,
+        "columns": columns,
+        "records": [{c: _plain(r.get(c)) for c in columns} for r in chunk],
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+        "pages": max(1, -(-total // per_page)),
+    }
+
+
+def _plain(value: Any) -> Any:
+    """JSON-friendly cell values (dates and times as ISO text)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
