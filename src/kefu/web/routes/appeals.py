@@ -72,7 +72,7 @@ def file_appeal(
         attachments=[attachment] if attachment.strip() else [], now=at,
     )  # fmt: skip
     response = RedirectResponse(f"/appeals/{appeal.id}", status_code=303)
-    flash(request, response, "workflow.appeal_filed")
+    flash(request, response, "wf.appeal_filed")
     return response
 
 
@@ -105,5 +105,5 @@ def decide_appeal(
     appeals.decide(ws, user, appeal_id, uphold=decision == "uphold", reason=reason,
                    correction=correction, now=at)  # fmt: skip
     response = RedirectResponse(f"/appeals/{appeal_id}", status_code=303)
-    flash(request, response, f"workflow.appeal_{decision}")
+    flash(request, response, f"wf.appeal_{decision}")
     return response

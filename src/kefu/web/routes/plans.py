@@ -57,7 +57,7 @@ async def create_plan(request: Request, ws: Ws, user: CurrentUser, at: Now) -> R
     plan = plans.create_plan(
         ws, user, review_id, title=str(form.get("title") or ""), items=items, now=at
     )
-    return _to(request, f"/plans/{plan.id}", "workflow.plan_created")
+    return _to(request, f"/plans/{plan.id}", "wf.plan_created")
 
 
 def _int(value: object) -> int:
@@ -94,7 +94,7 @@ def add_item(
 ) -> Response:
     item = {"description": description, "due_on": due_on, "owner": owner}
     plans.add_item(ws, user, plan_id, item, now=at)
-    return _to(request, f"/plans/{plan_id}", "workflow.saved")
+    return _to(request, f"/plans/{plan_id}", "wf.saved")
 
 
 @router.post("/plans/items/{item_id}")
@@ -112,4 +112,4 @@ def update_item(
         ws, user, item_id, evidence=evidence, completed_on=completed_on or None,
         reopen=reopen == "1", now=at,
     )  # fmt: skip
-    return _to(request, f"/plans/{item.plan_id}", "workflow.saved")
+    return _to(request, f"/plans/{item.plan_id}", "wf.saved")

@@ -61,7 +61,7 @@ def open_review(
     period: Annotated[str, Form(min_length=4, max_length=20)],
 ) -> Response:
     review = reviews.open_review(ws, user, agent_id.strip(), period.strip(), now=at)
-    return _back(request, review.id, "workflow.review_opened")
+    return _back(request, review.id, "wf.review_opened")
 
 
 @router.get("/reviews/{review_id}")
@@ -97,13 +97,13 @@ def update_review(
              "self_assessment": self_assessment, "requests": requests}  # fmt: skip
     fields = {k: v for k, v in given.items() if v is not None}
     reviews.update(ws, user, review_id, now=at, **fields)
-    return _back(request, review_id, "workflow.saved")
+    return _back(request, review_id, "wf.saved")
 
 
 @router.post("/reviews/{review_id}/hold")
 def hold_review(request: Request, ws: Ws, user: CurrentUser, at: Now, review_id: int) -> Response:
     reviews.hold(ws, user, review_id, now=at)
-    return _back(request, review_id, "workflow.review_held")
+    return _back(request, review_id, "wf.review_held")
 
 
 @router.post("/reviews/{review_id}/acknowledge")
@@ -111,7 +111,7 @@ def acknowledge_review(
     request: Request, ws: Ws, user: CurrentUser, at: Now, review_id: int
 ) -> Response:
     reviews.acknowledge(ws, user, review_id, now=at)
-    return _back(request, review_id, "workflow.review_acknowledged")
+    return _back(request, review_id, "wf.review_acknowledged")
 
 
 @router.get("/reviews/{review_id}/pdf")
