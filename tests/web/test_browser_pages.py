@@ -3,6 +3,8 @@ uploads, language switch, and each role's view (one small scored workspace)."""
 
 from __future__ import annotations
 
+import io
+
 import openpyxl
 import pyotp
 import pytest
@@ -61,7 +63,9 @@ def test_manager_from_overview_to_records(page, live_server: LiveServer) -> None
     assert "李四" in first()
     with page.expect_download() as info:
         page.click("#download-team")
-    book = openpyxl.load_workbook(info.value.path())
+    assert info.value.suggested_filename == "T1-2026-10.xlsx"
+    with open(info.value.path(), "rb") as f:
+        book = openpyxl.load_workbook(io.BytesIO(f.read()))
     assert "T1" in book.sheetnames
 
     page.click("#team-table a:text('张三')")
