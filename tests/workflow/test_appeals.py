@@ -128,3 +128,24 @@ def test_correction_outside_the_appealable_fields_is_refused(published) -> None:
     with pytest.raises(UsageError, match="can correct"):
         appeals.file_appeal(published, A1, "qa_evaluations", "Q1", reason="x",
                             requested={"agent_id": "A2"})  # fmt: skip
+
+
+def test_complaint_appeal_is_decided_by_a_manager_not_qa(published) -> None:
+    from datetime import datetime
+
+    from tests.factories import add_records
+
+    ws = published
+    add_records(ws, "complaints", [
+        {"complaint_id": "C1", "agent_id": "A1", "received_at": datetime(2026, 10, 9, 3),
+         "cause": "attitude", "severity": "minor", "attributed": True, "status": "upheld"},
+    ], source="feedback")  # fmt: skip
+    a = appeals.file_appeal(ws, A1, "complaints", "C1", reason="客户投诉的是快递员",
+                            requested={"attributed": False, "status": "overturned"})  # fmt: skip
+    with pytest.raises(NotFound):
+        appeals.appeal_of(ws, QA, a.id)  # QA sees QA appeals only
+    done = appeals.decide(ws, MGR, a.id, uphold=True, reason="核实为派送问题")
+    record = read_record(ws, "complaints", "C1")
+    assert (record["attributed"], record["status"]) == (False, "overturned")
+    assert record["source"] == "feedback"  # the same record, a new version
+    assert done.applied == {"attributed": False, "status": "overturned"}
