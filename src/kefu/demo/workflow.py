@@ -34,13 +34,20 @@ def _people(team: str) -> dict[str, Principal]:
     }
 
 
+def _months(start: str, count: int) -> list[str]:
+    month, labels = Period.parse(start), []
+    for _ in range(count):
+        labels.append(month.label)
+        month = Period.parse(month.end.strftime("%Y-%m"))
+    return labels
+
+
 def demo_workflow(run: DemoRun) -> None:
     """Reviews, plans and appeals for the supervisor's team in the last published month."""
     from kefu import scoring
-    from kefu.demo.run import demo_months
     from kefu.workflow import appeals, plans, reviews
 
-    months = demo_months(run)
+    months = _months(run.start, run.months)
     if len(months) < 2:
         run.console.print("  (workflow skipped: no published month)")
         return
