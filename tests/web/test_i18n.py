@@ -114,3 +114,19 @@ def test_language_switch_before_login_uses_a_cookie(web: Web) -> None:
     token = web.csrf(client)
     client.post("/lang", data={"locale": "en", "csrf_token": token})
     assert "Log in" in client.get("/login").text
+
+
+def test_no_message_is_defined_in_two_catalogue_files() -> None:
+    import yaml
+
+    for locale in i18n.LOCALES:
+        owner: dict[str, str] = {}
+        clashes = []
+        for path in sorted((WEB / "locales" / locale).glob("*.yaml")):
+            flat: dict[str, str] = {}
+            i18n._flatten("", yaml.safe_load(path.read_text("utf-8")) or {}, flat)
+            for key in flat:
+                if key in owner:
+                    clashes.append(f"{locale}: {key} in {owner[key]} and {path.name}")
+                owner.setdefault(key, path.name)
+        assert clashes == []
