@@ -154,7 +154,10 @@ def figures(
     """``kefu.metrics.compute`` remembered until the next import (pages ask repeatedly)."""
     batches = tuple(b.id for b in ws.facts.committed_batches())
     card = workspace_scorecards(ws).default
-    cache_key = (str(ws.home), period.label, str(level), tuple(keys or ()), tuple(ids), batches)
+    cache_key = (
+        str(ws.home), card.content_hash, period.label, str(level), tuple(keys or ()), tuple(ids),
+        batches,
+    )  # fmt: skip
     with _LOCK:
         found = _FIGURES.get(cache_key)
     if found is not None:

@@ -15,6 +15,7 @@ from kefu.metrics.registry import INDICATORS
 from kefu.reports.catalogue import indicator_name
 from kefu.reports.formatting import assess, format_points, format_value, target_text
 from kefu.reports.meta import indicator_order
+from kefu.reports.reasons import indicator_reason
 from kefu.reports.table import veto_text
 from kefu.scoring.registry import load_version
 from kefu.scoring.runs import latest_run, run_results
@@ -138,7 +139,8 @@ def agent_sheet(
                     "points_text": format_points(i.get("points")),
                     "rating": cell["rating"],
                     "status": cell["status"],
-                    "reason": i.get("reason"),
+                    # the page shows the effective weight beside the nominal one
+                    "reason": indicator_reason(i, im, locale, with_weight=False),
                     "drillable": ind.partition(".")[0] in INDICATORS,
                 }
             )

@@ -47,8 +47,8 @@
       legend: { top: 0 },
       tooltip: {},
       radar: {
-        radius: "70%",
-        center: ["50%", "50%"],
+        radius: "62%",
+        center: ["50%", "56%"],
         axisName: { color: "#1f2933", fontSize: 13 },
         indicator: spec.labels.map(function (name) { return { name: name, max: 100 }; })
       },
