@@ -70,7 +70,7 @@ class DemoRun:
     ws: Workspace | None = None
     exports: DemoSummary | None = None
     imports: list[Any] = field(default_factory=list)
-    serve: bool = True
+    serve: bool = False  # main() serves after the steps (the command line's default)
     users: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -285,9 +285,8 @@ def prepare_overview(run: DemoRun) -> None:
 
 
 def serve(run: DemoRun) -> None:
-    """Serve the demo on http://HOST:PORT until interrupted (skipped with --no-serve)."""
-    if not run.serve:
-        return
+    """Serve the demo on http://HOST:PORT until interrupted (``main`` calls it after the
+    steps unless --no-serve)."""
     import uvicorn
 
     from kefu.web.app import create_app
@@ -309,13 +308,12 @@ STEPS: list[Step] = [
     write_mapping_profiles,
     import_exports,
     print_import_summary,
-    print_workspace,
     score_months,
     publish_completed_months,
     create_demo_users,
     demo_workflow,
     prepare_overview,
-    serve,
+    print_workspace,
 ]
 
 
@@ -351,6 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     run = parse_args(argv)
     try:
         run_demo(run)
+        if run.serve:
+            serve(run)
     except KefuError as exc:
         Console(stderr=True).print(f"[bold red]error:[/] {exc.message}", highlight=False)
         return exc.exit_code
