@@ -149,3 +149,24 @@ def test_complaint_appeal_is_decided_by_a_manager_not_qa(published) -> None:
     assert (record["attributed"], record["status"]) == (False, "overturned")
     assert record["source"] == "feedback"  # the same record, a new version
     assert done.applied == {"attributed": False, "status": "overturned"}
+
+
+def test_a_decision_interrupted_after_the_correction_can_be_retried(published, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kefu import scoring
+
+    ws = published
+    a = appeals.file_appeal(ws, A1, "qa_evaluations", "Q1", reason="复核",
+                            requested={"compliance_score": 95})  # fmt: skip
+    real = scoring.score_period
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KefuError("scoring failed")
+
+    monkeypatch.setattr(scoring, "score_period", broken)
+    with pytest.raises(KefuError, match="scoring failed"):
+        appeals.decide(ws, QA, a.id, uphold=True, reason="属实")
+    assert appeals.appeal_of(ws, QA, a.id).state == AppealState.OPEN
+    monkeypatch.setattr(scoring, "score_period", real)
+    done = appeals.decide(ws, QA, a.id, uphold=True, reason="属实")
+    assert done.state == AppealState.UPHELD
+    assert scoring.agent_result(ws, "2026-10", "A1", published=True)["grade"] == "A"

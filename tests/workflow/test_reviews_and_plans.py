@@ -110,3 +110,12 @@ def test_review_and_plan_writes_are_audited(published) -> None:
     assert mine == ["review.open", "review.update", "plan.create", "review.hold"]
     # The plan's items reached the fact store through an audited import.
     assert "import.commit" in actions
+
+
+def test_a_managers_inbox_is_not_every_agents_to_do_list(published) -> None:
+    from tests.workflow.helpers import MGR
+
+    _held_review(published)
+    later = datetime(2026, 11, 22, 4, 0)
+    assert [t.kind for t in inbox.inbox(published, MGR, now=later)] == []
+    assert {t.kind for t in inbox.inbox(published, SUP, now=later)} == {"plan_item"}

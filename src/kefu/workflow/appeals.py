@@ -224,9 +224,11 @@ def decide(
     change = {**appeal.requested, **records.check_correction(appeal.table_name, correction or {})}
     if not change:
         raise UsageError("an upheld appeal needs the correction to make")
-    current = records.read_record(ws, appeal.table_name, appeal.record_id, appeal.record_source)
-    if all(records.plain(current.get(k)) == v for k, v in change.items()):
+    # Compared with the record as appealed, not as it is now: a decision interrupted after
+    # the correction was stored (e.g. scoring failed) can then simply be retried.
+    if all(appeal.original.get(k) == v for k, v in change.items()):
         raise UsageError("the correction changes nothing in the record")
+    current = records.read_record(ws, appeal.table_name, appeal.record_id, appeal.record_source)
     from kefu import scoring
     from kefu.ingest import import_records
 

@@ -11,7 +11,7 @@ from kefu.periods import Period
 from kefu.users.roles import Principal, Role
 from kefu.workflow import appeals, plans, reviews
 from kefu.workflow.access import now_utc, today_local
-from kefu.workflow.models import AppealState, ReviewState
+from kefu.workflow.models import AppealState, ImprovementPlan, PlanItem, Review, ReviewState
 from kefu.workspace import Workspace
 
 #: Plan items due within this many days are shown before they are overdue.
@@ -41,7 +41,7 @@ def inbox(ws: Workspace, user: Principal, *, now: datetime | None = None) -> lis
     today = today_local(ws, now)
     if user.role in (Role.admin, Role.manager, Role.supervisor, Role.agent):
         for r in reviews.list_reviews(ws, user):
-            if r.state == ReviewState.DRAFT and reviews.can_write_supervisor_side(user, r):
+            if r.state == ReviewState.DRAFT and _mine_to_hold(user, r):
                 tasks.append(Task("review_hold", "review", str(r.id), r.agent_id,
                                   f"{r.agent_id} {r.period}", f"/reviews/{r.id}"))  # fmt: skip
             if r.state == ReviewState.HELD and reviews.is_own(user, r.agent_id):
@@ -49,7 +49,7 @@ def inbox(ws: Workspace, user: Principal, *, now: datetime | None = None) -> lis
                                   r.period, f"/reviews/{r.id}"))  # fmt: skip
         for plan in plans.list_plans(ws, user):
             for item in plan.items:
-                if item.completed_on is not None:
+                if item.completed_on is not None or not _mine_to_follow(user, plan, item):
                     continue
                 if item.due_on - today > timedelta(days=DUE_SOON_DAYS):
                     continue
@@ -67,6 +67,21 @@ def inbox(ws: Workspace, user: Principal, *, now: datetime | None = None) -> lis
     if user.role is Role.agent:
         tasks.extend(_windows(ws, now))
     return sorted(tasks, key=_order)
+
+
+def _mine_to_hold(user: Principal, review: Review) -> bool:
+    # The team's supervisor holds the meeting; a manager only the reviews they opened.
+    if user.role is Role.supervisor:
+        return reviews.can_write_supervisor_side(user, review)
+    return user.centre_wide and review.created_by == user.actor
+
+
+def _mine_to_follow(user: Principal, plan: ImprovementPlan, item: PlanItem) -> bool:
+    # Agents follow their own items, supervisors their teams'; centre-wide roles only the
+    # items they own (a manager's inbox is not every agent's to-do list).
+    if user.role in (Role.agent, Role.supervisor):
+        return True
+    return item.owner == user.actor
 
 
 def _windows(ws: Workspace, now: datetime | None) -> list[Task]:
