@@ -96,6 +96,8 @@ def test_agent_sheet_shows_points_radar_and_trend(app: Web) -> None:
     assert sheet["team_mean_total"] == pytest.approx((total_of(0.80) + total_of(0.70)) / 2)
     html = client.get("/agents/A1?period=2026-10").text
     assert "/agents/A1/records?indicator=fcr_rate&amp;period=2026-10" in html
+    pdf = client.get("/agents/A1/sheet.pdf?period=2026-10")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
 def test_records_drill_down_is_paginated_with_lineage(app: Web) -> None:
@@ -135,6 +137,8 @@ def test_hr_sees_published_results_only(app: Web) -> None:
     # 2026-09 totals 60 (C), 20 (D), 0 (D): all need an improvement plan
     assert {a: x["grade"] for a, x in by_agent.items()} == {"A1": "C", "A2": "D", "A3": "D"}
     assert all(x["improvement_plan_required"] for x in by_agent.values())
+    page = client.get("/applications")
+    assert page.status_code == 200 and 'id="applications"' in page.text
 
 
 def test_publishing_through_the_api_opens_the_month_to_hr(app: Web) -> None:
@@ -225,3 +229,17 @@ def test_qa_gets_the_start_page_not_results(app: Web) -> None:
     client = app.login("qa", Role.qa)
     assert client.get("/").status_code == 200
     assert client.get("/api/v1/periods").status_code == 403
+
+
+def test_monitor_shows_the_latest_day_for_the_users_teams(app: Web) -> None:
+    client = app.login("mgr", Role.manager)
+    report = client.get("/api/v1/monitor").json()
+    # A1's contacts were offered on 5, 6 and 7 October: the latest day with data is the 7th
+    assert report["day"] == "2026-10-07"
+    a1 = next(r for r in report["rows"] if r["level"] == "agent" and r["key"] == "A1")
+    assert a1["contacts_handled"] == 1
+    assert client.get("/monitor").status_code == 200
+    sup = app.login("sup", Role.supervisor, teams=["T2"])
+    assert sup.get("/api/v1/monitor?team=T1").status_code == 404
+    own = sup.get("/api/v1/monitor").json()
+    assert {r["team"] for r in own["rows"]} <= {"T2"}
