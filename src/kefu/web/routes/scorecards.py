@@ -55,7 +55,7 @@ def add_version(
     if activate:
         operations.activate_version(ws, user, created["id"])
     response = RedirectResponse(f"/scorecards/{created['id']}", status_code=303)
-    flash(request, response, "pages.scorecards.saved")
+    flash(request, response, "pages.scorecards.saved_done")
     return response
 
 
