@@ -56,7 +56,7 @@ def add_records(
         s.flush()
         batch_id = batch.id
     columns: dict[str, list[Any]] = {c.name: [] for c in spec.columns}
-    for name in ("source", "batch_id", "source_file", "source_row", "record_hash"):
+    for name in ("source", "batch_id", "source_file", "source_row"):
         columns[name] = []
     changed = new = 0
     for i, row in enumerate(rows):
@@ -74,7 +74,6 @@ def add_records(
         columns["batch_id"].append(batch_id)
         columns["source_file"].append(source_file or f"{table}.csv")
         columns["source_row"].append(i + 2)
-        columns["record_hash"].append(hash(tuple(sorted(map(str, row.items())))) >> 1)
     arrow = pa.table(columns, schema=arrow_schema(spec))
     path = ws.facts.batch_file(table, batch_id)
     path.parent.mkdir(parents=True, exist_ok=True)

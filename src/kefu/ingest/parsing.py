@@ -147,7 +147,12 @@ def parse_timestamp(t: str, tz: str, formats: Iterable[str] = (), *, excel: bool
         parts.append(f"WHEN regexp_full_match({t}, {lit(_NUMBER)}) THEN {serial}")
     naive = f"TRY_STRPTIME({t}, {fmts})"
     parts.append(f"ELSE {_local_to_utc(naive, tz)}")
-    return "(CASE " + " ".join(parts) + " END)"
+    general = "(CASE " + " ".join(parts) + " END)"
+    # Nearly every export writes one plain spelling: try it alone first. DuckDB evaluates
+    # the rest of a coalesce only on the rows still NULL, so the general rules (regular
+    # expressions, a list of formats) run only for the unusual cells.
+    plain = _local_to_utc(f"TRY_STRPTIME({t}, '%Y-%m-%d %H:%M:%S')", tz)
+    return f"coalesce({plain}, {general})"
 
 
 def parse_date(t: str, tz: str, formats: Iterable[str] = (), *, excel: bool = False) -> str:
@@ -173,7 +178,9 @@ def parse_duration(t: str) -> str:
         )
 
     return (
-        f"(CASE WHEN {t} IS NULL THEN NULL "
+        # Plain seconds first (DECIMAL refuses nan/inf, which DOUBLE would take).
+        f"coalesce(CAST(TRY_CAST({t} AS DECIMAL(18, 6)) AS DOUBLE), "
+        f"CASE WHEN {t} IS NULL THEN NULL "
         f"WHEN regexp_full_match({t}, {lit(_NUMBER)}) THEN TRY_CAST({t} AS DOUBLE) "
         f"WHEN regexp_matches({t}, {lit(_HMS)}) "
         f"THEN {g(_HMS, 1)} * 3600 + {g(_HMS, 2)} * 60 + {g(_HMS, 3)} "

@@ -312,17 +312,24 @@ def _compare_versions(
         return
     keys = [ident("v_" + k) for k in spec.key]
     stored_keys = ", ".join(ident(k) for k in spec.key)
+    # The current version of each key from this source, compared value by value: exact
+    # (no hash collisions) and free on a first import, which has nothing to compare with.
     current = (
-        f"SELECT {stored_keys}, record_hash "
+        f"SELECT {', '.join(ident(c) for c in spec.names)} "
         f"FROM read_parquet({_list(files)}, union_by_name = true) "
         f"WHERE source = {lit(source)} "
         f"QUALIFY row_number() OVER (PARTITION BY {stored_keys} ORDER BY batch_id DESC) = 1"
     )
     on = " AND ".join(f"h.{k} = cur.{ident(kk)}" for k, kk in zip(keys, spec.key, strict=True))
+    same = " AND ".join(
+        f"h.{ident('v_' + c.name)} IS NOT DISTINCT FROM "
+        f"CAST(cur.{ident(c.name)} AS {SQL_TYPES[c.kind]})"
+        for c in spec.columns
+    )
     con.execute(
         f"CREATE TABLE versioned AS SELECT h.*, CASE WHEN h.__rejected THEN NULL "
-        f"WHEN cur.record_hash IS NULL THEN 'new' "
-        f"WHEN cur.record_hash = h.__hash THEN 'unchanged' ELSE 'changed' END AS __status "
+        f"WHEN cur.{ident(spec.key[0])} IS NULL THEN 'new' "
+        f"WHEN {same} THEN 'unchanged' ELSE 'changed' END AS __status "
         f"FROM checked AS h LEFT JOIN ({current}) AS cur "
         f"ON NOT h.__rejected AND {on}"
     )
@@ -345,8 +352,8 @@ def _write(
     )
     con.execute(
         f"COPY (SELECT {cols}, {lit(source)} AS source, CAST({batch_id} AS BIGINT) AS batch_id, "
-        f"{lit(file_name)} AS source_file, __row AS source_row, __hash AS record_hash "
-        f"FROM versioned WHERE __status IN ('new', 'changed') ORDER BY __row) "
+        f"{lit(file_name)} AS source_file, __row AS source_row "
+        f"FROM versioned WHERE __status IN ('new', 'changed')) "
         f"TO {lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd)"
     )
     with tmp.open("rb") as f:

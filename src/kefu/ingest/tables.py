@@ -303,7 +303,6 @@ LINEAGE: tuple[tuple[str, str], ...] = (
     ("batch_id", "int64"),  # the import batch; the highest batch wins for a key
     ("source_file", "text"),  # file name as imported
     ("source_row", "int64"),  # row as a spreadsheet shows it: header row 1, first data row 2
-    ("record_hash", "int64"),  # hash of the canonical values, to tell changed from unchanged
 )
 LINEAGE_NAMES = tuple(name for name, _ in LINEAGE)
 

@@ -194,7 +194,7 @@ def checked_sql(
     excel: bool,
     roster: str | None,
 ) -> str:
-    """SELECT of typed columns, the first rule each row breaks (``__err``) and ``__hash``.
+    """SELECT of typed columns, and the first rule each row breaks (``__err``).
 
     ``roster`` is SQL yielding the known ``agent_id`` values, or None when the
     table does not require a known agent or no roster has been imported.
@@ -221,8 +221,7 @@ def checked_sql(
     return f"""
         WITH typed AS (SELECT *, {typed} FROM mapped),
         errs AS (SELECT *, {err} AS __err FROM typed)
-        SELECT e.* EXCLUDE (__err), (CASE WHEN __err IS NOT NULL THEN __err {agent}END) AS __err,
-            {record_hash_sql(spec)} AS __hash
+        SELECT e.* EXCLUDE (__err), (CASE WHEN __err IS NOT NULL THEN __err {agent}END) AS __err
         FROM errs AS e{join}
     """
 
@@ -255,11 +254,3 @@ def final_sql(spec: Table, *, duplicates: bool) -> str:
             __err IS NOT NULL AS __rejected
         FROM final
     """
-
-
-def record_hash_sql(spec: Table) -> str:
-    """A stable 63-bit hash of the canonical values (md5, independent of DuckDB versions)."""
-    parts = ", ".join(
-        f"coalesce(CAST({ident('v_' + c.name)} AS VARCHAR), chr(0))" for c in spec.columns
-    )
-    return f"CAST(md5_number_lower(concat_ws(chr(31), {parts})) >> 1 AS BIGINT)"
