@@ -145,6 +145,7 @@ def report_meta(
 
 # -- figures (cached per period and imported data) ----------------------------------
 _FIGURES: dict[tuple[Any, ...], list[Figure]] = {}
+_MONITORS: dict[tuple[Any, ...], Any] = {}
 _LOCK = threading.Lock()
 
 
@@ -310,7 +311,17 @@ def alerts(ws: Workspace, user: Principal, period: Period) -> dict[str, Any]:
     day = latest_data_day(ws, period)
     if day is None:
         return {"date": None, "alerts": []}
-    report = monitor(ws, Period.parse(day.isoformat()))
+    batches = tuple(b.id for b in ws.facts.committed_batches())
+    card_hash = workspace_scorecards(ws).default.content_hash
+    cache_key = (str(ws.home), card_hash, day.isoformat(), batches)
+    with _LOCK:
+        report = _MONITORS.get(cache_key)
+    if report is None:
+        report = monitor(ws, Period.parse(day.isoformat()))
+        with _LOCK:
+            if len(_MONITORS) > 64:
+                _MONITORS.clear()
+            _MONITORS[cache_key] = report
     visible = [a for a in report.alerts if user.centre_wide or (a.get("team") or "") in user.teams]
     return {"date": day.isoformat(), "alerts": visible}
 
