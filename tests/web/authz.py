@@ -68,6 +68,19 @@ def _token(ctx: Any, role: Role | None, variant: str) -> dict[str, str]:
 
 OBJECTS: dict[str, Resolver] = {"agent": _agent, "team": _team, "token": _token}
 
+# The appraisal routes (the matrix workspace has 2026-09 published, 2026-10 scored).
+RESULTS = frozenset({Role.admin, Role.manager, Role.supervisor, Role.agent, Role.hr})
+TEAMS = frozenset({Role.admin, Role.manager, Role.supervisor, Role.hr})
+CENTRE = frozenset({Role.admin, Role.manager})
+MONITOR = CENTRE | {Role.supervisor}
+IMPORT_READ = frozenset({Role.admin, Role.manager, Role.qa, Role.supervisor})
+UPLOAD = frozenset({Role.admin, Role.manager, Role.qa})
+APPLICATIONS = CENTRE | {Role.hr}
+# HR sees every agent's and team's *published* results.
+HR_SEES = CENTRE | {Role.hr}
+# Publishing twice is refused: the manager's request comes after the admin's.
+PUBLISHED_TWICE = {(Role.manager, "own"): 400}
+
 
 RULES: dict[tuple[str, str], Rule] = {
     # sign-in, language, documentation: no login needed
@@ -80,12 +93,17 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/docs"): Rule(PUBLIC),
     ("GET", "/api/v1/openapi.json"): Rule(PUBLIC),
     # the signed-in user's own pages
-    ("GET", "/"): Rule(ALL),
+    # the centre overview; an agent is sent on to their own appraisal sheet
+    ("GET", "/"): Rule(ALL, overrides={(Role.agent, "own"): 303}),
     ("GET", "/account"): Rule(ALL),
     ("POST", "/account/password"): Rule(
         ALL, ok=400, body={"current": "wrong password!", "new": PASSWORD, "confirm": PASSWORD}
     ),
     ("GET", "/account/2fa"): Rule(ALL),
+    ("POST", "/account/tokens"): Rule(ALL, body={"name": "matrix"}),
+    ("POST", "/account/tokens/{token_id}/revoke"): Rule(
+        ALL, ok=303, objects="token", sees_foreign=frozenset()
+    ),
     ("POST", "/account/sessions/end-others"): Rule(ALL, ok=400, body={"password": "not mine!"}),
     # no enrolment started (or already enrolled): back to the enrolment page
     ("POST", "/account/2fa"): Rule(ALL, ok=303, body={"code": "000000"}),
@@ -115,6 +133,57 @@ RULES: dict[tuple[str, str], Rule] = {
     ("DELETE", "/api/v1/tokens/{token_id}"): Rule(
         ALL, ok=204, objects="token", sees_foreign=frozenset()
     ),
+    # appraisal pages (kefu.web.routes.overview/teams/agents)
+    ("POST", "/runs/score"): Rule(CENTRE, ok=303, body={"period": "2026-10"}),
+    ("POST", "/runs/publish"): Rule(
+        CENTRE, ok=303, body={"period": "2026-10"}, overrides=PUBLISHED_TWICE
+    ),
+    ("GET", "/teams/{team}"): Rule(TEAMS, objects="team", sees_foreign=HR_SEES),
+    ("GET", "/teams/{team}/appraisal.xlsx"): Rule(TEAMS, objects="team", sees_foreign=HR_SEES),
+    ("GET", "/export/appraisal.xlsx"): Rule(TEAMS),
+    ("GET", "/agents/me"): Rule(frozenset({Role.agent}), ok=303),
+    ("GET", "/agents/{agent_id}"): Rule(RESULTS, objects="agent", sees_foreign=HR_SEES),
+    # without ?indicator= the visible sheet answers 400 (choose one), a foreign one 404
+    ("GET", "/agents/{agent_id}/records"): Rule(
+        RESULTS, ok=400, objects="agent", sees_foreign=HR_SEES
+    ),
+    ("GET", "/agents/{agent_id}/sheet.pdf"): Rule(RESULTS, objects="agent", sees_foreign=HR_SEES),
+    ("GET", "/monitor"): Rule(MONITOR),
+    ("GET", "/imports"): Rule(IMPORT_READ),
+    # a form without files: refused as a bad request once the role is admitted
+    ("POST", "/imports"): Rule(UPLOAD, ok=400, body={"table": "agents"}),
+    ("GET", "/imports/{batch_id}/rejects"): Rule(IMPORT_READ, params={"batch_id": "1"}),
+    ("GET", "/imports/{batch_id}/rejects.csv"): Rule(IMPORT_READ, params={"batch_id": "1"}),
+    ("GET", "/scorecards"): Rule(CENTRE),
+    # an invalid scorecard is shown again with its issues
+    ("POST", "/scorecards"): Rule(CENTRE, ok=400, body={"content": "name: x"}),
+    ("GET", "/scorecards/{version_id}"): Rule(CENTRE, params={"version_id": "1"}),
+    ("POST", "/scorecards/{version_id}/activate"): Rule(CENTRE, ok=303, params={"version_id": "1"}),
+    ("GET", "/applications"): Rule(APPLICATIONS),
+    # appraisal API
+    ("GET", "/api/v1/periods"): Rule(RESULTS),
+    ("GET", "/api/v1/overview"): Rule(TEAMS),
+    ("GET", "/api/v1/teams"): Rule(TEAMS),
+    ("GET", "/api/v1/teams/{team}"): Rule(TEAMS, objects="team", sees_foreign=HR_SEES),
+    ("GET", "/api/v1/agents/{agent_id}"): Rule(RESULTS, objects="agent", sees_foreign=HR_SEES),
+    ("GET", "/api/v1/agents/{agent_id}/records"): Rule(
+        RESULTS, ok=400, objects="agent", sees_foreign=HR_SEES
+    ),
+    ("GET", "/api/v1/runs/{period}"): Rule(RESULTS, params={"period": "2026-10"}),
+    ("POST", "/api/v1/runs/{period}/score"): Rule(CENTRE, params={"period": "2026-10"}),
+    ("POST", "/api/v1/runs/{period}/publish"): Rule(
+        CENTRE, params={"period": "2026-10"}, overrides=PUBLISHED_TWICE
+    ),
+    ("GET", "/api/v1/monitor"): Rule(MONITOR),
+    ("GET", "/api/v1/applications"): Rule(APPLICATIONS),
+    ("GET", "/api/v1/imports"): Rule(IMPORT_READ),
+    ("POST", "/api/v1/imports"): Rule(UPLOAD, ok=422, body={"table": "agents"}),
+    ("GET", "/api/v1/imports/{batch_id}/rejects"): Rule(IMPORT_READ, params={"batch_id": "1"}),
+    ("GET", "/api/v1/scorecards"): Rule(CENTRE),
+    ("GET", "/api/v1/scorecards/suggestions"): Rule(CENTRE),
+    ("GET", "/api/v1/scorecards/{version_id}"): Rule(CENTRE, params={"version_id": "1"}),
+    ("POST", "/api/v1/scorecards"): Rule(CENTRE, ok=422, body={"content": "name: x"}),
+    ("POST", "/api/v1/scorecards/{version_id}/activate"): Rule(CENTRE, params={"version_id": "1"}),
 }
 
 # The workflow routes' rules live in their own module (merged here).

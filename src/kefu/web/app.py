@@ -27,13 +27,17 @@ STATIC = Path(__file__).parent / "static"
 API_PREFIX = "/api/v1"
 
 #: Page modules in navigation order (``kefu.web.routes.<name>``).
+# "overview" comes before "home": it answers ``/`` for the roles that have an overview.
 PAGE_MODULES: tuple[str, ...] = (
-    "home", "inbox", "reviews", "appeals", "plans", "audit", "auth", "account", "users", "docs",
-)
+    "overview", "home", "agents", "monitor", "imports", "scorecards", "applications", "teams",
+    "inbox", "reviews", "appeals", "plans", "audit",
+    "auth", "account", "users", "docs",
+)  # fmt: skip
 #: API modules (``kefu.web.api.<name>``), mounted under /api/v1.
 API_MODULES: tuple[str, ...] = (
-    "me", "users", "tokens", "reviews", "appeals", "plans", "inbox", "audit",
-)
+    "me", "users", "tokens", "appraisal", "operations", "imports", "scorecards",
+    "reviews", "appeals", "plans", "inbox", "audit",
+)  # fmt: skip
 
 
 def create_app(
