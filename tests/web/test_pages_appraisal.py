@@ -243,3 +243,13 @@ def test_monitor_shows_the_latest_day_for_the_users_teams(app: Web) -> None:
     assert sup.get("/api/v1/monitor?team=T1").status_code == 404
     own = sup.get("/api/v1/monitor").json()
     assert {r["team"] for r in own["rows"]} <= {"T2"}
+
+
+def test_records_of_a_channel_indicator_list_only_that_channel(app: Web) -> None:
+    # A1's three October contacts are all phone calls.
+    client = app.login("mgr", Role.manager)
+    base = "/api/v1/agents/A1/records?period=2026-10&indicator="
+    phone = client.get(base + "aht_avg.phone").json()
+    chat = client.get(base + "aht_avg.chat").json()
+    assert (phone["total"], phone["figure"]["sample"]) == (3, 3)
+    assert (chat["total"], chat["figure"]["sample"], chat["figure"]["status"]) == (0, 0, "no_data")

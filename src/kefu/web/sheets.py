@@ -253,7 +253,8 @@ def records(
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise UsageError(f"page must be ≥ 1 and per_page between 1 and {MAX_PER_PAGE}")
     item = next((i for i in row.get("indicators") or () if i["indicator"] == indicator), None)
-    base = indicator.partition(".")[0]
+    # Channel-qualified ids (aht_avg.phone) are indicators of their own: explain exactly those.
+    base = indicator if indicator in INDICATORS else indicator.partition(".")[0]
     if base not in INDICATORS:
         raise NotFound(f"unknown indicator '{indicator}'")
     if view.period.grain != "month":
