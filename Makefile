@@ -30,7 +30,7 @@ demo: $(STAMP) system-deps
 
 ## make test: install everything the tests need, lint, run the whole suite.
 test: $(STAMP) system-deps-test lint
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench

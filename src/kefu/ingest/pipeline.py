@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 from sqlalchemy import insert
@@ -354,7 +355,7 @@ def _write(
         f"COPY (SELECT {cols}, {lit(source)} AS source, CAST({batch_id} AS BIGINT) AS batch_id, "
         f"{lit(file_name)} AS source_file, __row AS source_row "
         f"FROM versioned WHERE __status IN ('new', 'changed')) "
-        f"TO {lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd)"
+        f"TO {lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
     )
     with tmp.open("rb") as f:
         os.fsync(f.fileno())
@@ -379,16 +380,20 @@ def _period(
     exprs = [ident("v_" + col.name)]
     for name, days in PERIOD_ALSO.get(spec.name, ()):
         exprs.append(f"({ident('v_' + name)} + INTERVAL {days} DAY)")
-    if col.kind is Kind.DATE:
-        days = exprs
-    else:
-        days = [f"CAST(timezone({lit(tz)}, timezone('UTC', {e})) AS DATE)" for e in exprs]
     row = con.execute(
-        f"SELECT least({', '.join(f'min({d})' for d in days)}), "
-        f"greatest({', '.join(f'max({d})' for d in days)}) "
+        f"SELECT least({', '.join(f'min({e})' for e in exprs)}), "
+        f"greatest({', '.join(f'max({e})' for e in exprs)}) "
         "FROM versioned WHERE __status IN ('new', 'changed')"
     ).fetchone()
-    return (row[0], row[1]) if row else (None, None)
+    if not row or row[0] is None:
+        return None, None
+    if col.kind is Kind.DATE:
+        return row[0], row[1]
+    # Local time is monotonic in the instant, so converting the extremes is enough
+    # (a zone lookup per record would cost more than the whole validation).
+    zone = ZoneInfo(tz)
+    first, last = (v.replace(tzinfo=UTC).astimezone(zone).date() for v in row)
+    return first, last
 
 
 def _rejects(

@@ -218,11 +218,21 @@ def checked_sql(
             "WHEN __err IS NULL AND e.v_agent_id IS NOT NULL AND roster.agent_id IS NULL "
             f"THEN {lit('agent_id' + SEP + 'unknown_agent: agent is not in the roster')} "
         )
+    # Only the typed values, the reason and the offending cell's text are kept: the text
+    # columns would double what an import holds (and spills) for nothing.
+    values = ", ".join(ident("v_" + c.name) for c in spec.columns)
+    err_text = " ".join(f"WHEN {lit(c.name)} THEN {ident('t_' + c.name)}" for c in spec.columns)
     return f"""
         WITH typed AS (SELECT *, {typed} FROM mapped),
-        errs AS (SELECT *, {err} AS __err FROM typed)
-        SELECT e.* EXCLUDE (__err), (CASE WHEN __err IS NOT NULL THEN __err {agent}END) AS __err
-        FROM errs AS e{join}
+        errs AS (SELECT *, {err} AS __err FROM typed),
+        judged AS (
+            SELECT e.* EXCLUDE (__err),
+                (CASE WHEN __err IS NOT NULL THEN __err {agent}END) AS __err
+            FROM errs AS e{join}
+        )
+        SELECT __row, {values}, __err,
+            CASE split_part(__err, chr(31), 1) {err_text} END AS __err_text
+        FROM judged
     """
 
 
@@ -244,13 +254,16 @@ def final_sql(spec: Table, *, duplicates: bool) -> str:
             f"ORDER BY __row) > 1 THEN {reason} "
             f"|| CAST(min(__row) OVER ({window}) AS VARCHAR) END)"
         )
-    value_whens = " ".join(f"WHEN {lit(c.name)} THEN {ident('t_' + c.name)}" for c in spec.columns)
+    key = ident("v_" + spec.key[0])
     return f"""
-        WITH final AS (SELECT * EXCLUDE (__err), {err} AS __err FROM checked_base)
-        SELECT * EXCLUDE (__err),
+        WITH final AS (SELECT * EXCLUDE (__err, __err_text), {err} AS __err,
+            coalesce(__err_text, CAST({key} AS VARCHAR)) AS __key_text, __err_text
+            FROM checked_base)
+        SELECT * EXCLUDE (__err, __err_text, __key_text),
             nullif(split_part(__err, chr(31), 1), '') AS __err_col,
             split_part(__err, chr(31), 2) AS __err_rule,
-            CASE split_part(__err, chr(31), 1) {value_whens} END AS __err_value,
+            CASE WHEN split_part(__err, chr(31), 1) = {lit(spec.key[0])} THEN __key_text
+                ELSE __err_text END AS __err_value,
             __err IS NOT NULL AS __rejected
         FROM final
     """
