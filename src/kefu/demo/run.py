@@ -203,6 +203,33 @@ def demo_months(run: DemoRun) -> list[str]:
     return labels
 
 
+# The demo centre keeps its own scorecard: the shipped one, graded by a forced
+# distribution across the centre (强制分布), as many courier centres do.
+CENTRE_GRADES = """grades:
+  thresholds: {S: 95, A: 85, B: 70, C: 60, D: 0}
+  distribution:
+    within: centre
+    shares: {S: 0.1, A: 0.2, B: 0.5, C: 0.15, D: 0.05}
+    min_population: 20
+"""
+
+
+def install_centre_scorecard(run: DemoRun) -> None:
+    """The demo centre's scorecard: the default one, graded by forced distribution."""
+    from kefu.scoring.registry import save_scorecard
+    from kefu.scoring.scorecard import DEFAULT_SCORECARD
+
+    text = DEFAULT_SCORECARD.read_text(encoding="utf-8")
+    shipped = "grades:\n  thresholds: {S: 95, A: 85, B: 70, C: 60, D: 0}\n"
+    if shipped not in text:
+        raise KefuError("the shipped scorecard's grades section changed; update the demo")
+    text = text.replace(shipped, CENTRE_GRADES).replace(
+        'version: "2026.1"', 'version: "2026.1-centre"'
+    )
+    card, _, path = save_scorecard(run.workspace, text, actor=ACTOR, file_name="centre.yaml")
+    run.console.print(f"  scorecard {card.name} {card.version} (forced distribution) → {path}")
+
+
 def score_months(run: DemoRun) -> None:
     """Score every demo month with the default scorecard."""
     from kefu import scoring
@@ -308,6 +335,7 @@ STEPS: list[Step] = [
     write_mapping_profiles,
     import_exports,
     print_import_summary,
+    install_centre_scorecard,
     score_months,
     publish_completed_months,
     create_demo_users,
