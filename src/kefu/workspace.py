@@ -42,6 +42,8 @@ class Settings:
     # DuckDB limits for analytic queries; None lets DuckDB decide.
     duckdb_memory_limit: str | None = None
     duckdb_threads: int | None = None
+    # Days after a period's first publication during which its results can be appealed.
+    appeal_window_days: int = 7
 
     @classmethod
     def load(cls, path: Path) -> Settings:

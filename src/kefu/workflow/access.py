@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
-
-import yaml
 
 from kefu.periods import Period
 from kefu.users.roles import Forbidden, Principal, Role
-from kefu.workspace import SETTINGS_FILE, Workspace
+from kefu.workspace import Workspace
 
 #: Roles that write the supervisor's side of reviews and plans (besides the team's supervisor).
 REVIEWERS = frozenset({Role.admin, Role.manager, Role.supervisor})
@@ -34,11 +31,7 @@ def appeal_window_days(ws: Workspace) -> int:
     A workspace setting, ``appeal_window_days`` in ``kefu.yaml`` (default 7),
     because it is the centre's policy for every scorecard alike.
     """
-    path = ws.home / SETTINGS_FILE
-    data: dict[str, Any] = {}
-    if path.is_file():
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    value = data.get("appeal_window_days", DEFAULT_APPEAL_WINDOW_DAYS)
+    value = ws.settings.appeal_window_days
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         return DEFAULT_APPEAL_WINDOW_DAYS
     return value
@@ -71,3 +64,19 @@ def require_reviewer(user: Principal) -> None:
 
 def is_own(user: Principal, agent_id: str) -> bool:
     return user.role is Role.agent and user.agent_id == agent_id
+
+
+def can_view_agent_record(user: Principal, agent_id: str, team: str | None) -> bool:
+    """Reviews and plans: the agent's own, their supervisors', the centre's (not QA or HR)."""
+    if user.role is Role.agent:
+        return is_own(user, agent_id)
+    if user.role in (Role.qa, Role.hr):
+        return False
+    return user.can_view_agent(agent_id, team)
+
+
+def leads_team(user: Principal, team: str | None) -> bool:
+    """The supervisor's side of a review or plan: managers, or the team's supervisor."""
+    return user.role in (Role.admin, Role.manager) or (
+        user.role is Role.supervisor and team is not None and team in user.teams
+    )

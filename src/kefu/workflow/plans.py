@@ -17,7 +17,14 @@ from kefu import audit
 from kefu.errors import KefuError, NotFound, UsageError
 from kefu.users.roles import Forbidden, Principal, Role
 from kefu.workflow import reviews as review_service
-from kefu.workflow.access import is_own, now_utc, require_reviewer, today_local
+from kefu.workflow.access import (
+    can_view_agent_record,
+    is_own,
+    leads_team,
+    now_utc,
+    require_reviewer,
+    today_local,
+)
 from kefu.workflow.models import ImprovementPlan, PlanItem, Review
 from kefu.workspace import Workspace
 
@@ -52,18 +59,12 @@ def snapshot(plan: ImprovementPlan) -> dict[str, Any]:
 
 
 def can_view(user: Principal, plan: ImprovementPlan) -> bool:
-    if user.role is Role.agent:
-        return is_own(user, plan.agent_id)
-    if user.role in (Role.qa, Role.hr):
-        return False
-    return user.can_view_agent(plan.agent_id, plan.team)
+    return can_view_agent_record(user, plan.agent_id, plan.team)
 
 
 def can_manage(user: Principal, plan: ImprovementPlan) -> bool:
     """The supervisor's side: add and change items."""
-    return user.role in (Role.admin, Role.manager) or (
-        user.role is Role.supervisor and plan.team is not None and plan.team in user.teams
-    )
+    return leads_team(user, plan.team)
 
 
 def get(s: Session, user: Principal, plan_id: int) -> ImprovementPlan:

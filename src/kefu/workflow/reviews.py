@@ -19,7 +19,14 @@ from kefu import audit
 from kefu.errors import KefuError, NotFound, UsageError
 from kefu.periods import Grain, Period
 from kefu.users.roles import Forbidden, Principal, Role
-from kefu.workflow.access import agent_team, is_own, now_utc, require_reviewer
+from kefu.workflow.access import (
+    agent_team,
+    can_view_agent_record,
+    is_own,
+    leads_team,
+    now_utc,
+    require_reviewer,
+)
 from kefu.workflow.models import ImprovementPlan, Review, ReviewState
 from kefu.workspace import Workspace
 
@@ -74,17 +81,11 @@ def _month(period: str) -> Period:
 
 
 def can_view(user: Principal, review: Review) -> bool:
-    if user.role is Role.agent:
-        return is_own(user, review.agent_id)
-    if user.role in (Role.qa, Role.hr):
-        return False
-    return user.can_view_agent(review.agent_id, review.team)
+    return can_view_agent_record(user, review.agent_id, review.team)
 
 
 def can_write_supervisor_side(user: Principal, review: Review) -> bool:
-    return user.role in (Role.admin, Role.manager) or (
-        user.role is Role.supervisor and review.team is not None and review.team in user.teams
-    )
+    return leads_team(user, review.team)
 
 
 def prefill(ws: Workspace, agent_id: str, period: Period) -> dict[str, Any]:
