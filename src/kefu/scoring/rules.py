@@ -1,12 +1,20 @@
-"""Scoring rules: from an agent's figures and events to points and a total.
+"""Scoring rules: from agents' figures and events to points and totals.
 
-Pure functions over :class:`~kefu.metrics.figures.Figure` values and plain
-event records, so every rule is testable without the indicator engine::
+The rules run over every agent of one scorecard at once, one numpy array per
+indicator (status, scored value, share, effective weight, points), so a
+10,000-agent centre costs a few array operations per indicator. Reasons are
+written only where something unusual happened (sparse), and penalties and
+vetoes come from the events of the agents that have any::
 
-    s = score_agent(card, {"fcr_rate": fig, ...}, events={"complaint": [...]})
+    scores = score_agents(card, [figures_a1, figures_a2], events=[{}, {"complaint": [...]}])
+    s = score_agent(card, {"fcr_rate": fig, ...})  # the single-agent case
     s.total, [i.points for i in s.indicators]
 
-The rules are those of the spec (scorecard.md, "How points are computed").
+The floats are those of the scalar formulas to the last bit: every operation
+is done in the same order, sums run indicator by indicator, and the clamps keep
+Python's ``min``/``max`` semantics (the first argument wins unless the second
+is strictly better). The rules are those of the spec (scorecard.md, "How
+points are computed").
 """
 
 from __future__ import annotations
@@ -14,19 +22,26 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from kefu.metrics.figures import Figure
 from kefu.scoring import catalogue
-from kefu.scoring.fairness import shrink, wilson_interval
+from kefu.scoring.fairness import shrink, wilson_intervals
 from kefu.scoring.scorecard import (
-    Direction,
     IndicatorRule,
     SamplePolicy,
     Scorecard,
     Step,
     Where,
 )
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+Events = Mapping[str, Sequence[Mapping[str, Any]]]
 
 
 class ScoreStatus(StrEnum):
@@ -39,54 +54,88 @@ def _g(x: float | None) -> str:
     return "—" if x is None else f"{x:.6g}"
 
 
+def _max(a: Any, b: Any) -> Any:
+    """Python's ``max(a, b)`` element by element: ``a`` unless ``b > a`` (NaN loses)."""
+    return np.where(b > a, b, a)
+
+
+def _min(a: Any, b: Any) -> Any:
+    """Python's ``min(a, b)`` element by element: ``a`` unless ``b < a``."""
+    return np.where(b < a, b, a)
+
+
+def _array(value: float) -> FloatArray:
+    return np.array([value], dtype=np.float64)
+
+
 # -- one indicator's share of its weight ------------------------------------
-def linear_share(direction: Direction, target: float, threshold: float, value: float) -> float:
+def linear_shares(target: float, threshold: float, values: FloatArray) -> FloatArray:
     """``(v − threshold) / (target − threshold)`` clamped to [0, 1] (either direction).
 
     The same formula serves lower_better: there target < threshold, so the
     quotient equals ``(threshold − v) / (threshold − target)``.
     """
-    share = (value - threshold) / (target - threshold)
-    return min(1.0, max(0.0, share))
+    with np.errstate(all="ignore"):  # NaN and ±inf clamp as in Python
+        share = (values - threshold) / (target - threshold)
+    return _min(1.0, _max(0.0, share))
 
 
-def band_share(low: float, high: float, tolerance: float, value: float) -> float:
+def band_shares(low: float, high: float, tolerance: float, values: FloatArray) -> FloatArray:
     """1 inside ``[low, high]``; falls linearly to 0 at ``low − tol`` and ``high + tol``."""
-    if low <= value <= high:
-        return 1.0
-    distance = low - value if value < low else value - high
+    inside = (low <= values) & (values <= high)
     if tolerance <= 0:
-        return 0.0
-    return max(0.0, 1.0 - distance / tolerance)
+        return np.where(inside, 1.0, 0.0)
+    with np.errstate(all="ignore"):  # NaN and ±inf clamp as in Python
+        distance = np.where(values < low, low - values, values - high)
+        outside = 1.0 - distance / tolerance
+    return np.where(inside, 1.0, _max(0.0, outside))
 
 
-def step_share(steps: Sequence[Step], value: float) -> tuple[float, int | None]:
-    """The share of the first step whose range holds ``value`` (and its index).
+def step_shares(steps: Sequence[Step], values: FloatArray) -> tuple[FloatArray, npt.NDArray[Any]]:
+    """The share of the first step whose range holds each value, and its index (−1: none).
 
     A step matches when ``v ≤ max`` (if it has a max) and ``v ≥ min`` (if it
     has a min); a step with neither matches everything. No match: share 0.
     """
+    shares = np.zeros(len(values))
+    index = np.full(len(values), -1)
+    open_ = np.ones(len(values), dtype=bool)
     for i, step in enumerate(steps):
-        if step.max is not None and not value <= step.max:
-            continue
-        if step.min is not None and not value >= step.min:
-            continue
-        return step.share, i
-    return 0.0, None
+        hit = open_.copy()
+        if step.max is not None:
+            hit &= values <= step.max
+        if step.min is not None:
+            hit &= values >= step.min
+        shares[hit] = step.share
+        index[hit] = i
+        open_ &= ~hit
+    return shares, index
 
 
-def rule_share(rule: IndicatorRule, value: float) -> tuple[float, str | None]:
-    """The share of ``rule``'s weight earned by ``value``, with a note for odd cases."""
+def rule_shares(rule: IndicatorRule, values: FloatArray) -> tuple[FloatArray, BoolArray]:
+    """The share of ``rule``'s weight earned by each value, and where no step matched."""
     if rule.steps:
-        share, index = step_share(rule.steps, value)
-        if index is None:
-            return 0.0, f"value {_g(value)} matches no step: no points"
-        return share, None
-    if rule.direction is Direction.BAND:
-        assert rule.band is not None
-        return band_share(rule.band[0], rule.band[1], rule.tolerance, value), None
+        shares, index = step_shares(rule.steps, values)
+        return shares, index < 0
+    none = np.zeros(len(values), dtype=bool)
+    if rule.band is not None:
+        return band_shares(rule.band[0], rule.band[1], rule.tolerance, values), none
     assert rule.direction is not None and rule.target is not None and rule.threshold is not None
-    return linear_share(rule.direction, rule.target, rule.threshold, value), None
+    return linear_shares(rule.target, rule.threshold, values), none
+
+
+# The scalar forms (the single-value case of the array rules above).
+def linear_share(direction: Any, target: float, threshold: float, value: float) -> float:
+    return float(linear_shares(target, threshold, _array(value))[0])
+
+
+def band_share(low: float, high: float, tolerance: float, value: float) -> float:
+    return float(band_shares(low, high, tolerance, _array(value))[0])
+
+
+def step_share(steps: Sequence[Step], value: float) -> tuple[float, int | None]:
+    shares, index = step_shares(steps, _array(value))
+    return float(shares[0]), (int(index[0]) if index[0] >= 0 else None)
 
 
 # -- events -----------------------------------------------------------------
@@ -106,6 +155,40 @@ def matches(where: Where, record: Mapping[str, Any]) -> bool:
         if not any(_same(e, actual) for e in options):
             return False
     return True
+
+
+def sanctions(
+    card: Scorecard, events: Events
+) -> tuple[list[dict[str, Any]], float, list[dict[str, Any]]]:
+    """One agent's penalty items, penalty points and vetoes from its events."""
+    penalty_items = []
+    for pen in card.penalties:
+        hits = [e for e in events.get(pen.event, ()) if matches(pen.where, e)]
+        raw = len(hits) * pen.points_each
+        pts = min(raw, pen.cap) if pen.cap is not None else raw
+        if hits:
+            item = {"event": str(pen.event), "where": pen.where, "count": len(hits), "points": pts}
+            if pts < raw:
+                item["reason"] = f"{_g(raw)} penalty points capped at {_g(pen.cap)}"
+            penalty_items.append(item)
+    penalty = sum((i["points"] for i in penalty_items), 0.0)
+
+    vetoes = []
+    for v in card.veto:
+        hits = [e for e in events.get(v.event, ()) if matches(v.where, e)]
+        if hits:
+            what = ", ".join(f"{k}={val}" for k, val in v.where.items())
+            vetoes.append(
+                {
+                    "event": str(v.event),
+                    "where": v.where,
+                    "count": len(hits),
+                    "cap_grade": v.cap_grade,
+                    "reason": f"{len(hits)} {v.event} event(s){f' ({what})' if what else ''}: "
+                    f"grade capped at {v.cap_grade}",
+                }
+            )
+    return penalty_items, penalty, vetoes
 
 
 # -- results ------------------------------------------------------------------
@@ -135,13 +218,26 @@ class IndicatorScore:
         d["wilson"] = list(self.wilson) if self.wilson else None
         return d
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> IndicatorScore:
+        wilson = d["wilson"]
+        return cls(
+            **{
+                **d,
+                "status": ScoreStatus(d["status"]),
+                "wilson": (wilson[0], wilson[1]) if wilson else None,
+            }
+        )
+
 
 _SCORE_FIELDS = tuple(f.name for f in fields(IndicatorScore))
 
 
 @dataclass(frozen=True)
 class AgentScore:
-    indicators: list[IndicatorScore]
+    """One agent's score; its indicators as the dicts stored in the results."""
+
+    indicator_rows: list[dict[str, Any]]
     dimensions: list[dict[str, Any]]
     bonus: float
     bonus_items: list[dict[str, Any]]
@@ -151,22 +247,13 @@ class AgentScore:
     total: float
     reasons: list[str] = field(default_factory=list)
 
+    @cached_property
+    def indicators(self) -> list[IndicatorScore]:
+        return [IndicatorScore.from_dict(d) for d in self.indicator_rows]
+
     @property
     def cap_grades(self) -> list[str]:
         return [v["cap_grade"] for v in self.vetoes]
-
-
-@dataclass
-class _Pending:
-    rule: IndicatorRule
-    dimension: str
-    figure: Figure | None
-    status: ScoreStatus
-    share: float | None = None
-    scored: bool = False
-    reason: str | None = None
-    code: str | None = None
-    scored_value: float | None = None
 
 
 def _shrinkable(card: Scorecard, indicator: str) -> bool:
@@ -178,65 +265,308 @@ def _shrinkable(card: Scorecard, indicator: str) -> bool:
     return catalogue.is_rate(indicator)
 
 
-def _status(rule: IndicatorRule, fig: Figure | None) -> ScoreStatus:
-    if fig is None or fig.value is None:
-        return ScoreStatus.NO_DATA
-    if fig.sample < rule.min_sample:
-        return ScoreStatus.INSUFFICIENT_SAMPLE
-    return ScoreStatus.OK
+def _floats(values: list[Any]) -> FloatArray:
+    # None becomes NaN; callers keep their own masks of what was None.
+    return np.array(values, dtype=np.float64)
+
+
+def _note(notes: dict[int, list[str | None]], i: int, reason: str, code: str) -> None:
+    """Append ``reason`` to agent ``i``'s reason; the first code stays."""
+    old = notes.get(i)
+    if old is None:
+        notes[i] = [reason, code]
+    else:
+        old[0] = f"{old[0]}; {reason}" if old[0] else reason
+        old[1] = old[1] or code
+
+
+@dataclass
+class _Assessed:
+    """One indicator rule over every agent: what is scored, at what value and share."""
+
+    rule: IndicatorRule
+    figures: list[Figure | None]
+    values: list[float | None]
+    samples: list[int]
+    status: list[str]
+    scored: BoolArray
+    share: FloatArray
+    scored_value: FloatArray
+    has_scored_value: BoolArray
+    notes: dict[int, list[str | None]]
 
 
 def _assess(
-    card: Scorecard, dim: str, rule: IndicatorRule, fig: Figure | None, team: Figure | None
-) -> _Pending:
-    p = _Pending(rule, dim, fig, _status(rule, fig))
-    if p.status is ScoreStatus.OK:
-        assert fig is not None and fig.value is not None
-        value = fig.value
-        if (
-            _shrinkable(card, rule.id)
-            and team is not None
-            and team.value is not None
-            and fig.numerator is not None
-            and fig.denominator
-        ):
-            assert card.shrinkage is not None
-            k = card.shrinkage.prior_strength
-            value = shrink(fig.numerator, fig.denominator, team.value, k)
-            p.reason = (
-                f"small-sample shrinkage toward the team value {_g(team.value)} "
-                f"(strength {_g(k)}): {_g(fig.value)} scored as {_g(value)}"
+    card: Scorecard,
+    rule: IndicatorRule,
+    figures: Sequence[Mapping[str, Figure]],
+    team_figures: Sequence[Mapping[str, Figure]],
+) -> _Assessed:
+    figs = [f.get(rule.id) for f in figures]
+    values = [None if f is None else f.value for f in figs]
+    samples = [0 if f is None else f.sample for f in figs]
+    present = np.array([v is not None for v in values], dtype=bool)
+    ok = present & ~(np.array(samples, dtype=np.int64) < rule.min_sample)
+    status_of = {
+        (True, True): str(ScoreStatus.OK),
+        (True, False): str(ScoreStatus.INSUFFICIENT_SAMPLE),
+        (False, False): str(ScoreStatus.NO_DATA),
+    }
+    status = [status_of[p, o] for p, o in zip(present.tolist(), ok.tolist(), strict=True)]
+    notes: dict[int, list[str | None]] = {}
+    value = _floats(values)
+
+    teams = [t.get(rule.id) for t in team_figures]
+    team_values = [None if t is None else t.value for t in teams]
+    has_team = np.array([v is not None for v in team_values], dtype=bool)
+    team_value = _floats(team_values)
+
+    scored_value = np.where(ok, value, np.nan)
+    if _shrinkable(card, rule.id) and has_team.any():
+        assert card.shrinkage is not None
+        k = card.shrinkage.prior_strength
+        nums = [None if f is None else f.numerator for f in figs]
+        can = ok & has_team
+        can &= np.array([n is not None for n in nums], dtype=bool)
+        can &= np.array([bool(f is not None and f.denominator) for f in figs], dtype=bool)
+        dens = [f.denominator if c else 1.0 for f, c in zip(figs, can.tolist(), strict=True)]
+        with np.errstate(all="ignore"):
+            shrunk = shrink(_floats(nums), _floats(dens), team_value, k)
+        scored_value = np.where(can, shrunk, scored_value)
+        for i in np.flatnonzero(can).tolist():
+            _note(
+                notes,
+                i,
+                f"small-sample shrinkage toward the team value {_g(team_values[i])} "
+                f"(strength {_g(k)}): {_g(values[i])} scored as {_g(float(shrunk[i]))}",
+                "shrunk",
             )
-            p.code = "shrunk"
-        p.scored_value = value
-        p.share, note = rule_share(rule, value)
-        if note:
-            p.reason = f"{p.reason}; {note}" if p.reason else note
-            p.code = p.code or "no_step"
-        p.scored = True
-        return p
-    why = (
-        "no data"
-        if p.status is ScoreStatus.NO_DATA
-        else f"sample {fig.sample if fig else 0} below the minimum {rule.min_sample}"
-    )
+    share, no_step = rule_shares(rule, scored_value)
+    for i in np.flatnonzero(ok & no_step).tolist():
+        _note(notes, i, f"value {_g(float(scored_value[i]))} matches no step: no points", "no_step")
+
+    scored = ok.copy()
+    has_scored_value = ok.copy()
     policy = card.insufficient_sample
-    if policy is SamplePolicy.ZERO:
-        p.share, p.scored, p.code = 0.0, True, "zero"
-        p.reason = f"{why}: scored as zero"
-    elif policy is SamplePolicy.TEAM_VALUE and team is not None and team.value is not None:
-        p.scored_value = team.value
-        p.share, _ = rule_share(rule, team.value)
-        p.scored, p.code = True, "team_value"
-        p.reason = f"{why}: the team value {_g(team.value)} is used"
-    else:
-        p.code = "redistributed"
-        fallback = " (no team value either)" if policy is SamplePolicy.TEAM_VALUE else ""
-        p.reason = (
-            f"{why}{fallback}: its {_g(rule.weight)} points are shared among the "
-            "other scored indicators"
+    if not ok.all():
+        team_share = None
+        if policy is SamplePolicy.TEAM_VALUE:
+            team_share, _ = rule_shares(rule, team_value)
+        for i in np.flatnonzero(~ok).tolist():
+            why = (
+                "no data"
+                if not present[i]
+                else f"sample {samples[i]} below the minimum {rule.min_sample}"
+            )
+            if policy is SamplePolicy.ZERO:
+                share[i], scored[i] = 0.0, True
+                notes[i] = [f"{why}: scored as zero", "zero"]
+            elif policy is SamplePolicy.TEAM_VALUE and has_team[i]:
+                assert team_share is not None
+                scored_value[i], share[i] = team_value[i], team_share[i]
+                scored[i] = has_scored_value[i] = True
+                notes[i] = [f"{why}: the team value {_g(team_values[i])} is used", "team_value"]
+            else:
+                fallback = " (no team value either)" if policy is SamplePolicy.TEAM_VALUE else ""
+                notes[i] = [
+                    f"{why}{fallback}: its {_g(rule.weight)} points are shared among the "
+                    "other scored indicators",
+                    "redistributed",
+                ]
+    return _Assessed(
+        rule, figs, values, samples, status, scored, share, scored_value, has_scored_value, notes
+    )
+
+
+def _wilson(rule: IndicatorRule, figs: list[Figure | None]) -> list[list[float] | None]:
+    """The Wilson interval of a rate, for every agent with a positive denominator."""
+    if not catalogue.is_rate(rule.id):
+        return [None] * len(figs)
+    # A truthy denominator that is not ≤ 0 (NaN included, as in wilson_interval).
+    wanted = [f is not None and bool(f.denominator) and not f.denominator <= 0 for f in figs]
+    if not any(wanted):
+        return [None] * len(figs)
+    usable = [f if w else None for f, w in zip(figs, wanted, strict=True)]
+    successes = _floats([0.0 if f is None else (f.numerator or 0.0) for f in usable])
+    trials = _floats([1.0 if f is None else f.denominator for f in usable])
+    low, high = wilson_intervals(successes, trials)
+    return [
+        [lo, hi] if w else None
+        for lo, hi, w in zip(low.tolist(), high.tolist(), wanted, strict=True)
+    ]
+
+
+def _sequential_sum(arrays: Sequence[FloatArray], n: int) -> FloatArray:
+    """``sum(...)`` element by element, in order (numpy's pairwise sum rounds differently)."""
+    total = np.zeros(n)
+    for a in arrays:
+        total = total + a
+    return total
+
+
+def score_agents(
+    card: Scorecard,
+    figures: Sequence[Mapping[str, Figure]],
+    *,
+    team_figures: Sequence[Mapping[str, Figure] | None] | None = None,
+    events: Sequence[Events | None] | None = None,
+) -> list[AgentScore]:
+    """Points, bonus, penalties, vetoes and the total of every agent under ``card``.
+
+    ``figures[i]`` are agent ``i``'s figures by indicator id; ``team_figures[i]``
+    its team's (for shrinkage and the team_value policy), ``events[i]`` its
+    event records by kind. Each agent is scored on its own: the result for one
+    agent does not depend on the others.
+    """
+    n = len(figures)
+    teams = [t or {} for t in team_figures] if team_figures is not None else [{}] * n
+    agent_events = [e or {} for e in events] if events is not None else [{}] * n
+    rules = card.rules
+    assessed = [_assess(card, r, figures, teams) for _, r in rules]
+
+    # Redistribution: the weights of what could not be scored go to what was, in proportion.
+    weight_all = sum(r.weight for _, r in rules)
+    weight_scored = _sequential_sum([np.where(a.scored, a.rule.weight, 0.0) for a in assessed], n)
+    with np.errstate(divide="ignore"):
+        factor = np.where(weight_scored > 0, weight_all / weight_scored, 0.0)
+
+    columns: list[list[dict[str, Any]]] = []
+    points_by_rule: list[FloatArray] = []
+    effective_by_rule: list[FloatArray] = []
+    for (dim, rule), a in zip(rules, assessed, strict=True):
+        eff = np.where(a.scored, rule.weight * factor, 0.0)
+        points = np.where(a.scored, a.share, 0.0) * eff
+        points_by_rule.append(points)
+        effective_by_rule.append(eff)
+        raised = a.scored & (factor != 1.0) & (eff > 0)
+        for i in np.flatnonzero(raised).tolist():
+            extra = f"weight raised from {_g(rule.weight)} to {_g(float(eff[i]))} by redistribution"
+            _note(a.notes, i, extra, "weight_raised")
+        scored = a.scored.tolist()
+        shares = [s if ok else None for s, ok in zip(a.share.tolist(), scored, strict=True)]
+        scored_values = [
+            v if ok else None
+            for v, ok in zip(a.scored_value.tolist(), a.has_scored_value.tolist(), strict=True)
+        ]
+        reasons: list[str | None] = [None] * n
+        codes: list[str | None] = [None] * n
+        for i, (reason, code) in a.notes.items():
+            reasons[i], codes[i] = reason, code
+        figs = a.figures
+        columns.append(
+            [
+                {
+                    "indicator": rule.id,
+                    "dimension": dim.id,
+                    "value": value,
+                    "numerator": None if f is None else f.numerator,
+                    "denominator": None if f is None else f.denominator,
+                    "sample": sample,
+                    "status": status,
+                    "share": share,
+                    "points": pts,
+                    "weight": rule.weight,
+                    "effective_weight": ew,
+                    "reason": reason,
+                    "reason_code": code,
+                    "scored_value": sv,
+                    "wilson": wilson,
+                    "provisional": bool(f is not None and f.provisional),
+                }
+                for f, value, sample, status, share, pts, ew, reason, code, sv, wilson in zip(
+                    figs,
+                    a.values,
+                    a.samples,
+                    a.status,
+                    shares,
+                    points.tolist(),
+                    eff.tolist(),
+                    reasons,
+                    codes,
+                    scored_values,
+                    _wilson(rule, figs),
+                    strict=True,
+                )
+            ]
         )
-    return p
+
+    dimension_columns = []
+    for d in card.dimensions:
+        mine = [j for j, (dim, _) in enumerate(rules) if dim.id == d.id]
+        name = d.name.model_dump()
+        if mine:
+            pts = _sequential_sum([points_by_rule[j] for j in mine], n).tolist()
+            eff = _sequential_sum([effective_by_rule[j] for j in mine], n).tolist()
+        else:
+            pts = eff = [0] * n  # sum() of nothing, as for one agent
+        dimension_columns.append(
+            [
+                {
+                    "id": d.id,
+                    "name": dict(name),
+                    "points": p,
+                    "weight": d.total_weight,
+                    "effective_weight": e,
+                }
+                for p, e in zip(pts, eff, strict=True)
+            ]
+        )
+
+    bonus = np.zeros(n)
+    bonus_columns = []
+    for b in card.bonus:
+        counts = []
+        for f in (agent.get(b.indicator) for agent in figures):
+            counts.append(f.value if f is not None and f.value is not None else 0.0)
+        raw = _floats(counts) * b.points_each
+        pts_array = _min(raw, b.cap)
+        bonus = bonus + pts_array
+        capped = (raw > b.cap).tolist()
+        column = [
+            {"indicator": b.indicator, "count": c, "points": p}
+            for c, p in zip(counts, pts_array.tolist(), strict=True)
+        ]
+        for i in np.flatnonzero(capped).tolist():
+            column[i]["reason"] = f"{_g(float(raw[i]))} bonus points capped at {_g(b.cap)}"
+        bonus_columns.append(column)
+
+    penalty = np.zeros(n)
+    sanctioned: dict[int, tuple[list[dict[str, Any]], float, list[dict[str, Any]]]] = {}
+    if card.penalties or card.veto:
+        for i, ev in enumerate(agent_events):
+            if ev:
+                sanctioned[i] = found = sanctions(card, ev)
+                penalty[i] = found[1]
+
+    raw_total = _sequential_sum(points_by_rule, n) + bonus - penalty
+    upper = 100.0 + card.bonus_cap
+    total = _min(upper, _max(0.0, raw_total))
+    clamped = (total != raw_total).tolist()
+    nothing_scored = (weight_scored == 0).tolist()
+
+    raw_list, total_list, bonus_list = raw_total.tolist(), total.tolist(), bonus.tolist()
+    out = []
+    for i, indicator_rows in enumerate(zip(*columns, strict=True)):
+        reasons_i = []
+        if nothing_scored[i]:
+            reasons_i.append("no indicator could be scored: no points from indicators")
+        if clamped[i]:
+            reasons_i.append(f"total {_g(raw_list[i])} clamped to [0, {_g(upper)}]")
+        penalty_items, penalty_i, vetoes = sanctioned.get(i, ([], 0.0, []))
+        out.append(
+            AgentScore(
+                indicator_rows=list(indicator_rows),
+                dimensions=[c[i] for c in dimension_columns],
+                bonus=bonus_list[i],
+                bonus_items=[c[i] for c in bonus_columns],
+                penalty=penalty_i,
+                penalty_items=penalty_items,
+                vetoes=vetoes,
+                total=total_list[i],
+                reasons=reasons_i,
+            )
+        )
+    return out
 
 
 def score_agent(
@@ -244,122 +574,7 @@ def score_agent(
     figures: Mapping[str, Figure],
     *,
     team_figures: Mapping[str, Figure] | None = None,
-    events: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    events: Events | None = None,
 ) -> AgentScore:
     """Points, bonus, penalties, vetoes and the total of one agent under ``card``."""
-    team_figures = team_figures or {}
-    events = events or {}
-    pending = [
-        _assess(card, d.id, r, figures.get(r.id), team_figures.get(r.id)) for d, r in card.rules
-    ]
-    weight_all = sum(p.rule.weight for p in pending)
-    weight_scored = sum(p.rule.weight for p in pending if p.scored)
-    factor = weight_all / weight_scored if weight_scored > 0 else 0.0
-    reasons: list[str] = []
-    if weight_scored == 0:
-        reasons.append("no indicator could be scored: no points from indicators")
-
-    scores: list[IndicatorScore] = []
-    for p in pending:
-        fig = p.figure
-        eff = p.rule.weight * factor if p.scored else 0.0
-        share = p.share if p.scored else None
-        points = (share or 0.0) * eff
-        reason, code = p.reason, p.code
-        if p.scored and factor != 1.0 and eff > 0:
-            extra = f"weight raised from {_g(p.rule.weight)} to {_g(eff)} by redistribution"
-            reason = f"{reason}; {extra}" if reason else extra
-            code = code or "weight_raised"
-        wilson = None
-        if fig is not None and catalogue.is_rate(p.rule.id) and fig.denominator:
-            wilson = wilson_interval(fig.numerator or 0.0, fig.denominator)
-        scores.append(
-            IndicatorScore(
-                indicator=p.rule.id,
-                dimension=p.dimension,
-                value=fig.value if fig else None,
-                numerator=fig.numerator if fig else None,
-                denominator=fig.denominator if fig else None,
-                sample=fig.sample if fig else 0,
-                status=p.status,
-                share=share,
-                points=points,
-                weight=p.rule.weight,
-                effective_weight=eff,
-                reason=reason,
-                reason_code=code,
-                scored_value=p.scored_value,
-                wilson=wilson,
-                provisional=bool(fig and fig.provisional),
-            )
-        )
-
-    dimensions = []
-    for d in card.dimensions:
-        mine = [s for s in scores if s.dimension == d.id]
-        dimensions.append(
-            {
-                "id": d.id,
-                "name": d.name.model_dump(),
-                "points": sum(s.points for s in mine),
-                "weight": d.total_weight,
-                "effective_weight": sum(s.effective_weight for s in mine),
-            }
-        )
-
-    bonus_items = []
-    for b in card.bonus:
-        fig = figures.get(b.indicator)
-        count = fig.value if fig is not None and fig.value is not None else 0.0
-        raw = count * b.points_each
-        pts = min(raw, b.cap)
-        item = {"indicator": b.indicator, "count": count, "points": pts}
-        if raw > b.cap:
-            item["reason"] = f"{_g(raw)} bonus points capped at {_g(b.cap)}"
-        bonus_items.append(item)
-    bonus = sum((i["points"] for i in bonus_items), 0.0)
-
-    penalty_items = []
-    for pen in card.penalties:
-        hits = [e for e in events.get(pen.event, ()) if matches(pen.where, e)]
-        raw = len(hits) * pen.points_each
-        pts = min(raw, pen.cap) if pen.cap is not None else raw
-        if hits:
-            item = {"event": str(pen.event), "where": pen.where, "count": len(hits), "points": pts}
-            if pts < raw:
-                item["reason"] = f"{_g(raw)} penalty points capped at {_g(pen.cap)}"
-            penalty_items.append(item)
-    penalty = sum((i["points"] for i in penalty_items), 0.0)
-
-    vetoes = []
-    for v in card.veto:
-        hits = [e for e in events.get(v.event, ()) if matches(v.where, e)]
-        if hits:
-            what = ", ".join(f"{k}={val}" for k, val in v.where.items())
-            vetoes.append(
-                {
-                    "event": str(v.event),
-                    "where": v.where,
-                    "count": len(hits),
-                    "cap_grade": v.cap_grade,
-                    "reason": f"{len(hits)} {v.event} event(s){f' ({what})' if what else ''}: "
-                    f"grade capped at {v.cap_grade}",
-                }
-            )
-
-    raw_total = sum(s.points for s in scores) + bonus - penalty
-    upper = 100.0 + card.bonus_cap
-    total = min(upper, max(0.0, raw_total))
-    if total != raw_total:
-        reasons.append(f"total {_g(raw_total)} clamped to [0, {_g(upper)}]")
-    return AgentScore(
-        indicators=scores,
-        dimensions=dimensions,
-        bonus=bonus,
-        bonus_items=bonus_items,
-        penalty=penalty,
-        penalty_items=penalty_items,
-        vetoes=vetoes,
-        total=total,
-        reasons=reasons,
-    )
+    return score_agents(card, [figures], team_figures=[team_figures], events=[events])[0]

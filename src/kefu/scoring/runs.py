@@ -28,7 +28,7 @@ from kefu.periods import Grain, Period
 from kefu.scoring.diff import diff_results
 from kefu.scoring.inputs import roster_on
 from kefu.scoring.models import RunState, ScoringResult, ScoringRun
-from kefu.scoring.month import ComputeFn, default_compute, score_month
+from kefu.scoring.month import ComputeFn, default_compute, gc_paused, score_month
 from kefu.scoring.registry import (
     ScorecardSet,
     record_version,
@@ -115,7 +115,8 @@ def score_period(
     batch_ids = sorted(b.id for b in ws.facts.committed_batches())
     cards = _scorecards(ws, scorecard)
     con = ws.duckdb()
-    roster = roster_on(ws, period.start, con)
+    with gc_paused():
+        roster = roster_on(ws, period.start, con)
     rows = score_month(
         ws,
         period,
@@ -141,6 +142,24 @@ def store_run(
     input_runs: list[int] | None = None,
 ) -> ScoringRun:
     """Store a run and its results; a revision when the period is published."""
+    with gc_paused():
+        return _store_run(
+            ws, period, rows, cards, batch_ids=batch_ids, as_of=as_of, actor=actor,
+            input_runs=input_runs,
+        )  # fmt: skip
+
+
+def _store_run(
+    ws: Workspace,
+    period: Period,
+    rows: list[dict[str, Any]],
+    cards: dict[str, Scorecard],
+    *,
+    batch_ids: list[int],
+    as_of: datetime | None,
+    actor: str,
+    input_runs: list[int] | None,
+) -> ScoringRun:
     encoded = {r["agent_id"]: serialise(r) for r in rows}
     digest = results_hash(rows, encoded)
     in_use = {r["scorecard"]["content_hash"] for r in rows}
@@ -179,9 +198,9 @@ def store_run(
         s.add(run)
         s.flush()
         if rows:
-            # One executemany instead of 10,000 ORM objects.
+            # One Core executemany: no ORM objects or bulk-persistence bookkeeping per row.
             s.execute(
-                insert(ScoringResult),
+                insert(ScoringResult.__table__),
                 [
                     {
                         "run_id": run.id,
