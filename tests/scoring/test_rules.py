@@ -301,3 +301,108 @@ def test_points_and_total_stay_in_bounds(fcr, aht, sample, praise, majors, polic
         assert 0.0 <= i.points <= i.effective_weight + 1e-9
     assert sum(i.effective_weight for i in got.values()) in (pytest.approx(100), 0)
     assert 0.0 <= s.total <= 100 + 5
+
+
+# -- many agents at once ------------------------------------------------------------------
+MIXED = """
+insufficient_sample: {policy}
+shrinkage: {{enabled: {shrink}, prior_strength: 10}}
+dimensions:
+  - id: efficiency
+    indicators:
+      - {{id: fcr_rate, weight: 40, direction: higher_better, target: 0.9, threshold: 0.5,
+         min_sample: 10}}
+      - {{id: aht_avg, weight: 20, direction: band, band: [180, 420], tolerance: 120,
+         min_sample: 10}}
+  - id: quality
+    indicators:
+      - {{id: complaint_rate, weight: 25, direction: lower_better, target: 0.0,
+         threshold: 0.005, min_sample: 30}}
+      - {{id: error_rate, weight: 15, steps: [{{max: 0.001, share: 1.0}}, {{max: 0.003, share: 0.5}}],
+         min_sample: 5}}
+bonus:
+  - {{indicator: praise_count, points_each: 1, cap: 5}}
+penalties:
+  - {{event: complaint, where: {{severity: major}}, points_each: 5, cap: 15}}
+veto:
+  - {{event: complaint, where: {{severity: critical}}, cap_grade: C}}
+  - {{event: qa_fatal, cap_grade: C}}
+grades:
+  thresholds: {{S: 95, A: 85, B: 70, C: 60, D: 0}}
+"""  # noqa: E501
+
+RANGES = {
+    "fcr_rate": (0.0, 1.0),
+    "aht_avg": (0.0, 900.0),
+    "complaint_rate": (0.0, 0.02),
+    "error_rate": (0.0, 0.006),
+}
+
+
+@st.composite
+def a_figure(draw, indicator: str, key: str):
+    low, high = RANGES[indicator]
+    if draw(st.booleans()) and draw(st.booleans()):
+        return None if draw(st.booleans()) else fig(indicator, None, key=key)
+    value = draw(st.floats(min_value=low, max_value=high, allow_nan=False))
+    denominator = float(draw(st.integers(min_value=0, max_value=60)))
+    return fig(
+        indicator,
+        value,
+        key=key,
+        sample=int(denominator),
+        numerator=round(value * denominator) if indicator != "aht_avg" else value * denominator,
+        denominator=denominator,
+    )
+
+
+@st.composite
+def an_agent(draw, key: str):
+    figures = {}
+    for indicator in RANGES:
+        f = draw(a_figure(indicator, key))
+        if f is not None:
+            figures[indicator] = f
+    if draw(st.booleans()):
+        figures["praise_count"] = fig("praise_count", float(draw(st.integers(0, 9))), key=key)
+    team = {}
+    if draw(st.booleans()):
+        team = {"fcr_rate": fig("fcr_rate", draw(st.floats(0.0, 1.0)), key="T1", sample=500)}
+    kinds = st.sampled_from(
+        [{"severity": "major"}, {"severity": "critical"}, {"severity": None}, {"fatal": True}]
+    )
+    records = draw(st.lists(kinds, max_size=5))
+    events = {
+        "complaint": [r for r in records if "severity" in r],
+        "qa_fatal": [r for r in records if "fatal" in r],
+    }
+    return figures, team, events
+
+
+@given(
+    st.sampled_from(["redistribute", "zero", "team_value"]),
+    st.booleans(),
+    st.lists(st.integers(0, 10**6), min_size=1, max_size=12).flatmap(
+        lambda keys: st.tuples(*(an_agent(f"A{k}") for k in keys))
+    ),
+)
+def test_scoring_many_agents_at_once_equals_scoring_each_alone(policy, shrink, agents):
+    from kefu.scoring.rules import score_agents
+
+    c = card(MIXED.format(policy=policy, shrink="true" if shrink else "false"))
+    together = score_agents(
+        c,
+        [f for f, _, _ in agents],
+        team_figures=[t for _, t, _ in agents],
+        events=[e for _, _, e in agents],
+    )
+    alone = [score_agent(c, f, team_figures=t, events=e) for f, t, e in agents]
+    assert together == alone
+    # And again in the other order: no agent's score depends on its neighbours.
+    backwards = score_agents(
+        c,
+        [f for f, _, _ in reversed(agents)],
+        team_figures=[t for _, t, _ in reversed(agents)],
+        events=[e for _, _, e in reversed(agents)],
+    )
+    assert backwards == alone[::-1]

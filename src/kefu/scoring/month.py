@@ -1,9 +1,9 @@
 """Scoring one month: figures and events in, one result dict per agent out.
 
 :func:`grade_and_rank` and :func:`build_results` are pure (lists of dicts and
-scores); :func:`score_month` adds the reads from the indicator engine and the
-fact store. The indicator engine is passed in as ``compute`` so that scoring
-can be exercised with hand-made figures.
+scores); :func:`month_figures` and :func:`month_events` are the reads from the
+indicator engine and the fact store. The indicator engine is passed in as
+``compute`` so that scoring can be exercised with hand-made figures.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def _by_key(figures: Sequence[Figure]) -> dict[str, dict[str, Figure]]:
 
 
 def card_of(cards: ScorecardSet, who: Assignment | None) -> Scorecard:
-    if who is None:
+    if who is None or not cards.specific:
         return cards.default
     return cards.for_agent(who.team, who.site)
 
@@ -227,7 +227,7 @@ def _build_results(
     return rows
 
 
-def score_month(
+def month_figures(
     ws: Workspace,
     period: Period,
     cards: ScorecardSet,
@@ -236,8 +236,11 @@ def score_month(
     compute: ComputeFn,
     as_of: datetime | None,
     con: BaseBackend,
-) -> list[dict[str, Any]]:
-    """Compute the figures each agent's scorecard needs and score everyone."""
+) -> tuple[dict[str, dict[str, Figure]], dict[str, dict[str, Figure]]]:
+    """The figures each agent's scorecard needs, and its team's where a policy wants them.
+
+    Returns ``(agent → indicator → figure, team → indicator → figure)``.
+    """
     assigned: dict[str, list[str]] = defaultdict(list)
     for agent, who in roster.items():
         card = card_of(cards, who)
@@ -291,11 +294,16 @@ def score_month(
             f"nothing to score for {period.label}: no agent on the roster and no records "
             "in the period; import data first (kefu import)"
         )
-    # Only the event kinds and columns some penalty or veto looks at.
+    return figures, team_figures
+
+
+def month_events(
+    ws: Workspace, period: Period, cards: ScorecardSet, con: BaseBackend
+) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """The events of the period, only of the kinds and columns some penalty or veto reads."""
     needs: dict[str, set[str]] = defaultdict(set)
     for card in cards.all:
         for rule in [*card.penalties, *card.veto]:
             needs[str(rule.event)].update(rule.where)
     with gc_paused():
-        events = agent_events(ws, period, con, needs=needs)
-    return build_results(period, cards, roster, figures, team_figures=team_figures, events=events)
+        return agent_events(ws, period, con, needs=needs)

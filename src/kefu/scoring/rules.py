@@ -23,12 +23,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from kefu.metrics.figures import Figure
+from kefu.metrics.figures import Figure, Level, Status
 from kefu.scoring import catalogue
 from kefu.scoring.fairness import shrink, wilson_intervals
 from kefu.scoring.scorecard import (
@@ -265,7 +266,24 @@ def _shrinkable(card: Scorecard, indicator: str) -> bool:
     return catalogue.is_rate(indicator)
 
 
-def _floats(values: list[Any]) -> FloatArray:
+# What an agent without a figure shows: every field of a figure, empty.
+_NO_FIGURE = Figure("", Level.AGENT, "", "", None, None, None, 0, Status.NO_DATA)
+_FIELDS = attrgetter("value", "numerator", "denominator", "sample", "provisional")
+# Indexed by present + ok (0, 1 or 2).
+_STATUS = np.array(
+    [str(ScoreStatus.NO_DATA), str(ScoreStatus.INSUFFICIENT_SAMPLE), str(ScoreStatus.OK)],
+    dtype=object,
+)
+
+
+def _columns(figures: Sequence[Mapping[str, Figure]], indicator: str) -> list[tuple[Any, ...]]:
+    """Values, numerators, denominators, samples and provisional flags of every agent."""
+    if not figures:
+        return [()] * 5
+    return list(zip(*map(_FIELDS, [f.get(indicator) or _NO_FIGURE for f in figures]), strict=True))
+
+
+def _floats(values: Sequence[Any]) -> FloatArray:
     # None becomes NaN; callers keep their own masks of what was None.
     return np.array(values, dtype=np.float64)
 
@@ -285,9 +303,11 @@ class _Assessed:
     """One indicator rule over every agent: what is scored, at what value and share."""
 
     rule: IndicatorRule
-    figures: list[Figure | None]
-    values: list[float | None]
-    samples: list[int]
+    values: Sequence[float | None]
+    numerators: Sequence[float | None]
+    denominators: Sequence[float | None]
+    samples: Sequence[int]
+    provisional: Sequence[bool]
     status: list[str]
     scored: BoolArray
     share: FloatArray
@@ -302,22 +322,14 @@ def _assess(
     figures: Sequence[Mapping[str, Figure]],
     team_figures: Sequence[Mapping[str, Figure]],
 ) -> _Assessed:
-    figs = [f.get(rule.id) for f in figures]
-    values = [None if f is None else f.value for f in figs]
-    samples = [0 if f is None else f.sample for f in figs]
+    values, nums, dens, samples, provisional = _columns(figures, rule.id)
     present = np.array([v is not None for v in values], dtype=bool)
     ok = present & ~(np.array(samples, dtype=np.int64) < rule.min_sample)
-    status_of = {
-        (True, True): str(ScoreStatus.OK),
-        (True, False): str(ScoreStatus.INSUFFICIENT_SAMPLE),
-        (False, False): str(ScoreStatus.NO_DATA),
-    }
-    status = [status_of[p, o] for p, o in zip(present.tolist(), ok.tolist(), strict=True)]
+    status = _STATUS[present.astype(np.int8) + ok].tolist()
     notes: dict[int, list[str | None]] = {}
     value = _floats(values)
 
-    teams = [t.get(rule.id) for t in team_figures]
-    team_values = [None if t is None else t.value for t in teams]
+    team_values = [(t.get(rule.id) or _NO_FIGURE).value for t in team_figures]
     has_team = np.array([v is not None for v in team_values], dtype=bool)
     team_value = _floats(team_values)
 
@@ -325,11 +337,9 @@ def _assess(
     if _shrinkable(card, rule.id) and has_team.any():
         assert card.shrinkage is not None
         k = card.shrinkage.prior_strength
-        nums = [None if f is None else f.numerator for f in figs]
         can = ok & has_team
         can &= np.array([n is not None for n in nums], dtype=bool)
-        can &= np.array([bool(f is not None and f.denominator) for f in figs], dtype=bool)
-        dens = [f.denominator if c else 1.0 for f, c in zip(figs, can.tolist(), strict=True)]
+        can &= np.array([bool(d) for d in dens], dtype=bool)
         with np.errstate(all="ignore"):
             shrunk = shrink(_floats(nums), _floats(dens), team_value, k)
         scored_value = np.where(can, shrunk, scored_value)
@@ -374,25 +384,40 @@ def _assess(
                     "redistributed",
                 ]
     return _Assessed(
-        rule, figs, values, samples, status, scored, share, scored_value, has_scored_value, notes
+        rule,
+        values,
+        nums,
+        dens,
+        samples,
+        provisional,
+        status,
+        scored,
+        share,
+        scored_value,
+        has_scored_value,
+        notes,
     )
 
 
-def _wilson(rule: IndicatorRule, figs: list[Figure | None]) -> list[list[float] | None]:
+def _wilson(
+    rule: IndicatorRule, nums: Sequence[float | None], dens: Sequence[float | None]
+) -> list[list[float] | None]:
     """The Wilson interval of a rate, for every agent with a positive denominator."""
     if not catalogue.is_rate(rule.id):
-        return [None] * len(figs)
-    # A truthy denominator that is not ≤ 0 (NaN included, as in wilson_interval).
-    wanted = [f is not None and bool(f.denominator) and not f.denominator <= 0 for f in figs]
-    if not any(wanted):
-        return [None] * len(figs)
-    usable = [f if w else None for f, w in zip(figs, wanted, strict=True)]
-    successes = _floats([0.0 if f is None else (f.numerator or 0.0) for f in usable])
-    trials = _floats([1.0 if f is None else f.denominator for f in usable])
-    low, high = wilson_intervals(successes, trials)
+        return [None] * len(dens)
+    # As wilson_interval(numerator or 0.0, denominator) where the denominator is truthy:
+    # not None, not 0, and not ≤ 0 (NaN passes, as there).
+    trials = _floats(dens)
+    wanted = np.array([d is not None for d in dens], dtype=bool) & (trials != 0) & ~(trials <= 0)
+    if not wanted.any():
+        return [None] * len(dens)
+    successes = _floats(nums)
+    missing = ~np.array([n is not None for n in nums], dtype=bool)
+    successes = np.where(missing | (successes == 0), 0.0, successes)
+    low, high = wilson_intervals(successes, np.where(wanted, trials, 1.0))
     return [
         [lo, hi] if w else None
-        for lo, hi, w in zip(low.tolist(), high.tolist(), wanted, strict=True)
+        for lo, hi, w in zip(low.tolist(), high.tolist(), wanted.tolist(), strict=True)
     ]
 
 
@@ -452,15 +477,14 @@ def score_agents(
         codes: list[str | None] = [None] * n
         for i, (reason, code) in a.notes.items():
             reasons[i], codes[i] = reason, code
-        figs = a.figures
         columns.append(
             [
                 {
                     "indicator": rule.id,
                     "dimension": dim.id,
                     "value": value,
-                    "numerator": None if f is None else f.numerator,
-                    "denominator": None if f is None else f.denominator,
+                    "numerator": numerator,
+                    "denominator": denominator,
                     "sample": sample,
                     "status": status,
                     "share": share,
@@ -471,12 +495,28 @@ def score_agents(
                     "reason_code": code,
                     "scored_value": sv,
                     "wilson": wilson,
-                    "provisional": bool(f is not None and f.provisional),
+                    "provisional": provisional,
                 }
-                for f, value, sample, status, share, pts, ew, reason, code, sv, wilson in zip(
-                    figs,
+                for (
+                    value,
+                    numerator,
+                    denominator,
+                    sample,
+                    provisional,
+                    status,
+                    share,
+                    pts,
+                    ew,
+                    reason,
+                    code,
+                    sv,
+                    wilson,
+                ) in zip(
                     a.values,
+                    a.numerators,
+                    a.denominators,
                     a.samples,
+                    a.provisional,
                     a.status,
                     shares,
                     points.tolist(),
@@ -484,7 +524,7 @@ def score_agents(
                     reasons,
                     codes,
                     scored_values,
-                    _wilson(rule, figs),
+                    _wilson(rule, a.numerators, a.denominators),
                     strict=True,
                 )
             ]
@@ -493,7 +533,7 @@ def score_agents(
     dimension_columns = []
     for d in card.dimensions:
         mine = [j for j, (dim, _) in enumerate(rules) if dim.id == d.id]
-        name = d.name.model_dump()
+        name, weight = d.name.model_dump(), d.total_weight
         if mine:
             pts = _sequential_sum([points_by_rule[j] for j in mine], n).tolist()
             eff = _sequential_sum([effective_by_rule[j] for j in mine], n).tolist()
@@ -505,7 +545,7 @@ def score_agents(
                     "id": d.id,
                     "name": dict(name),
                     "points": p,
-                    "weight": d.total_weight,
+                    "weight": weight,
                     "effective_weight": e,
                 }
                 for p, e in zip(pts, eff, strict=True)
@@ -515,9 +555,7 @@ def score_agents(
     bonus = np.zeros(n)
     bonus_columns = []
     for b in card.bonus:
-        counts = []
-        for f in (agent.get(b.indicator) for agent in figures):
-            counts.append(f.value if f is not None and f.value is not None else 0.0)
+        counts = [0.0 if v is None else v for v in _columns(figures, b.indicator)[0]]
         raw = _floats(counts) * b.points_each
         pts_array = _min(raw, b.cap)
         bonus = bonus + pts_array

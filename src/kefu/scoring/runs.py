@@ -28,7 +28,14 @@ from kefu.periods import Grain, Period
 from kefu.scoring.diff import diff_results
 from kefu.scoring.inputs import roster_on
 from kefu.scoring.models import RunState, ScoringResult, ScoringRun
-from kefu.scoring.month import ComputeFn, default_compute, gc_paused, score_month
+from kefu.scoring.month import (
+    ComputeFn,
+    build_results,
+    default_compute,
+    gc_paused,
+    month_events,
+    month_figures,
+)
 from kefu.scoring.registry import (
     ScorecardSet,
     record_version,
@@ -117,7 +124,7 @@ def score_period(
     con = ws.duckdb()
     with gc_paused():
         roster = roster_on(ws, period.start, con)
-    rows = score_month(
+    figures, team_figures = month_figures(
         ws,
         period,
         cards,
@@ -126,8 +133,17 @@ def score_period(
         as_of=moment.replace(tzinfo=None),
         con=con,
     )
-    used = {c.content_hash: c for c in cards.all}
-    return store_run(ws, period, rows, used, batch_ids=batch_ids, as_of=moment, actor=actor)
+    # From here on the run builds millions of small objects, all dropped once stored:
+    # with the collector paused until then, none of them is ever walked.
+    with gc_paused():
+        events = month_events(ws, period, cards, con)
+        rows = build_results(
+            period, cards, roster, figures, team_figures=team_figures, events=events
+        )
+        used = {c.content_hash: c for c in cards.all}
+        run = store_run(ws, period, rows, used, batch_ids=batch_ids, as_of=moment, actor=actor)
+        del rows, events
+    return run
 
 
 def store_run(
