@@ -311,8 +311,8 @@ class _Assessed:
     status: list[str]
     scored: BoolArray
     share: FloatArray
-    scored_value: FloatArray
-    has_scored_value: BoolArray
+    # The value each agent is scored at (None: not scored at a value), as given.
+    scored_values: list[Any]
     notes: dict[int, list[str | None]]
 
 
@@ -334,6 +334,9 @@ def _assess(
     team_value = _floats(team_values)
 
     scored_value = np.where(ok, value, np.nan)
+    # The value each agent is scored at, as the scalar rules kept it: the figure's own
+    # value object, the shrunk float, or (below) the team's value.
+    scored_values = [v if o else None for v, o in zip(values, ok.tolist(), strict=True)]
     if _shrinkable(card, rule.id) and has_team.any():
         assert card.shrinkage is not None
         k = card.shrinkage.prior_strength
@@ -343,20 +346,21 @@ def _assess(
         with np.errstate(all="ignore"):
             shrunk = shrink(_floats(nums), _floats(dens), team_value, k)
         scored_value = np.where(can, shrunk, scored_value)
+        shrunk_values = shrunk.tolist()
         for i in np.flatnonzero(can).tolist():
+            scored_values[i] = shrunk_values[i]
             _note(
                 notes,
                 i,
                 f"small-sample shrinkage toward the team value {_g(team_values[i])} "
-                f"(strength {_g(k)}): {_g(values[i])} scored as {_g(float(shrunk[i]))}",
+                f"(strength {_g(k)}): {_g(values[i])} scored as {_g(shrunk_values[i])}",
                 "shrunk",
             )
     share, no_step = rule_shares(rule, scored_value)
     for i in np.flatnonzero(ok & no_step).tolist():
-        _note(notes, i, f"value {_g(float(scored_value[i]))} matches no step: no points", "no_step")
+        _note(notes, i, f"value {_g(scored_values[i])} matches no step: no points", "no_step")
 
     scored = ok.copy()
-    has_scored_value = ok.copy()
     policy = card.insufficient_sample
     if not ok.all():
         team_share = None
@@ -373,8 +377,8 @@ def _assess(
                 notes[i] = [f"{why}: scored as zero", "zero"]
             elif policy is SamplePolicy.TEAM_VALUE and has_team[i]:
                 assert team_share is not None
-                scored_value[i], share[i] = team_value[i], team_share[i]
-                scored[i] = has_scored_value[i] = True
+                share[i], scored[i] = team_share[i], True
+                scored_values[i] = team_values[i]
                 notes[i] = [f"{why}: the team value {_g(team_values[i])} is used", "team_value"]
             else:
                 fallback = " (no team value either)" if policy is SamplePolicy.TEAM_VALUE else ""
@@ -393,8 +397,7 @@ def _assess(
         status,
         scored,
         share,
-        scored_value,
-        has_scored_value,
+        scored_values,
         notes,
     )
 
@@ -469,10 +472,6 @@ def score_agents(
             _note(a.notes, i, extra, "weight_raised")
         scored = a.scored.tolist()
         shares = [s if ok else None for s, ok in zip(a.share.tolist(), scored, strict=True)]
-        scored_values = [
-            v if ok else None
-            for v, ok in zip(a.scored_value.tolist(), a.has_scored_value.tolist(), strict=True)
-        ]
         reasons: list[str | None] = [None] * n
         codes: list[str | None] = [None] * n
         for i, (reason, code) in a.notes.items():
@@ -523,7 +522,7 @@ def score_agents(
                     eff.tolist(),
                     reasons,
                     codes,
-                    scored_values,
+                    a.scored_values,
                     _wilson(rule, a.numerators, a.denominators),
                     strict=True,
                 )
