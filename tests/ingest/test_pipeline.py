@@ -319,3 +319,68 @@ def test_title_lines_above_the_header_are_passed_over(ws, tmp_path):
     r = import_file(ws, tmp_path / "qa.xlsx")
     assert (r.table, r.accepted) == ("qa_evaluations", 1)
     assert stored(ws, "qa_evaluations")[0]["source_row"] == 4
+
+
+def test_rows_keep_their_file_row_numbers_when_a_large_csv_is_read_in_parallel(ws, tmp_path):
+    # Large enough for DuckDB to split the scan across threads: every stored record must
+    # still carry the row it came from, and a bad row in the middle is reported there.
+    n = 400_000
+    lines = [
+        f"C{i:07d},{'chat' if i % 3 else 'phone'},A{i % 97},2026-10-01 08:{i % 60:02d}:00,,,"
+        f"{i % 500},{'是' if i % 2 else '否'}"
+        for i in range(n)
+    ]
+    bad = 250_000
+    lines[bad] = f"C{bad:07d},phone,A1,not a time,,,,是"
+    header = HEADER.replace("\n", ",resolved\n")
+    f = write(
+        tmp_path / "contacts.csv", "导出时间: 2026-11-01\n" + header + "\n".join(lines) + "\n"
+    )
+    r = import_file(ws, f)
+    assert (r.rows_read, r.accepted, r.rejected) == (n, n - 1, 1)
+    (rej,) = rejects(ws)
+    # Title line = row 1, header = row 2, lines[i] = row i + 3.
+    assert (rej.row, rej.column, rej.raw["contact_id"]) == (bad + 3, "offered_at", f"C{bad:07d}")
+    con = ws.duckdb().con
+    files = [str(p) for p in ws.facts.committed_files("contacts")]
+    wrong = con.execute(
+        "SELECT count(*) FROM read_parquet(?) "
+        "WHERE CAST(substr(contact_id, 2) AS BIGINT) + 3 <> source_row",
+        [files],
+    ).fetchone()
+    assert wrong == (0,)
+
+
+def test_a_projection_that_would_reorder_rows_falls_back_to_numbered_reading(
+    ws, tmp_path, monkeypatch
+):
+    from kefu.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "keeps_order", lambda con, sql: False)
+    rows = "".join(f"C{i},phone,A1,2026-10-01 08:00:00,,,{i}\n" for i in range(5))
+    f = write(tmp_path / "contacts.csv", "报表\n" + HEADER + rows + "C9,phone,A1,bad,,,\n")
+    r = import_file(ws, f)
+    assert (r.rows_read, r.accepted, r.rejected) == (6, 5, 1)
+    assert rejects(ws)[0].row == 8
+    assert [x["source_row"] for x in stored(ws, "contacts")] == [3, 4, 5, 6, 7]
+
+
+def test_only_scans_projections_and_filters_count_as_keeping_order():
+    import duckdb
+
+    from kefu.ingest.pipeline import keeps_order
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE VIEW raw AS SELECT * FROM read_csv('/dev/null', columns = {'a': 'VARCHAR'})"
+    )
+    assert keeps_order(con, "SELECT upper(a) AS b FROM raw WHERE a <> 'x'")
+    assert not keeps_order(con, "SELECT r.a FROM raw AS r JOIN raw AS s ON r.a = s.a")
+    assert not keeps_order(con, "SELECT a, row_number() OVER (PARTITION BY a) FROM raw")
+
+
+def test_a_repeated_key_keeps_the_raw_cells_of_the_rejected_row(ws, tmp_path):
+    rows = "C1,phone,A1,2026-10-01 08:00:00,,,10\nC1,chat,A2,2026-10-01 09:00:00,,,20\n"
+    import_file(ws, write(tmp_path / "contacts.csv", HEADER + rows))
+    (rej,) = rejects(ws)
+    assert rej.raw["agent_id"] == "A2" and rej.raw["channel"] == "chat"

@@ -138,7 +138,9 @@ def _excel_serial(t: str) -> str:
     )
 
 
-def parse_timestamp(t: str, tz: str, formats: Iterable[str] = (), *, excel: bool = False) -> str:
+def parse_timestamp(
+    t: str, tz: str, formats: Iterable[str] = (), *, excel: bool = False, raw: str | None = None
+) -> str:
     fmts = lit_list([*formats, *TIMESTAMP_FORMATS, *DATE_FORMATS])
     parts = [
         f"WHEN {t} IS NULL THEN NULL",
@@ -151,10 +153,11 @@ def parse_timestamp(t: str, tz: str, formats: Iterable[str] = (), *, excel: bool
     naive = f"TRY_STRPTIME({t}, {fmts})"
     parts.append(f"ELSE {_local_to_utc(naive, tz)}")
     general = "(CASE " + " ".join(parts) + " END)"
-    # Nearly every export writes one plain spelling: try it alone first. DuckDB evaluates
-    # the rest of a coalesce only on the rows still NULL, so the general rules (regular
-    # expressions, a list of formats) run only for the unusual cells.
-    plain = _local_to_utc(f"TRY_STRPTIME({t}, '%Y-%m-%d %H:%M:%S')", tz)
+    # Nearly every export writes one plain spelling: try it alone first, on the raw cell
+    # when there is one (text it parses is text cleaning would leave alone). DuckDB
+    # evaluates the rest of a coalesce only on the rows still NULL, so the general rules
+    # (cleaning, regular expressions, a list of formats) run only for the unusual cells.
+    plain = _local_to_utc(f"TRY_STRPTIME({raw or t}, '%Y-%m-%d %H:%M:%S')", tz)
     return f"coalesce({plain}, {general})"
 
 
@@ -174,15 +177,16 @@ def parse_date(t: str, tz: str, formats: Iterable[str] = (), *, excel: bool = Fa
     return "(CASE " + " ".join(parts) + " END)"
 
 
-def parse_duration(t: str) -> str:
+def parse_duration(t: str, raw: str | None = None) -> str:
     def g(pattern: str, n: int) -> str:
         return (
             f"coalesce(TRY_CAST(nullif(regexp_extract({t}, {lit(pattern)}, {n}), '') AS DOUBLE), 0)"
         )
 
     return (
-        # Plain seconds first (DECIMAL refuses nan/inf, which DOUBLE would take).
-        f"coalesce(CAST(TRY_CAST({t} AS DECIMAL(18, 6)) AS DOUBLE), "
+        # Plain seconds first (DECIMAL refuses nan/inf, which DOUBLE would take); the
+        # cast ignores surrounding spaces, so the raw cell gives what its text would.
+        f"coalesce(CAST(TRY_CAST({raw or t} AS DECIMAL(18, 6)) AS DOUBLE), "
         f"CASE WHEN {t} IS NULL THEN NULL "
         f"WHEN regexp_full_match({t}, {lit(_NUMBER)}) THEN TRY_CAST({t} AS DOUBLE) "
         f"WHEN regexp_matches({t}, {lit(_HMS)}) "
@@ -193,19 +197,41 @@ def parse_duration(t: str) -> str:
     )
 
 
-def parse_bool(t: str) -> str:
+def parse_bool(t: str, raw: str | None = None) -> str:
+    words = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
     low = f"lower({t})"
-    return (
+    general = (
         f"(CASE WHEN {low} IN ({', '.join(map(lit, TRUE_WORDS))}) THEN TRUE "
         f"WHEN {low} IN ({', '.join(map(lit, FALSE_WORDS))}) THEN FALSE END)"
     )
+    return _exact_first(raw, words, general)
 
 
-def parse_enum(t: str, values: Mapping[str, str]) -> str:
+def parse_enum(t: str, values: Mapping[str, str], raw: str | None = None) -> str:
     if not values:
         return t
     whens = " ".join(f"WHEN {lit(k.lower())} THEN {lit(v)}" for k, v in values.items())
-    return f"(CASE lower({t}) {whens} END)"
+    return _exact_first(
+        raw, {k.lower(): v for k, v in values.items()}, f"(CASE lower({t}) {whens} END)"
+    )
+
+
+def _exact_first(raw: str | None, words: Mapping[str, object], general: str) -> str:
+    """``general``, after a plain lookup of the raw cell among ``words`` (if there is one).
+
+    Only words that cleaning and lower-casing leave as they are may match the raw
+    cell directly; anything else (padded, full-width, upper-case) takes the general way.
+    """
+    plain = {w: v for w, v in words.items() if w == w.strip() and w == w.lower() and w == fold(w)}
+    if raw is None or not plain:
+        return general
+    whens = " ".join(f"WHEN {lit(w)} THEN {lit(v)}" for w, v in plain.items())
+    return f"coalesce((CASE {raw} {whens} END), {general})"
+
+
+def fold(text: str) -> str:
+    """Full-width characters as :func:`clean` folds them (in Python, for literals)."""
+    return text.translate(str.maketrans(_FULL, _HALF))
 
 
 def parse_number(t: str, *, percent: bool = False) -> str:
@@ -224,19 +250,26 @@ def parse_int(t: str, *, percent: bool = False, labels: Mapping[str, int] | None
     return whole
 
 
-def parse_column(column: Column, t: str, tz: str, formats: Iterable[str], *, excel: bool) -> str:
-    """The typed value of ``column`` from cleaned text ``t`` (NULL when unparsable)."""
+def parse_column(
+    column: Column, t: str, tz: str, formats: Iterable[str], *, excel: bool, raw: str | None = None
+) -> str:
+    """The typed value of ``column`` from cleaned text ``t`` (NULL when unparsable).
+
+    ``raw`` is the uncleaned cell the text comes from, if it comes from one cell
+    alone: the common spellings are then tried on it first, so that cleaning runs
+    only for the cells that need it. The result is the same either way.
+    """
     kind = column.kind
     if kind is Kind.TIMESTAMP:
-        return parse_timestamp(t, tz, formats, excel=excel)
+        return parse_timestamp(t, tz, formats, excel=excel, raw=raw)
     if kind is Kind.DATE:
         return parse_date(t, tz, formats, excel=excel)
     if kind is Kind.DURATION:
-        return parse_duration(t)
+        return parse_duration(t, raw)
     if kind is Kind.BOOL:
-        return parse_bool(t)
+        return parse_bool(t, raw)
     if kind is Kind.ENUM:
-        return parse_enum(t, column.values)
+        return parse_enum(t, column.values, raw)
     if kind is Kind.INT:
         labels = dict(CSAT_LABELS) if column.name == "csat" else None
         if column.name == "info_correct":

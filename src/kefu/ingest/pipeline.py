@@ -9,12 +9,13 @@ Usage::
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import json
 import os
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -29,11 +30,20 @@ from kefu.errors import KefuError
 from kefu.ingest import batches
 from kefu.ingest.mapping import Profile, load_profile, norm_header
 from kefu.ingest.parsing import SQL_TYPES, ident, lit
-from kefu.ingest.readers import RawFile, read_raw
+from kefu.ingest.readers import RawFile, Unreadable, read_raw, unreadable_csv
 from kefu.ingest.recognize import table_from_headers, table_from_name
 from kefu.ingest.tables import TABLES, Kind, Table
 from kefu.ingest.tables import table as lookup_table
-from kefu.ingest.validate import checked_sql, duplicates_sql, final_sql, mapped_sql, plan
+from kefu.ingest.validate import (
+    checked_sql,
+    duplicates_sql,
+    final_sql,
+    judged_sql,
+    mapped_sql,
+    plan,
+    raw_cell,
+    unknown_agents_sql,
+)
 from kefu.store.appdb import utcnow
 from kefu.store.catalog import BatchState, ImportBatch, ImportReject
 
@@ -83,6 +93,10 @@ class _Session:
         self.con.execute(f"SET temp_directory = {lit(str(self.dir / 'spill'))}")
         self.con.execute("SET TimeZone = 'UTC'")
         self.con.execute("SET enable_progress_bar = false")
+        # IN lists become joins otherwise, and a join gives up the file's row order; and
+        # a cell's cleaned text, written inline where needed (validate.text_of), must
+        # not be hoisted into a column built for every row.
+        self.con.execute("SET disabled_optimizers = 'in_clause,common_subexpressions'")
         self.con.execute(f"SET memory_limit = {lit(ws.settings.duckdb_memory_limit or '2GB')}")
         if ws.settings.duckdb_threads:
             self.con.execute(f"SET threads = {int(ws.settings.duckdb_threads)}")
@@ -140,13 +154,15 @@ def import_file(
                 delimiter=profile.delimiter if profile else None,
                 sheet=sheet,
                 known=known_headers(name, profile),
+                # Collapsing rows orders them by row number inside the projection.
+                positional=profile is None or profile.collapse is None,
             )
             if name is None:
                 name = table_from_headers(path, raw.headers)
                 done = batches.find_committed(ws, name, src, digest)
                 if done is not None:
                     return _already(path.name, name, done)
-            return _load(ws, session.con, TABLES[name], raw, profile, path.name, src, digest,
+            return _load(ws, session, TABLES[name], raw, profile, path.name, src, digest,
                          mapping, actor, say)  # fmt: skip
         finally:
             session.close()
@@ -189,13 +205,14 @@ def import_records(
             session.con.execute(
                 "CREATE TABLE raw AS SELECT *, CAST(NULL AS VARCHAR) AS __shape FROM arrow"
             )
+            session.con.execute("CREATE VIEW raw_numbered AS SELECT * FROM raw")
             raw = RawFile(
                 headers=list(spec.names),
                 columns={c: f"c{i}" for i, c in enumerate(spec.names)},
                 rows=len(records),
                 excel=False,
             )
-            return _load(ws, session.con, spec, raw, None, label, source, digest, None, actor,
+            return _load(ws, session, spec, raw, None, label, source, digest, None, actor,
                          lambda _msg: None)  # fmt: skip
         finally:
             session.close()
@@ -249,7 +266,7 @@ def _list(items: Sequence[str]) -> str:
 
 def _load(
     ws: Workspace,
-    con: duckdb.DuckDBPyConnection,
+    session: _Session,
     spec: Table,
     raw: RawFile,
     profile: Profile | None,
@@ -260,14 +277,36 @@ def _load(
     actor: str,
     say: Progress,
 ) -> FileResult:
-    p = plan(spec, raw, profile, file_name)
+    con = session.con
     tz = (profile.timezone if profile and profile.timezone else None) or ws.timezone
     formats = profile.formats if profile else {}
     say("validating")
-    con.execute(f"CREATE VIEW mapped AS {mapped_sql(spec, p)}")
-    checked = checked_sql(spec, p, tz, formats, excel=raw.excel, roster=_roster_sql(ws, spec))
-    con.execute(f"CREATE TABLE checked_base AS {checked}")
-    duplicates = (con.execute(duplicates_sql(spec)).fetchone() or (0,))[0] > 0
+
+    def projection(raw: RawFile) -> str:
+        p = plan(spec, raw, profile, file_name)
+        con.execute(f"CREATE OR REPLACE VIEW mapped AS {mapped_sql(spec, p)}")
+        return checked_sql(spec, p, tz, formats, excel=raw.excel)
+
+    checked = projection(raw)
+    if raw.header_rows is not None and not keeps_order(con, checked):
+        # Only a plain scan, projection and filter keep the file's order; anything else
+        # (a mapping expression DuckDB answers with a join…) reads numbered rows instead.
+        con.execute("CREATE OR REPLACE VIEW raw AS SELECT * FROM raw_numbered")
+        (count,) = con.execute("SELECT count(*) FROM raw").fetchone() or (0,)
+        raw = dataclasses.replace(raw, header_rows=None, rows=int(count))
+        checked = projection(raw)
+    rows_read = _first_pass(con, checked, raw, session.dir / "checked.parquet", file_name)
+    roster = _roster_sql(ws, spec)
+    unknown = False
+    if roster is not None:
+        con.execute(f"CREATE TABLE unknown_agents AS {unknown_agents_sql(roster)}")
+        unknown = bool((con.execute("SELECT count(*) FROM unknown_agents").fetchone() or (0,))[0])
+    con.execute(f"CREATE VIEW judged AS {judged_sql(unknown_agents=unknown)}")
+    # Distinct hashes first; the exact count only runs when they leave a doubt.
+    duplicates = all(
+        (con.execute(duplicates_sql(spec, exact=exact)).fetchone() or (0,))[0] > 0
+        for exact in (False, True)
+    )
     # Without duplicate keys no window is needed, and a view reads the table as is.
     kind = "TABLE" if duplicates else "VIEW"
     con.execute(f"CREATE {kind} checked AS {final_sql(spec, duplicates=duplicates)}")
@@ -289,8 +328,8 @@ def _load(
         period = _period(con, spec, ws.timezone)
         rejects = _rejects(con, raw, batch_id, file_name)
         result = FileResult(
-            file=file_name, table=spec.name, batch=batch_id, rows_read=raw.rows,
-            accepted=kept - rejected, rejected=rejected, skipped=raw.rows - kept,
+            file=file_name, table=spec.name, batch=batch_id, rows_read=rows_read,
+            accepted=kept - rejected, rejected=rejected, skipped=rows_read - kept,
             new=new, changed=changed, unchanged=unchanged, message=_reject_summary(rejects),
         )  # fmt: skip
         say("publishing")
@@ -299,6 +338,60 @@ def _load(
         batches.abandon(ws, batch_id, spec.name)
         raise
     return result
+
+
+ORDERED_OPERATORS = frozenset({"READ_CSV", "PROJECTION", "FILTER"})
+
+
+def keeps_order(con: duckdb.DuckDBPyConnection, sql: str) -> bool:
+    """Whether DuckDB's plan for ``sql`` emits rows in the order its scan reads them."""
+
+    def operators(node: dict[str, Any]) -> Iterator[str]:
+        yield node["name"]
+        for child in node.get("children", []):
+            yield from operators(child)
+
+    (_, plan_json) = con.execute(f"EXPLAIN (FORMAT json) {sql}").fetchone() or ("", "[]")
+    return all(op in ORDERED_OPERATORS for node in json.loads(plan_json) for op in operators(node))
+
+
+def _first_pass(
+    con: duckdb.DuckDBPyConnection, checked: str, raw: RawFile, target: Path, file_name: str
+) -> int:
+    """Parse and check every row in one streaming pass into ``target``; the data rows read.
+
+    Leaves the view ``checked_base`` (kept rows, numbered) over the written file. The
+    pass keeps the file's order, so a positional scan is numbered by its row in
+    ``target``; nothing of the file is held in memory.
+    """
+    try:
+        con.execute(
+            f"COPY ({checked}) TO {lit(str(target))} "
+            "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
+        )
+    except duckdb.InvalidInputException as exc:
+        # A positional scan meets a malformed CSV only here, not when it is opened.
+        raise unreadable_csv(file_name, exc) from None
+    scan = f"read_parquet({lit(str(target))}, file_row_number = true)"
+    if raw.header_rows is None:
+        assert raw.rows is not None
+        con.execute(
+            f"CREATE VIEW checked_base AS SELECT * EXCLUDE (__keep, file_row_number) "
+            f"FROM {scan} WHERE __keep"
+        )
+        return raw.rows
+    data = f"file_row_number >= {raw.header_rows}"
+    con.execute(
+        "CREATE VIEW checked_base AS SELECT CAST(file_row_number + 1 AS BIGINT) AS __row, "
+        f"* EXCLUDE (__keep, file_row_number) FROM {scan} WHERE {data} AND __keep"
+    )
+    (rows,) = con.execute(f"SELECT count(*) FROM {scan} WHERE {data}").fetchone() or (0,)
+    if rows == 0:
+        raise Unreadable(
+            f"{file_name}: the file has a header but no data rows "
+            f"(headers: {', '.join(raw.headers)})"
+        )
+    return int(rows)
 
 
 def _compare_versions(
@@ -399,11 +492,23 @@ def _period(
 def _rejects(
     con: duckdb.DuckDBPyConnection, raw: RawFile, batch_id: int, file_name: str
 ) -> list[dict[str, Any]]:
-    cols = ", ".join(f"r.{ident(sql)}" for sql in raw.columns.values())
+    cells = list(raw.columns.values())
+    kept = ", ".join(ident(raw_cell(c)) for c in cells)
     rows = con.execute(
-        f"SELECT v.__row, v.__err_col, v.__err_value, v.__err_rule, {cols} FROM versioned AS v "
-        f"JOIN raw AS r ON r.__row = v.__row WHERE v.__rejected ORDER BY v.__row"
+        f"SELECT __row, __err_col, __err_value, __err_rule, {kept} FROM versioned "
+        "WHERE __rejected ORDER BY __row"
     ).fetchall()
+    texts = {r[0]: r[4:] for r in rows}
+    # The first pass keeps the cells of rows it rejects; a repeated key is only found
+    # later, so those rows' cells are read again from the file.
+    missing = [row for row, cells_ in texts.items() if all(v is None for v in cells_)]
+    if missing:
+        found = con.execute(
+            f"SELECT __row, {', '.join(ident(c) for c in cells)} FROM raw_numbered "
+            "WHERE __row IN (SELECT unnest(?))",
+            [missing],
+        ).fetchall()
+        texts.update((r[0], r[1:]) for r in found)
     headers = list(raw.columns)
     return [
         {
@@ -413,7 +518,7 @@ def _rejects(
             "column": row[1],
             "value": row[2],
             "rule": row[3][:200],
-            "raw": dict(zip(headers, row[4:], strict=True)),
+            "raw": dict(zip(headers, texts[row[0]], strict=True)),
         }
         for row in rows
     ]

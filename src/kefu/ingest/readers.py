@@ -1,10 +1,16 @@
 """Reading an export into DuckDB as text: CSV/TSV, Excel ``.xlsx`` and Parquet.
 
-Every reader creates the table ``raw`` on the given DuckDB connection with
+Every reader creates the relation ``raw`` on the given DuckDB connection with
 ``__row`` (the row number a spreadsheet shows: header = 1), one VARCHAR column
 ``c<i>`` per header, and ``__shape`` (why a CSV row's field count is wrong, or
 NULL). Encodings are detected on a sample, never assumed; non-UTF-8 text is
 transcoded to a UTF-8 temporary file in chunks so memory stays flat.
+
+A CSV file is never copied into memory: ``raw`` is a view that scans it. Numbering
+rows in a scan makes DuckDB read on one core, so a CSV read ``positional`` gives a
+``raw`` without ``__row`` that scans in parallel; its rows come out in file order,
+and the caller numbers them by position once they are written (a Parquet file's
+row number; see :attr:`RawFile.header_rows`). ``raw_numbered`` always has ``__row``.
 """
 
 from __future__ import annotations
@@ -38,9 +44,12 @@ _CHINESE = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 class RawFile:
     headers: list[str]
     columns: dict[str, str]  # original header → SQL identifier in ``raw``
-    rows: int
+    rows: int | None  # data rows; None when only known after a positional scan
     excel: bool  # numbers in date/time columns are Excel serials
     encoding: str | None = None
+    # Positional ``raw`` (no ``__row``): how many of its first rows are title and header
+    # lines; row i (0-based) of the scan is spreadsheet row i + 1. None: ``raw`` has __row.
+    header_rows: int | None = None
 
 
 class Unreadable(KefuError):
@@ -125,6 +134,7 @@ def read_csv(
     encoding: str | None = None,
     delimiter: str | None = None,
     known: frozenset[str] = frozenset(),
+    positional: bool = False,
 ) -> RawFile:
     enc = encoding or detect_encoding(path)
     source = path
@@ -148,20 +158,12 @@ def read_csv(
         "strict_mode = false",
         f"nullstr = {lit(_NEVER)}",
     ]
+    source_sql = f"read_csv({lit(str(source))}, {', '.join(opts)})"
+    names = [f"column{i}" for i in range(width + SPARE_COLUMNS)]
     try:
-        con.execute(
-            f"CREATE OR REPLACE TABLE raw_csv AS SELECT * FROM read_csv({lit(str(source))}, "
-            + ", ".join(opts)
-            + ")"
-        )
+        top = con.execute(f"SELECT * FROM {source_sql} LIMIT {HEADER_SEARCH_ROWS}").fetchall()
     except duckdb.Error as exc:
-        first = str(exc).splitlines()[0]
-        raise Unreadable(f"{path.name}: not a readable CSV/TSV file ({first})") from None
-    names = [r[0] for r in con.execute("DESCRIBE raw_csv").fetchall()]
-    top = con.execute(
-        f"SELECT {', '.join(ident(n) for n in names)} FROM raw_csv "
-        f"WHERE rowid < {HEADER_SEARCH_ROWS} ORDER BY rowid"
-    ).fetchall()
+        raise unreadable_csv(path.name, exc) from None
     if not top:
         raise Unreadable(f"{path.name}: the file is empty")
     at = header_index([list(r) for r in top], known)
@@ -184,12 +186,32 @@ def read_csv(
         shape_parts.append(f"WHEN {any_extra} THEN 'row has more fields than the header ({width})'")
     shape = f"(CASE {' '.join(shape_parts)} END)" if shape_parts else "NULL"
     cols = ", ".join(f"{ident(names[i])} AS c{i}" for i in range(width))
-    # A view, not a copy: the rows stay in raw_csv, whose rowid is the file order.
+    # ordinality counts records from 1, as a spreadsheet numbers rows.
     con.execute(
-        f"CREATE OR REPLACE VIEW raw AS SELECT CAST(rowid + 1 AS BIGINT) AS __row, {cols}, "
-        f"CAST({shape} AS VARCHAR) AS __shape FROM raw_csv WHERE rowid > {at}"
+        f"CREATE OR REPLACE VIEW raw_numbered AS SELECT CAST(ordinality AS BIGINT) AS __row, "
+        f"{cols}, CAST({shape} AS VARCHAR) AS __shape FROM {source_sql} WITH ORDINALITY "
+        f"WHERE ordinality > {at + 1}"
     )
+    if positional:
+        con.execute(
+            f"CREATE OR REPLACE VIEW raw AS SELECT {cols}, CAST({shape} AS VARCHAR) AS __shape "
+            f"FROM {source_sql}"
+        )
+        return RawFile(
+            headers=headers,
+            columns={h: f"c{i}" for i, h in enumerate(headers)},
+            rows=None,
+            excel=False,
+            encoding=enc,
+            header_rows=at + 1,
+        )
+    con.execute("CREATE OR REPLACE VIEW raw AS SELECT * FROM raw_numbered")
     return _finish(con, path, headers, excel=False, encoding=enc)
+
+
+def unreadable_csv(file_name: str, exc: duckdb.Error) -> Unreadable:
+    first = str(exc).splitlines()[0]
+    return Unreadable(f"{file_name}: not a readable CSV/TSV file ({first})")
 
 
 def _cell_text(value: object) -> str | None:
@@ -245,6 +267,7 @@ def read_xlsx(
     con.execute(
         "CREATE OR REPLACE TABLE raw AS SELECT *, CAST(NULL AS VARCHAR) AS __shape FROM arrow"
     )
+    con.execute("CREATE OR REPLACE VIEW raw_numbered AS SELECT * FROM raw")
     return _finish(con, path, headers, excel=True)
 
 
@@ -259,11 +282,13 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> RawFile:
     except duckdb.Error as exc:
         raise Unreadable(f"{path.name}: not a readable Parquet file ({exc})") from None
     cols = ", ".join(f"CAST({ident(n)} AS VARCHAR) AS c{i}" for i, n in enumerate(names))
+    # A view: the file is scanned (in parallel, with its own row numbers) when used.
     con.execute(
-        "CREATE OR REPLACE TABLE raw AS SELECT CAST(file_row_number + 2 AS BIGINT) AS __row, "
+        "CREATE OR REPLACE VIEW raw AS SELECT CAST(file_row_number + 2 AS BIGINT) AS __row, "
         f"{cols}, CAST(NULL AS VARCHAR) AS __shape "
         f"FROM read_parquet({lit(str(path))}, file_row_number = true)"
     )
+    con.execute("CREATE OR REPLACE VIEW raw_numbered AS SELECT * FROM raw")
     return _finish(con, path, _unique(names), excel=False)
 
 
@@ -276,11 +301,13 @@ def read_raw(
     delimiter: str | None = None,
     sheet: str | None = None,
     known: frozenset[str] = frozenset(),
+    positional: bool = False,
 ) -> RawFile:
-    """Load ``path`` into the ``raw`` table of ``con``; :class:`Unreadable` if it cannot.
+    """Make ``path`` the ``raw`` relation of ``con``; :class:`Unreadable` if it cannot.
 
     ``known`` holds header spellings (normalised) that mark the header row when a
-    file has title lines above it.
+    file has title lines above it. ``positional`` lets a CSV be scanned in parallel
+    without row numbers (see the module notes).
     """
     suffix = path.suffix.lower()
     if not path.is_file():
@@ -288,7 +315,10 @@ def read_raw(
     if path.stat().st_size == 0:
         raise Unreadable(f"{path.name}: the file is empty")
     if suffix in CSV_SUFFIXES:
-        return read_csv(con, path, tmp_dir, encoding=encoding, delimiter=delimiter, known=known)
+        return read_csv(
+            con, path, tmp_dir, encoding=encoding, delimiter=delimiter, known=known,
+            positional=positional,
+        )  # fmt: skip
     if suffix == ".xlsx":
         return read_xlsx(con, path, sheet=sheet, known=known)
     if suffix == ".parquet":
@@ -323,7 +353,10 @@ def _finish(
     excel: bool,
     encoding: str | None = None,
 ) -> RawFile:
-    (rows,) = con.execute("SELECT count(*) FROM raw").fetchone() or (0,)
+    try:
+        (rows,) = con.execute("SELECT count(*) FROM raw").fetchone() or (0,)
+    except duckdb.Error as exc:  # a CSV scanned (not copied) meets a broken row only now
+        raise Unreadable(f"{path.name}: not readable ({str(exc).splitlines()[0]})") from None
     if rows == 0:
         raise Unreadable(
             f"{path.name}: the file has a header but no data rows (headers: {', '.join(headers)})"

@@ -3,11 +3,12 @@
 Builds one SQL statement per stage, all executed inside DuckDB:
 
 1. ``mapped`` — one text column ``t_<col>`` per canonical column (mapping profile
-   expressions or matched headers, value maps, defaults); rows a profile skips
-   are left out here.
+   expressions or matched headers, value maps, defaults); ``__keep`` is false on
+   rows a profile skips.
 2. ``checked`` — typed ``v_<col>`` columns, then the first rule each row breaks
    (``__err_col``/``__err_rule``/``__err_value``), including duplicate keys within
-   the file and agents missing from the roster.
+   the file and agents missing from the roster. A rejected row keeps its original
+   cells (``raw:<c>``) for the reject log; accepted rows carry only typed values.
 """
 
 from __future__ import annotations
@@ -66,6 +67,12 @@ class Plan:
     scale5: bool = False  # ratings: the score header says the scale is 1–5
     found: dict[str, str] = field(default_factory=dict)  # canonical → header, for messages
     cleaned: str = "SELECT * FROM raw"  # the raw table with every cell normalised once
+    numbered: bool = True  # raw has __row (else rows are numbered by position later)
+    originals: list[str] = field(default_factory=list)  # raw's cell columns
+    # Columns read straight from one cell (no profile expression or value map): their
+    # text is cleaned inline, so a typed value can first be tried on the raw cell.
+    direct: dict[str, str] = field(default_factory=dict)  # canonical → raw cell column
+    null_values: list[str] = field(default_factory=list)
 
 
 def plan(spec: Table, raw: RawFile, profile: Profile | None, file_name: str) -> Plan:
@@ -81,11 +88,14 @@ def plan(spec: Table, raw: RawFile, profile: Profile | None, file_name: str) -> 
     )
     found = match_headers(spec, raw.headers) if (profile is None or profile.match_headers) else {}
     texts: dict[str, str | None] = {}
+    direct: dict[str, str] = {}
     for c in spec.columns:
         if profile and c.name in profile.columns:
             text: str | None = compiler.expr(profile.columns[c.name], f"columns.{c.name}")
         elif c.name in found:
             text = ident(raw.columns[found[c.name]])
+            if not (profile and profile.values.get(c.name)):
+                direct[c.name] = raw.columns[found[c.name]]
         else:
             text = None
         if text is not None and profile and profile.values.get(c.name):
@@ -107,15 +117,29 @@ def plan(spec: Table, raw: RawFile, profile: Profile | None, file_name: str) -> 
     scale5 = any(
         marker in found.get("score", "") for marker in ("1-5", "1–5", "1~5", "五分制", "5分制")
     )
-    cells = ", ".join(f"{clean(ident(c), null_values)} AS {ident(c)}" for c in raw.columns.values())
+    numbered = raw.header_rows is None
+    if not numbered and window:
+        raise ValueError("a profile that collapses rows needs numbered rows")
+    originals = list(raw.columns.values())
+    cells = ", ".join(f"{clean(ident(c), null_values)} AS {ident(c)}" for c in originals)
+    kept = ", ".join(f"{ident(c)} AS {ident(raw_cell(c))}" for c in originals)
     return Plan(
-        cleaned=f"SELECT __row, __shape, {cells} FROM raw",
+        cleaned=f"SELECT {'__row, ' if numbered else ''}__shape, {cells}, {kept} FROM raw",
+        numbered=numbered,
+        originals=originals,
+        direct=direct,
+        null_values=null_values,
         texts=texts,
         skip_filter=" AND ".join(keep) or None,
         collapse=(window, order) if window and order else None,
         scale5=scale5,
         found=found,
     )
+
+
+def raw_cell(column: str) -> str:
+    """The name under which a raw cell's original text travels through the projection."""
+    return "raw:" + column
 
 
 def _describe(c: Column) -> str:
@@ -138,10 +162,18 @@ def _text_with_default(spec: Table, c: Column, texts: dict[str, str | None]) -> 
 
 def mapped_sql(spec: Table, p: Plan) -> str:
     cols = ", ".join(
-        f"{_text_with_default(spec, c, p.texts)} AS {ident('t_' + c.name)}" for c in spec.columns
+        f"{_text_with_default(spec, c, p.texts)} AS {ident('t_' + c.name)}"
+        for c in spec.columns
+        if c.name not in p.direct
     )
-    sql = f"SELECT __row, __shape, {cols} FROM ({p.cleaned}) AS raw"
-    if p.skip_filter:
+    originals = ", ".join(ident(raw_cell(c)) for c in p.originals)
+    row = "__row, " if p.numbered else ""
+    # Numbered rows can simply be left out; positional ones must all stay, or the
+    # positions would no longer be the file's rows.
+    keep = f"coalesce({p.skip_filter}, FALSE)" if p.skip_filter and not p.numbered else "TRUE"
+    cols = f"{cols}, " if cols else ""
+    sql = f"SELECT {row}__shape, {keep} AS __keep, {cols}{originals} FROM ({p.cleaned}) AS raw"
+    if p.skip_filter and p.numbered:
         sql += f" WHERE {p.skip_filter}"
     if p.collapse:
         window, order = p.collapse
@@ -150,28 +182,52 @@ def mapped_sql(spec: Table, p: Plan) -> str:
     return sql
 
 
+def text_of(spec: Table, c: Column, p: Plan) -> str:
+    """SQL for a column's cleaned text: a column of ``mapped``, or inline for a direct one.
+
+    Inline text is evaluated only where an expression needs it — for most rows the
+    typed value comes from the raw cell and the text is never built.
+    """
+    if c.name not in p.direct:
+        return ident("t_" + c.name)
+    cell = clean(ident(raw_cell(p.direct[c.name])), p.null_values)
+    return _text_with_default(spec, c, {**p.texts, c.name: cell})
+
+
+def _raw_of(c: Column, p: Plan) -> str | None:
+    # The raw cell may stand in for the text only where nothing is read as empty
+    # besides what cleaning empties (no profile null values) and no default applies.
+    if c.name not in p.direct or p.null_values or c.default is not None:
+        return None
+    return ident(raw_cell(p.direct[c.name]))
+
+
 def _typed(spec: Table, c: Column, tz: str, formats: Sequence[str], p: Plan, excel: bool) -> str:
-    t = ident("t_" + c.name)
-    value = parse_column(c, t, tz, formats, excel=excel)
+    t = text_of(spec, c, p)
+    value = parse_column(c, t, tz, formats, excel=excel, raw=_raw_of(c, p))
     if spec.name == "ratings" and c.name == "score":
         # A 1–5 rating is stored on the 0–100 scale as (r − 1) × 25.
-        scale = f"TRY_CAST({ident('t_scale')} AS DOUBLE)"
+        scale = f"TRY_CAST({text_of(spec, spec.column('scale'), p)} AS DOUBLE)"
         five = f"(coalesce({scale} = 5, FALSE) OR ({scale} IS NULL AND {lit(p.scale5)}))"
         value = f"(CASE WHEN {five} THEN ({value} - 1) * 25 ELSE {value} END)"
     return f"CAST({value} AS {SQL_TYPES[c.kind]})"
 
 
 def _column_checks(spec: Table, c: Column, p: Plan) -> list[tuple[str, str, str]]:
-    """(condition, rule, message) for one column, in the order they are reported."""
-    t, v = ident("t_" + c.name), ident("v_" + c.name)
+    """(condition, rule, message) for one column, in the order they are reported.
+
+    Empty text always gives an empty value, so the text is looked at only where the
+    value is empty: for nearly every row it is never built.
+    """
+    t, v = text_of(spec, c, p), ident("v_" + c.name)
     checks = []
     if c.required:
-        checks.append((f"{t} IS NULL", "missing", f"required {c.name} is empty"))
+        checks.append((f"{v} IS NULL AND {t} IS NULL", "missing", f"required {c.name} is empty"))
     if c.kind is Kind.ENUM and c.values:
         hint = f"not one of {', '.join(c.canonical_values)}"
-        checks.append((f"{t} IS NOT NULL AND {v} IS NULL", "unparsable", hint))
+        checks.append((f"{v} IS NULL AND {t} IS NOT NULL", "unparsable", hint))
     elif c.kind in _KIND_HINT:
-        checks.append((f"{t} IS NOT NULL AND {v} IS NULL", "unparsable", _KIND_HINT[c.kind]))
+        checks.append((f"{v} IS NULL AND {t} IS NOT NULL", "unparsable", _KIND_HINT[c.kind]))
     if spec.name == "ratings" and c.name == "score":
         checks.append(
             (f"{v} < 0 OR {v} > 100", "out_of_range", "must be 0–100 (or 1–5 with scale 5)")
@@ -192,12 +248,11 @@ def checked_sql(
     formats: dict[str, list[str]],
     *,
     excel: bool,
-    roster: str | None,
 ) -> str:
     """SELECT of typed columns, and the first rule each row breaks (``__err``).
 
-    ``roster`` is SQL yielding the known ``agent_id`` values, or None when the
-    table does not require a known agent or no roster has been imported.
+    Row by row only — no join, no window — so that a scan keeps the file's order
+    (see :func:`judged_sql` for the roster check).
     """
     typed = ", ".join(
         f"{_typed(spec, c, tz, formats.get(c.name, []), p, excel)} AS {ident('v_' + c.name)}"
@@ -210,40 +265,62 @@ def checked_sql(
     for col, cond, rule, message in ROW_RULES.get(spec.name, []):
         whens.append(f"WHEN {cond} THEN {lit(col + SEP + rule + ': ' + message)}")
     err = "(CASE " + " ".join(whens) + " END)"
-    agent = ""
-    join = ""
-    if roster is not None and "agent_id" in spec.names:
-        join = f" LEFT JOIN ({roster}) AS roster ON roster.agent_id = e.v_agent_id"
-        agent = (
-            "WHEN __err IS NULL AND e.v_agent_id IS NOT NULL AND roster.agent_id IS NULL "
-            f"THEN {lit('agent_id' + SEP + 'unknown_agent: agent is not in the roster')} "
-        )
     # Only the typed values, the reason and the offending cell's text are kept: the text
-    # columns would double what an import holds (and spills) for nothing.
+    # columns would double what an import holds for nothing.
     values = ", ".join(ident("v_" + c.name) for c in spec.columns)
-    err_text = " ".join(f"WHEN {lit(c.name)} THEN {ident('t_' + c.name)}" for c in spec.columns)
+    err_text = " ".join(f"WHEN {lit(c.name)} THEN {text_of(spec, c, p)}" for c in spec.columns)
+    originals = ", ".join(
+        f"CASE WHEN __err IS NOT NULL THEN {ident(raw_cell(c))} END AS {ident(raw_cell(c))}"
+        for c in p.originals
+    )
+    row = "__row, " if p.numbered else ""
     return f"""
         WITH typed AS (SELECT *, {typed} FROM mapped),
-        errs AS (SELECT *, {err} AS __err FROM typed),
-        judged AS (
-            SELECT e.* EXCLUDE (__err),
-                (CASE WHEN __err IS NOT NULL THEN __err {agent}END) AS __err
-            FROM errs AS e{join}
-        )
-        SELECT __row, {values}, __err,
-            CASE split_part(__err, chr(31), 1) {err_text} END AS __err_text
+        judged AS (SELECT *, {err} AS __err FROM typed)
+        SELECT {row}__keep, {values}, __err,
+            CASE split_part(__err, chr(31), 1) {err_text} END AS __err_text, {originals}
         FROM judged
     """
 
 
-def duplicates_sql(spec: Table) -> str:
-    """How many accepted rows repeat the key of an earlier one (cheap: no sort)."""
+def unknown_agents_sql(roster: str) -> str:
+    """Agent ids of otherwise valid rows of ``checked_base`` that ``roster`` lacks."""
+    return (
+        "SELECT DISTINCT v_agent_id AS agent_id FROM checked_base "
+        f"WHERE __err IS NULL AND v_agent_id IS NOT NULL "
+        f"AND v_agent_id NOT IN (SELECT agent_id FROM ({roster}))"
+    )
+
+
+def judged_sql(*, unknown_agents: bool) -> str:
+    """``checked_base`` with rows of agents in the table ``unknown_agents`` rejected."""
+    if not unknown_agents:
+        return "SELECT * FROM checked_base"
+    reason = lit("agent_id" + SEP + "unknown_agent: agent is not in the roster")
+    return f"""
+        SELECT b.* EXCLUDE (__err, __err_text),
+            CASE WHEN b.__err IS NOT NULL THEN b.__err WHEN u.agent_id IS NOT NULL
+                THEN {reason} END AS __err,
+            CASE WHEN b.__err IS NULL AND u.agent_id IS NOT NULL THEN b.v_agent_id
+                ELSE b.__err_text END AS __err_text
+        FROM checked_base AS b LEFT JOIN unknown_agents AS u ON u.agent_id = b.v_agent_id
+    """
+
+
+def duplicates_sql(spec: Table, *, exact: bool) -> str:
+    """How many accepted rows repeat the key of an earlier one (no sort).
+
+    Counting distinct 64-bit hashes is far cheaper than distinct strings, and as
+    many hashes as rows proves every key distinct; only otherwise need the keys
+    themselves be compared (``exact``), so that a collision rejects nothing.
+    """
     keys = ", ".join(ident("v_" + k) for k in spec.key)
-    return f"SELECT count(*) - count(DISTINCT ({keys})) FROM checked_base WHERE __err IS NULL"
+    distinct = f"({keys})" if exact else f"hash({keys})"
+    return f"SELECT count(*) - count(DISTINCT {distinct}) FROM judged WHERE __err IS NULL"
 
 
 def final_sql(spec: Table, *, duplicates: bool) -> str:
-    """``checked_base`` with duplicate keys rejected (first row wins) and the reason split."""
+    """``judged`` with duplicate keys rejected (first row wins) and the reason split."""
     err = "__err"
     if duplicates:
         keys = ", ".join(ident("v_" + k) for k in spec.key)
@@ -258,7 +335,7 @@ def final_sql(spec: Table, *, duplicates: bool) -> str:
     return f"""
         WITH final AS (SELECT * EXCLUDE (__err, __err_text), {err} AS __err,
             coalesce(__err_text, CAST({key} AS VARCHAR)) AS __key_text, __err_text
-            FROM checked_base)
+            FROM judged)
         SELECT * EXCLUDE (__err, __err_text, __key_text),
             nullif(split_part(__err, chr(31), 1), '') AS __err_col,
             split_part(__err, chr(31), 2) AS __err_rule,
