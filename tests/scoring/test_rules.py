@@ -10,6 +10,7 @@ from kefu.scoring.rules import (
     linear_share,
     matches,
     score_agent,
+    score_agents,
     step_share,
 )
 from kefu.scoring.scorecard import Direction, Step
@@ -387,8 +388,6 @@ def an_agent(draw, key: str):
     ),
 )
 def test_scoring_many_agents_at_once_equals_scoring_each_alone(policy, shrink, agents):
-    from kefu.scoring.rules import score_agents
-
     c = card(MIXED.format(policy=policy, shrink="true" if shrink else "false"))
     together = score_agents(
         c,

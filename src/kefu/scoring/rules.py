@@ -33,6 +33,7 @@ from kefu.metrics.figures import Figure, Level, Status
 from kefu.scoring import catalogue
 from kefu.scoring.fairness import shrink, wilson_intervals
 from kefu.scoring.scorecard import (
+    Direction,
     IndicatorRule,
     SamplePolicy,
     Scorecard,
@@ -56,7 +57,7 @@ def _g(x: float | None) -> str:
 
 
 def _max(a: Any, b: Any) -> Any:
-    """Python's ``max(a, b)`` element by element: ``a`` unless ``b > a`` (NaN loses)."""
+    """Python's ``max(a, b)`` element by element: ``a`` unless ``b > a`` (false with NaN)."""
     return np.where(b > a, b, a)
 
 
@@ -126,7 +127,7 @@ def rule_shares(rule: IndicatorRule, values: FloatArray) -> tuple[FloatArray, Bo
 
 
 # The scalar forms (the single-value case of the array rules above).
-def linear_share(direction: Any, target: float, threshold: float, value: float) -> float:
+def linear_share(direction: Direction, target: float, threshold: float, value: float) -> float:
     return float(linear_shares(target, threshold, _array(value))[0])
 
 
