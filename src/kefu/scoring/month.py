@@ -200,12 +200,14 @@ def _build_results(
     # Per scorecard: (position in the result, assignment) of its agents, in agent order.
     members: dict[str, list[tuple[int, str, Assignment]]] = defaultdict(list)
     used: dict[str, Scorecard] = {}
+    scored_ids = {c.content_hash: c.indicator_ids for c in cards.all}
     position = 0
     for agent in sorted(figures):
         who = roster.get(agent) or Assignment(agent, None, None, None)
         card = card_of(cards, who)
         mine = figures[agent]
-        if all((f := mine.get(i)) is None or f.value is None for i in card.indicator_ids):
+        ids = scored_ids[card.content_hash]
+        if all((f := mine.get(i)) is None or f.value is None for i in ids):
             # Employed but without a single record to judge (long leave, joined on the
             # last day…): not scored this period, rather than a zero and a D.
             continue
