@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 
 import pytest
@@ -384,3 +385,38 @@ def test_a_repeated_key_keeps_the_raw_cells_of_the_rejected_row(ws, tmp_path):
     import_file(ws, write(tmp_path / "contacts.csv", HEADER + rows))
     (rej,) = rejects(ws)
     assert rej.raw["agent_id"] == "A2" and rej.raw["channel"] == "chat"
+
+
+def test_reimporting_known_content_stops_as_soon_as_its_digest_is_known(ws, tmp_path, monkeypatch):
+    from kefu.ingest import pipeline
+
+    f = write(tmp_path / "contacts.csv", HEADER + "C1,phone,A1,2026-10-01 08:00:00,,,5\n")
+    first = import_file(ws, f)
+    real = pipeline.sha256_file
+
+    def slow_sha256(path):  # as for a file of gigabytes: the import goes on meanwhile
+        time.sleep(1.5)
+        return real(path)
+
+    def endless(con, sql):  # stands for a long first pass; only the digest check ends it
+        con.execute("SELECT count(*) FROM range(1000000000000)").fetchall()
+        raise AssertionError("the import was not stopped")
+
+    monkeypatch.setattr(pipeline, "sha256_file", slow_sha256)
+    monkeypatch.setattr(pipeline, "keeps_order", endless)
+    again = import_file(ws, f)
+    assert (again.status, again.batch) == ("already imported", first.batch)
+
+
+def test_the_digest_of_a_sheet_differs_from_the_workbook_and_equals_sha256(tmp_path):
+    import hashlib
+
+    from kefu.ingest.pipeline import Digest
+
+    f = write(tmp_path / "a.csv", "x\n1\n")
+    plain = hashlib.sha256(b"x\n1\n").hexdigest()
+    assert Digest.of_file(f, None).value() == plain
+    assert (
+        Digest.of_file(f, "Sheet2").value()
+        == hashlib.sha256(f"{plain}:Sheet2".encode()).hexdigest()
+    )

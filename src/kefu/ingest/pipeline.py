@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from kefu.workspace import Workspace
 
 Progress = Callable[[str], None]
+QUICK_DIGEST_SECONDS = 0.5
 _counter = itertools.count()
 
 
@@ -83,10 +85,63 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+class Digest:
+    """The SHA-256 identifying an import's content, possibly still being worked out.
+
+    A file's is computed in a background thread (hashlib releases the GIL on large
+    updates), so hashing a multi-gigabyte export overlaps with reading it.
+    """
+
+    def __init__(self) -> None:
+        self._value: str | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def known(cls, value: str) -> Digest:
+        d = cls()
+        d._value = value
+        return d
+
+    @classmethod
+    def of_file(cls, path: Path, sheet: str | None) -> Digest:
+        d = cls()
+
+        def work() -> None:
+            try:
+                value = sha256_file(path)
+                # Another sheet of the same workbook is other content.
+                d._value = (
+                    hashlib.sha256(f"{value}:{sheet}".encode()).hexdigest() if sheet else value
+                )
+            except BaseException as exc:  # handed to the caller of value()
+                d._error = exc
+
+        d._thread = threading.Thread(target=work, name="kefu-digest", daemon=True)
+        d._thread.start()
+        return d
+
+    def value(self) -> str:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
+
+    def ready(self, wait: float) -> bool:
+        """Whether the value is known, after waiting up to ``wait`` seconds for it."""
+        if self._thread is not None:
+            self._thread.join(wait)
+            return not self._thread.is_alive()
+        return True
+
+
 class _Session:
     """A private in-memory DuckDB for one import that spills to its own folder when large."""
 
     def __init__(self, ws: Workspace) -> None:
+        self.already: int | None = None  # the batch that already holds this content
         self.dir = ws.home / "tmp" / f"import-{os.getpid()}-{next(_counter)}"
         self.dir.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(":memory:")
@@ -100,6 +155,20 @@ class _Session:
         self.con.execute(f"SET memory_limit = {lit(ws.settings.duckdb_memory_limit or '2GB')}")
         if ws.settings.duckdb_threads:
             self.con.execute(f"SET threads = {int(ws.settings.duckdb_threads)}")
+
+    def watch(self, ws: Workspace, digest: Digest, table_name: str, source: str) -> None:
+        """Stop the import's work as soon as the digest shows the content is imported."""
+
+        def work() -> None:
+            try:
+                done = batches.find_committed(ws, table_name, source, digest.value())
+                if done is not None:
+                    self.already = done
+                    self.con.interrupt()
+            except Exception:  # only a shortcut: the import checks again before it writes
+                pass
+
+        threading.Thread(target=work, name="kefu-already", daemon=True).start()
 
     def close(self) -> None:
         self.con.close()
@@ -128,23 +197,23 @@ def import_file(
     if profile and table and profile.table != table:
         raise KefuError(f"mapping '{profile.name}' is for table {profile.table}, not {table}")
     name = (lookup_table(table).name if table else None) or (profile.table if profile else None)
-    say("checking")
-    digest = sha256_file(path) if path.is_file() else ""
     sheet = sheet or (profile.sheet if profile else None)
-    if digest and sheet:
-        # Another sheet of the same workbook is other content.
-        digest = hashlib.sha256(f"{digest}:{sheet}".encode()).hexdigest()
+    # The digest of a big export takes seconds: it is worked out while the file is read.
+    digest = Digest.of_file(path, sheet) if path.is_file() else Digest.known("")
     actor = actor or audit.cli_actor()
     with batches.import_lock(ws):
         batches.cleanup_abandoned(ws, actor)
         name = name or table_from_name(path)
         src = _source(source, profile)
-        if name and digest:
-            done = batches.find_committed(ws, name, src, digest)
+        if name and digest.ready(QUICK_DIGEST_SECONDS):
+            # Small files are hashed at once: known content costs nothing to skip.
+            done = batches.find_committed(ws, name, src, digest.value())
             if done is not None:
                 return _already(path.name, name, done)
         session = _Session(ws)
         try:
+            if name:
+                session.watch(ws, digest, name, src)
             say("reading")
             raw = read_raw(
                 session.con,
@@ -159,11 +228,13 @@ def import_file(
             )
             if name is None:
                 name = table_from_headers(path, raw.headers)
-                done = batches.find_committed(ws, name, src, digest)
-                if done is not None:
-                    return _already(path.name, name, done)
+                session.watch(ws, digest, name, src)
             return _load(ws, session, TABLES[name], raw, profile, path.name, src, digest,
                          mapping, actor, say)  # fmt: skip
+        except duckdb.InterruptException:
+            if session.already is None or name is None:
+                raise
+            return _already(path.name, name, session.already)
         finally:
             session.close()
 
@@ -194,9 +265,6 @@ def import_records(
     ).hexdigest()
     with batches.import_lock(ws):
         batches.cleanup_abandoned(ws, actor)
-        done = batches.find_committed(ws, spec.name, source, digest)
-        if done is not None:
-            return _already(label, spec.name, done)
         session = _Session(ws)
         try:
             data = {"__row": pa.array(range(2, len(records) + 2), pa.int64())}
@@ -212,8 +280,8 @@ def import_records(
                 rows=len(records),
                 excel=False,
             )
-            return _load(ws, session, spec, raw, None, label, source, digest, None, actor,
-                         lambda _msg: None)  # fmt: skip
+            return _load(ws, session, spec, raw, None, label, source, Digest.known(digest),
+                         None, actor, lambda _msg: None)  # fmt: skip
         finally:
             session.close()
 
@@ -272,7 +340,7 @@ def _load(
     profile: Profile | None,
     file_name: str,
     source: str,
-    digest: str,
+    digest: Digest,
     mapping: str | None,
     actor: str,
     say: Progress,
@@ -318,8 +386,12 @@ def _load(
     ).fetchone()
     assert counts is not None
     kept, rejected, new, changed, unchanged = (int(x) for x in counts)
+    # The authoritative check: the content may have been imported already.
+    done = batches.find_committed(ws, spec.name, source, digest.value())
+    if done is not None:
+        return _already(file_name, spec.name, done)
     batch_id = batches.reserve(
-        ws, table=spec.name, source=source, source_file=file_name, sha256=digest,
+        ws, table=spec.name, source=source, source_file=file_name, sha256=digest.value(),
         mapping=mapping, actor=actor,
     )  # fmt: skip
     try:

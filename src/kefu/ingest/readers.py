@@ -19,6 +19,10 @@ import codecs
 import csv
 import datetime as dt
 import io
+import os
+import re
+import shutil
+import subprocess
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,20 +114,82 @@ def _plain(encoding: str) -> str:
     return encoding.lower().replace("-", "").replace("_", "")
 
 
-def transcode(path: Path, encoding: str, target: Path) -> Path:
-    """Stream ``path`` into a UTF-8 copy at ``target`` (constant memory)."""
+# Encodings glibc's iconv converts (much faster than Python's codecs), by Python name.
+ICONV_NAMES = {"gb18030": "GB18030", "gbk": "GBK", "gb2312": "GB2312", "cp936": "CP936"}
+
+
+def transcode(path: Path, encoding: str, tmp_dir: Path) -> list[Path]:
+    """UTF-8 copies of ``path``, in pieces that follow each other (constant memory).
+
+    Chinese encodings go through ``iconv``, one process per core on consecutive
+    stretches of lines (a line feed byte never occurs inside a GB18030 character),
+    so a GBK export of millions of rows converts in seconds. Other encodings, or a
+    system without iconv, take Python's codec in one piece.
+    """
+    name = ICONV_NAMES.get(_plain(encoding))
+    if name and shutil.which("iconv") and shutil.which("head"):
+        return _iconv(path, name, encoding, tmp_dir)
+    target = tmp_dir / f"utf8-{path.stem}.csv"
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    done = 0
     try:
         with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
             while chunk := src.read(CHUNK_BYTES):
                 dst.write(decoder.decode(chunk))
+                done += len(chunk)
             dst.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError as exc:
-        raise Unreadable(
-            f"{path.name}: byte {exc.start} is not valid {encoding}; save the file as "
-            "UTF-8 or name the encoding in a mapping profile"
-        ) from None
-    return target
+        raise _not_encoded(path, done + exc.start, encoding) from None
+    return [target]
+
+
+def _not_encoded(path: Path, at: int, encoding: str) -> Unreadable:
+    return Unreadable(
+        f"{path.name}: byte {at} is not valid {encoding}; save the file as "
+        "UTF-8 or name the encoding in a mapping profile"
+    )
+
+
+def line_ranges(path: Path, pieces: int) -> list[tuple[int, int]]:
+    """(start, length) of up to ``pieces`` consecutive byte ranges, each ending a line."""
+    size = path.stat().st_size
+    starts = [0]
+    with path.open("rb") as f:
+        for i in range(1, pieces):
+            f.seek(max(size * i // pieces, starts[-1]))
+            f.readline()
+            if f.tell() >= size:
+                break
+            if f.tell() > starts[-1]:
+                starts.append(f.tell())
+    ends = [*starts[1:], size]
+    return [(a, b - a) for a, b in zip(starts, ends, strict=True)]
+
+
+def _iconv(path: Path, name: str, encoding: str, tmp_dir: Path) -> list[Path]:
+    jobs = []
+    for i, (start, length) in enumerate(line_ranges(path, os.cpu_count() or 1)):
+        target = tmp_dir / f"utf8-{i}-{path.stem}.csv"
+        with path.open("rb") as src, target.open("wb") as dst:
+            src.seek(start)
+            head = subprocess.Popen(["head", "-c", str(length)], stdin=src, stdout=subprocess.PIPE)
+            conv = subprocess.Popen(
+                ["iconv", "-f", name, "-t", "UTF-8"],
+                stdin=head.stdout,
+                stdout=dst,
+                stderr=subprocess.PIPE,
+            )
+            assert head.stdout is not None
+            head.stdout.close()  # iconv alone reads it now
+        jobs.append((start, target, head, conv))
+    for start, _, head, conv in jobs:
+        _, err = conv.communicate()
+        head.wait()
+        if conv.returncode != 0:
+            found = re.search(rb"position (\d+)", err)
+            at = start + int(found.group(1)) if found else start
+            raise _not_encoded(path, at, encoding)
+    return [target for _, target, _, _ in jobs]
 
 
 def read_csv(
@@ -137,12 +203,12 @@ def read_csv(
     positional: bool = False,
 ) -> RawFile:
     enc = encoding or detect_encoding(path)
-    source = path
+    sources = [path]
     if enc.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig", "ascii"):
-        source = transcode(path, enc, tmp_dir / f"utf8-{path.stem}.csv")
+        sources = transcode(path, enc, tmp_dir)
     if delimiter is None and path.suffix.lower() == ".tsv":
         delimiter = "\t"
-    delim, width = sniff(source, delimiter)
+    delim, width = sniff(sources[0], delimiter)
     # The dialect is fixed here rather than left to DuckDB's sniffer, which gives up on
     # files whose title lines have fewer fields than the table below them. Spare
     # columns catch rows with more fields than the header.
@@ -158,7 +224,9 @@ def read_csv(
         "strict_mode = false",
         f"nullstr = {lit(_NEVER)}",
     ]
-    source_sql = f"read_csv({lit(str(source))}, {', '.join(opts)})"
+    # Several pieces are read as one file, in order.
+    files = "[" + ", ".join(lit(str(p)) for p in sources) + "]"
+    source_sql = f"read_csv({files}, {', '.join(opts)})"
     names = [f"column{i}" for i in range(width + SPARE_COLUMNS)]
     try:
         top = con.execute(f"SELECT * FROM {source_sql} LIMIT {HEADER_SEARCH_ROWS}").fetchall()
