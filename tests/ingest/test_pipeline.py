@@ -420,3 +420,24 @@ def test_the_digest_of_a_sheet_differs_from_the_workbook_and_equals_sha256(tmp_p
         Digest.of_file(f, "Sheet2").value()
         == hashlib.sha256(f"{plain}:Sheet2".encode()).hexdigest()
     )
+
+
+def test_parquet_instants_are_stored_as_the_same_utc_instants_before_and_after_dst_ended(
+    ws, tmp_path
+):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # Shanghai kept summer time until 1991: 1988-07-01 12:00 local was 03:00 UTC (UTC+9);
+    # 2026-10-01 08:00 local is 00:00 UTC (UTC+8).
+    instants = [datetime(1988, 7, 1, 3, 0), datetime(2026, 10, 1, 0, 0, 0, 250000)]
+    table = pa.table({
+        "contact_id": ["C1", "C2"], "channel": ["phone", "chat"], "agent_id": ["A1", "A1"],
+        "offered_at": pa.array(instants, pa.timestamp("us", tz="UTC")).cast(
+            pa.timestamp("us", tz="Asia/Shanghai")
+        ),
+    })  # fmt: skip
+    pq.write_table(table, tmp_path / "contacts.parquet")
+    r = import_file(ws, tmp_path / "contacts.parquet")
+    assert (r.accepted, r.rejected) == (2, 0)
+    assert [x["offered_at"] for x in stored(ws, "contacts")] == instants

@@ -225,6 +225,7 @@ def import_file(
                 known=known_headers(name, profile),
                 # Collapsing rows orders them by row number inside the projection.
                 positional=profile is None or profile.collapse is None,
+                tz=(profile.timezone if profile and profile.timezone else None) or ws.timezone,
             )
             if name is None:
                 name = table_from_headers(path, raw.headers)
@@ -359,9 +360,11 @@ def _load(
     if raw.header_rows is not None and not keeps_order(con, checked):
         # Only a plain scan, projection and filter keep the file's order; anything else
         # (a mapping expression DuckDB answers with a join…) reads numbered rows instead.
+        if raw.stream is not None:
+            raw.stream.materialise()
         con.execute("CREATE OR REPLACE VIEW raw AS SELECT * FROM raw_numbered")
         (count,) = con.execute("SELECT count(*) FROM raw").fetchone() or (0,)
-        raw = dataclasses.replace(raw, header_rows=None, rows=int(count))
+        raw = dataclasses.replace(raw, header_rows=None, rows=int(count), stream=None)
         checked = projection(raw)
     rows_read = _first_pass(con, checked, raw, session.dir / "checked.parquet", file_name)
     roster = _roster_sql(ws, spec)
@@ -436,14 +439,27 @@ def _first_pass(
     pass keeps the file's order, so a positional scan is numbered by its row in
     ``target``; nothing of the file is held in memory.
     """
+    if raw.stream is not None:
+        raw.stream.open()
+    # Only a positional scan needs its output in file order; once every row carries its
+    # number, DuckDB may write in any order (it writes faster so). Nothing reads the
+    # stored files in their order: every query that shows records sorts them.
+    con.execute(f"SET preserve_insertion_order = {lit(raw.header_rows is not None)}")
     try:
         con.execute(
             f"COPY ({checked}) TO {lit(str(target))} "
             "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
         )
-    except duckdb.InvalidInputException as exc:
-        # A positional scan meets a malformed CSV only here, not when it is opened.
-        raise unreadable_csv(file_name, exc) from None
+    except BaseException as exc:
+        if raw.stream is not None:
+            raw.stream.close(failed=True)
+        if isinstance(exc, duckdb.InvalidInputException):
+            # A positional scan meets a malformed CSV only here, not when it is opened.
+            raise unreadable_csv(file_name, exc) from None
+        raise
+    if raw.stream is not None:
+        raw.stream.close(failed=False)
+    con.execute("SET preserve_insertion_order = false")
     scan = f"read_parquet({lit(str(target))}, file_row_number = true)"
     if raw.header_rows is None:
         assert raw.rows is not None
@@ -575,6 +591,8 @@ def _rejects(
     # later, so those rows' cells are read again from the file.
     missing = [row for row, cells_ in texts.items() if all(v is None for v in cells_)]
     if missing:
+        if raw.stream is not None:
+            raw.stream.materialise()
         found = con.execute(
             f"SELECT __row, {', '.join(ident(c) for c in cells)} FROM raw_numbered "
             "WHERE __row IN (SELECT unnest(?))",

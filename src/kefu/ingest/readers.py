@@ -16,6 +16,7 @@ row number; see :attr:`RawFile.header_rows`). ``raw_numbered`` always has ``__ro
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -23,14 +24,17 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import duckdb
 
 from kefu.errors import KefuError
-from kefu.ingest.parsing import ident, lit
+from kefu.ingest.parsing import fixed_offset_since, ident, lit
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 SUFFIXES = CSV_SUFFIXES | {".xlsx", ".parquet"}
@@ -38,6 +42,8 @@ SAMPLE_BYTES = 1 << 20
 SPARE_COLUMNS = 4
 HEADER_SEARCH_ROWS = 20
 CHUNK_BYTES = 8 << 20
+CONVERT_BYTES = 64 << 20  # one iconv run at most (it holds all its input)
+STREAM_BYTES = 64 << 20  # larger non-UTF-8 files are converted while read
 # A null string no export contains, so that DuckDB's padding of short rows (NULL)
 # can be told apart from empty cells ('').
 _NEVER = "\x01kefu-null\x01"
@@ -54,6 +60,8 @@ class RawFile:
     # Positional ``raw`` (no ``__row``): how many of its first rows are title and header
     # lines; row i (0-based) of the scan is spreadsheet row i + 1. None: ``raw`` has __row.
     header_rows: int | None = None
+    # Converted while read (positional only): ``raw`` reads a sample until it is opened.
+    stream: Stream | None = None
 
 
 class Unreadable(KefuError):
@@ -167,29 +175,127 @@ def line_ranges(path: Path, pieces: int) -> list[tuple[int, int]]:
 
 
 def _iconv(path: Path, name: str, encoding: str, tmp_dir: Path) -> list[Path]:
-    jobs = []
-    for i, (start, length) in enumerate(line_ranges(path, os.cpu_count() or 1)):
-        target = tmp_dir / f"utf8-{i}-{path.stem}.csv"
-        with path.open("rb") as src, target.open("wb") as dst:
-            src.seek(start)
-            head = subprocess.Popen(["head", "-c", str(length)], stdin=src, stdout=subprocess.PIPE)
-            conv = subprocess.Popen(
-                ["iconv", "-f", name, "-t", "UTF-8"],
-                stdin=head.stdout,
-                stdout=dst,
-                stderr=subprocess.PIPE,
-            )
-            assert head.stdout is not None
-            head.stdout.close()  # iconv alone reads it now
-        jobs.append((start, target, head, conv))
-    for start, _, head, conv in jobs:
-        _, err = conv.communicate()
-        head.wait()
-        if conv.returncode != 0:
-            found = re.search(rb"position (\d+)", err)
-            at = start + int(found.group(1)) if found else start
-            raise _not_encoded(path, at, encoding)
-    return [target for _, target, _, _ in jobs]
+    ranges = line_ranges(path, os.cpu_count() or 1)
+    targets = [tmp_dir / f"utf8-{i}-{path.stem}.csv" for i in range(len(ranges))]
+    feeders = [Feeder(path, start, length, name, target) for (start, length), target
+               in zip(ranges, targets, strict=True)]  # fmt: skip
+    for f in feeders:
+        f.join(encoding)
+    return targets
+
+
+class Feeder:
+    """Converts one stretch of lines with iconv into ``target`` (a file or a named pipe).
+
+    iconv reads all of its input before converting, so it is given the stretch in
+    pieces of at most :data:`CONVERT_BYTES` (cut after a line feed): memory stays flat.
+    The work runs in a thread, which also waits for a pipe's reader to open it.
+    """
+
+    def __init__(self, path: Path, start: int, length: int, name: str, target: Path) -> None:
+        self.path, self.start, self.length, self.name, self.target = (
+            path, start, length, name, target,
+        )  # fmt: skip
+        self.bad_at: int | None = None
+        self.failure: BaseException | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.stopped = False
+        self.thread = threading.Thread(target=self._run, name="kefu-iconv", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            with self.path.open("rb") as src, self.target.open("wb") as out:
+                done = 0
+                while done < self.length and not self.stopped:
+                    src.seek(self.start + done)
+                    chunk = src.read(min(CONVERT_BYTES, self.length - done))
+                    if done + len(chunk) < self.length:
+                        chunk = chunk[: chunk.rfind(b"\n") + 1] or chunk
+                    self.proc = subprocess.Popen(
+                        ["iconv", "-f", self.name, "-t", "UTF-8"],
+                        stdin=subprocess.PIPE, stdout=out, stderr=subprocess.PIPE,
+                    )  # fmt: skip
+                    _, err = self.proc.communicate(chunk)
+                    if self.proc.returncode != 0:
+                        found = re.search(rb"position (\d+)", err)
+                        self.bad_at = self.start + done + (int(found.group(1)) if found else 0)
+                        return
+                    done += len(chunk)
+        except BrokenPipeError:  # the reader stopped (an error or an interrupt)
+            pass
+        except BaseException as exc:  # handed to join()
+            self.failure = exc
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+
+    def join(self, encoding: str) -> None:
+        self.thread.join()
+        if self.bad_at is not None:
+            raise _not_encoded(self.path, self.bad_at, encoding)
+        if self.failure is not None:
+            raise self.failure
+
+
+class Stream:
+    """A non-UTF-8 CSV converted while DuckDB reads it, through named pipes: never on disk.
+
+    Until :meth:`open`, the ``raw`` view reads a converted sample of the file's first
+    lines (enough to find the header and plan the projection); :meth:`materialise`
+    converts the whole file to disk when rows must be read by number.
+    """
+
+    def __init__(self, path: Path, name: str, encoding: str, tmp_dir: Path,
+                 define: Callable[[list[Path], bool], None]) -> None:  # fmt: skip
+        self.path, self.name, self.encoding, self.tmp_dir = path, name, encoding, tmp_dir
+        self.define = define  # (files, positional) → creates the raw views
+        self.feeders: list[Feeder] = []
+        self.materialised = False
+
+    def open(self) -> None:
+        ranges = line_ranges(self.path, os.cpu_count() or 1)
+        pipes = []
+        for i, (start, length) in enumerate(ranges):
+            pipe = self.tmp_dir / f"pipe-{i}.csv"
+            os.mkfifo(pipe)
+            pipes.append(pipe)
+            self.feeders.append(Feeder(self.path, start, length, self.name, pipe))
+        self.define(pipes, True)
+
+    def close(self, *, failed: bool) -> None:
+        """Wait for the converters; an invalid byte makes the file unreadable."""
+        if failed:
+            for f in self.feeders:
+                f.stop()
+            for pipe in (f.target for f in self.feeders):
+                # A converter still waiting for a reader is released by opening its pipe.
+                with contextlib.suppress(OSError):
+                    os.close(os.open(pipe, os.O_RDONLY | os.O_NONBLOCK))
+        try:
+            for f in self.feeders:
+                f.join(self.encoding)
+        finally:
+            self.feeders = []
+
+    def materialise(self) -> None:
+        if not self.materialised:
+            self.define(transcode(self.path, self.encoding, self.tmp_dir), False)
+            self.materialised = True
+
+
+def _sample(path: Path, encoding: str, target: Path) -> Path:
+    """The first whole lines of ``path`` (about :data:`SAMPLE_BYTES`) as UTF-8."""
+    with path.open("rb") as f:
+        head = f.read(SAMPLE_BYTES)
+    head = head[: head.rfind(b"\n") + 1] or head
+    try:
+        target.write_text(head.decode(encoding), encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise _not_encoded(path, exc.start, encoding) from None
+    return target
 
 
 def read_csv(
@@ -204,8 +310,14 @@ def read_csv(
 ) -> RawFile:
     enc = encoding or detect_encoding(path)
     sources = [path]
+    stream_as = None
     if enc.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig", "ascii"):
-        sources = transcode(path, enc, tmp_dir)
+        stream_as = ICONV_NAMES.get(_plain(enc)) if positional else None
+        if stream_as and path.stat().st_size > STREAM_BYTES and shutil.which("iconv"):
+            sources = [_sample(path, enc, tmp_dir / f"sample-{path.stem}.csv")]
+        else:
+            stream_as = None
+            sources = transcode(path, enc, tmp_dir)
     if delimiter is None and path.suffix.lower() == ".tsv":
         delimiter = "\t"
     delim, width = sniff(sources[0], delimiter)
@@ -224,12 +336,17 @@ def read_csv(
         "strict_mode = false",
         f"nullstr = {lit(_NEVER)}",
     ]
-    # Several pieces are read as one file, in order.
-    files = "[" + ", ".join(lit(str(p)) for p in sources) + "]"
-    source_sql = f"read_csv({files}, {', '.join(opts)})"
+
+    def source_sql(files: list[Path]) -> str:
+        # Several pieces are read as one file, in order.
+        listed = "[" + ", ".join(lit(str(p)) for p in files) + "]"
+        return f"read_csv({listed}, {', '.join(opts)})"
+
     names = [f"column{i}" for i in range(width + SPARE_COLUMNS)]
     try:
-        top = con.execute(f"SELECT * FROM {source_sql} LIMIT {HEADER_SEARCH_ROWS}").fetchall()
+        top = con.execute(
+            f"SELECT * FROM {source_sql(sources)} LIMIT {HEADER_SEARCH_ROWS}"
+        ).fetchall()
     except duckdb.Error as exc:
         raise unreadable_csv(path.name, exc) from None
     if not top:
@@ -254,17 +371,26 @@ def read_csv(
         shape_parts.append(f"WHEN {any_extra} THEN 'row has more fields than the header ({width})'")
     shape = f"(CASE {' '.join(shape_parts)} END)" if shape_parts else "NULL"
     cols = ", ".join(f"{ident(names[i])} AS c{i}" for i in range(width))
-    # ordinality counts records from 1, as a spreadsheet numbers rows.
-    con.execute(
-        f"CREATE OR REPLACE VIEW raw_numbered AS SELECT CAST(ordinality AS BIGINT) AS __row, "
-        f"{cols}, CAST({shape} AS VARCHAR) AS __shape FROM {source_sql} WITH ORDINALITY "
-        f"WHERE ordinality > {at + 1}"
-    )
+
+    def define(files: list[Path], positional: bool) -> None:
+        # ordinality counts records from 1, as a spreadsheet numbers rows.
+        if not (stream_as and positional):  # a pipe can be read only once: by raw
+            con.execute(
+                "CREATE OR REPLACE VIEW raw_numbered AS SELECT CAST(ordinality AS BIGINT) "
+                f"AS __row, {cols}, CAST({shape} AS VARCHAR) AS __shape "
+                f"FROM {source_sql(files)} WITH ORDINALITY WHERE ordinality > {at + 1}"
+            )
+        if positional:
+            con.execute(
+                f"CREATE OR REPLACE VIEW raw AS SELECT {cols}, CAST({shape} AS VARCHAR) "
+                f"AS __shape FROM {source_sql(files)}"
+            )
+        else:
+            con.execute("CREATE OR REPLACE VIEW raw AS SELECT * FROM raw_numbered")
+
+    define(sources, positional)
     if positional:
-        con.execute(
-            f"CREATE OR REPLACE VIEW raw AS SELECT {cols}, CAST({shape} AS VARCHAR) AS __shape "
-            f"FROM {source_sql}"
-        )
+        stream = Stream(path, stream_as, enc, tmp_dir, define) if stream_as else None
         return RawFile(
             headers=headers,
             columns={h: f"c{i}" for i, h in enumerate(headers)},
@@ -272,8 +398,8 @@ def read_csv(
             excel=False,
             encoding=enc,
             header_rows=at + 1,
+            stream=stream,
         )
-    con.execute("CREATE OR REPLACE VIEW raw AS SELECT * FROM raw_numbered")
     return _finish(con, path, headers, excel=False, encoding=enc)
 
 
@@ -339,17 +465,16 @@ def read_xlsx(
     return _finish(con, path, headers, excel=True)
 
 
-def read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> RawFile:
+def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, tz: str) -> RawFile:
     try:
-        names = [
-            r[0]
-            for r in con.execute(
-                f"DESCRIBE SELECT * FROM read_parquet({lit(str(path))})"
-            ).fetchall()
-        ]
+        described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit(str(path))})").fetchall()
     except duckdb.Error as exc:
         raise Unreadable(f"{path.name}: not a readable Parquet file ({exc})") from None
-    cols = ", ".join(f"CAST({ident(n)} AS VARCHAR) AS c{i}" for i, n in enumerate(names))
+    names = [r[0] for r in described]
+    cols = ", ".join(
+        f"{_parquet_text(ident(n), str(kind), tz)} AS c{i}"
+        for i, (n, kind, *_) in enumerate(described)
+    )
     # A view: the file is scanned (in parallel, with its own row numbers) when used.
     con.execute(
         "CREATE OR REPLACE VIEW raw AS SELECT CAST(file_row_number + 2 AS BIGINT) AS __row, "
@@ -358,6 +483,26 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> RawFile:
     )
     con.execute("CREATE OR REPLACE VIEW raw_numbered AS SELECT * FROM raw")
     return _finish(con, path, _unique(names), excel=False)
+
+
+def _parquet_text(col: str, kind: str, tz: str) -> str:
+    """A Parquet value as the text an export would show.
+
+    An instant (TIMESTAMP WITH TIME ZONE) is written as wall-clock time in ``tz``,
+    which the timestamp rules read back as exactly that instant. Where the zone's
+    offset is fixed, that is arithmetic; rendering through the time-zone library
+    instead costs more than all the rest of an import.
+    """
+    if kind != "TIMESTAMP WITH TIME ZONE":
+        return f"CAST({col} AS VARCHAR)"
+    with_offset = f"CAST({col} AS VARCHAR)"
+    fixed = fixed_offset_since(tz)
+    if fixed is None:
+        return with_offset
+    since, seconds = fixed
+    since_us = int((since.replace(tzinfo=UTC) - timedelta(seconds=seconds)).timestamp() * 1e6)
+    local = f"CAST(make_timestamp(epoch_us({col}) + {seconds * 1_000_000}) AS VARCHAR)"
+    return f"(CASE WHEN epoch_us({col}) >= {since_us} THEN {local} ELSE {with_offset} END)"
 
 
 def read_raw(
@@ -370,12 +515,14 @@ def read_raw(
     sheet: str | None = None,
     known: frozenset[str] = frozenset(),
     positional: bool = False,
+    tz: str = "UTC",
 ) -> RawFile:
     """Make ``path`` the ``raw`` relation of ``con``; :class:`Unreadable` if it cannot.
 
     ``known`` holds header spellings (normalised) that mark the header row when a
     file has title lines above it. ``positional`` lets a CSV be scanned in parallel
-    without row numbers (see the module notes).
+    without row numbers (see the module notes). ``tz`` is the zone naive times are
+    read in (instants in a Parquet file are written out in it).
     """
     suffix = path.suffix.lower()
     if not path.is_file():
@@ -390,7 +537,7 @@ def read_raw(
     if suffix == ".xlsx":
         return read_xlsx(con, path, sheet=sheet, known=known)
     if suffix == ".parquet":
-        return read_parquet(con, path)
+        return read_parquet(con, path, tz)
     raise Unreadable(
         f"{path.name}: unsupported file type '{suffix or '(none)'}'; "
         "import .csv, .tsv, .txt, .xlsx or .parquet"
