@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 
@@ -208,24 +209,38 @@ class Feeder:
             with self.path.open("rb") as src, self.target.open("wb") as out:
                 done = 0
                 while done < self.length and not self.stopped:
-                    src.seek(self.start + done)
-                    chunk = src.read(min(CONVERT_BYTES, self.length - done))
-                    if done + len(chunk) < self.length:
-                        chunk = chunk[: chunk.rfind(b"\n") + 1] or chunk
+                    size = self._piece(src, self.start + done, self.length - done)
                     self.proc = subprocess.Popen(
                         ["iconv", "-f", self.name, "-t", "UTF-8"],
                         stdin=subprocess.PIPE, stdout=out, stderr=subprocess.PIPE,
                     )  # fmt: skip
-                    _, err = self.proc.communicate(chunk)
-                    if self.proc.returncode != 0:
+                    assert self.proc.stdin is not None and self.proc.stderr is not None
+                    # The kernel copies the bytes into the pipe: they never pass through Python.
+                    at, left = self.start + done, size
+                    while left:
+                        sent = os.sendfile(self.proc.stdin.fileno(), src.fileno(), at, left)
+                        at, left = at + sent, left - sent
+                    self.proc.stdin.close()
+                    err = self.proc.stderr.read()
+                    if self.proc.wait() != 0:
                         found = re.search(rb"position (\d+)", err)
                         self.bad_at = self.start + done + (int(found.group(1)) if found else 0)
                         return
-                    done += len(chunk)
+                    done += size
         except BrokenPipeError:  # the reader stopped (an error or an interrupt)
             pass
         except BaseException as exc:  # handed to join()
             self.failure = exc
+
+    @staticmethod
+    def _piece(src: BinaryIO, start: int, left: int) -> int:
+        """Bytes of the next piece from ``start``: at most CONVERT_BYTES, whole lines."""
+        if left <= CONVERT_BYTES:
+            return left
+        tail = min(1 << 20, CONVERT_BYTES)  # longer lines than this are not CSV rows
+        src.seek(start + CONVERT_BYTES - tail)
+        cut = src.read(tail).rfind(b"\n")
+        return CONVERT_BYTES - tail + cut + 1 if cut >= 0 else CONVERT_BYTES
 
     def stop(self) -> None:
         self.stopped = True
