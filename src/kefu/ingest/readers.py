@@ -136,7 +136,7 @@ def transcode(path: Path, encoding: str, tmp_dir: Path) -> list[Path]:
     system without iconv, take Python's codec in one piece.
     """
     name = ICONV_NAMES.get(_plain(encoding))
-    if name and shutil.which("iconv") and shutil.which("head"):
+    if name and shutil.which("iconv"):
         return _iconv(path, name, encoding, tmp_dir)
     target = tmp_dir / f"utf8-{path.stem}.csv"
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
