@@ -129,3 +129,22 @@ def test_openapi_offers_bearer_authentication(web: Web) -> None:
     schema = web.client().get("/api/v1/openapi.json").json()
     schemes = schema["components"]["securitySchemes"]
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
+
+
+@pytest.mark.parametrize(
+    ("path", "status"), [("/login", 200), ("/", 303), ("/static/kefu.css", 200)]
+)
+def test_head_answers_like_get_without_a_body(web: Web, path: str, status: int) -> None:
+    client = web.client()
+    got = client.get(path, follow_redirects=False)
+    head = client.head(path, follow_redirects=False)
+    assert (head.status_code, got.status_code) == (status, status)
+    assert head.content == b""
+    assert head.headers.get("content-type") == got.headers.get("content-type")
+    _check(head.headers)
+
+
+def test_head_keeps_the_checks_of_get(web: Web) -> None:
+    # An API call needs a login either way; a POST-only route stays POST-only.
+    assert web.client().head("/api/v1/me").status_code == 401
+    assert web.client().head("/logout").status_code == 405

@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from kefu.web import errors
 from kefu.web.deps import csrf_protect
 from kefu.web.nav import NavItem
-from kefu.web.security import SecurityMiddleware, security_kwargs
+from kefu.web.security import HeadAsGet, SecurityMiddleware, security_kwargs
 from kefu.web.settings import WebSettings
 from kefu.web.templating import make_templates
 from kefu.workspace import Workspace
@@ -80,4 +80,5 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(SecurityMiddleware, **security_kwargs(settings))
+    app.add_middleware(HeadAsGet)
     return app

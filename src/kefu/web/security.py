@@ -76,3 +76,28 @@ class SecurityMiddleware:
 
 def security_kwargs(settings: Any) -> dict[str, Any]:
     return {"hsts_max_age": settings.hsts_max_age, "secure": settings.secure_cookies}
+
+
+class HeadAsGet:
+    """Answers HEAD as the GET of the same URL without its body (RFC 9110 §9.3.2).
+
+    FastAPI routes only the methods a route names, so monitors and link checkers
+    probing a page with HEAD would get 405. The GET runs with all its checks.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
