@@ -12,7 +12,7 @@ import pytest
 
 from kefu.users.roles import Role
 from kefu.workspace import Workspace
-from tests.web.appraisal_data import build, total_of
+from tests.web.appraisal_data import FCR, build, total_of
 from tests.web.support import Web, make_web
 
 HR_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -253,3 +253,19 @@ def test_records_of_a_channel_indicator_list_only_that_channel(app: Web) -> None
     chat = client.get(base + "aht_avg.chat").json()
     assert (phone["total"], phone["figure"]["sample"]) == (3, 3)
     assert (chat["total"], chat["figure"]["sample"], chat["figure"]["status"]) == (0, 0, "no_data")
+
+
+def test_records_of_a_quarter_are_those_of_its_months(app: Web) -> None:
+    from kefu import scoring
+    from tests.scoring.helpers import FakeEngine, fig
+
+    quarter = [fig("fcr_rate", v, key=a, period="2026-Q4") for a, v in FCR["2026-10"].items()]
+    monthly = [fig("fcr_rate", v, key=a, period=m) for m, vs in FCR.items() for a, v in vs.items()]
+    scoring.score_period(app.ws, "2026-Q4", actor="test", compute=FakeEngine(monthly + quarter))
+    client = app.login("mgr", Role.manager)
+    got = client.get("/api/v1/agents/A1/records?indicator=fcr_rate&period=2026-Q4")
+    assert got.status_code == 200
+    body = got.json()
+    # The three October contacts of A1 are all of the quarter's records.
+    assert (body["period"], body["total"]) == ("2026-Q4", 3)
+    assert {r["id"] for r in body["records"]} == {"C0", "C1", "C2"}

@@ -257,8 +257,8 @@ def records(
     base = indicator if indicator in INDICATORS else indicator.partition(".")[0]
     if base not in INDICATORS:
         raise NotFound(f"unknown indicator '{indicator}'")
-    if view.period.grain != "month":
-        raise UsageError("records are listed per month; choose a month")
+    # A quarter's or year's table shows the indicator recomputed over the whole period
+    # (scorecard.md, Cycles): its records are those of the whole period.
     card = load_version(ws, str(row["scorecard"]["content_hash"]))
     run = view.run
     found = explain(
