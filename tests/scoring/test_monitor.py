@@ -6,7 +6,7 @@ import pytest
 
 from kefu.errors import UsageError
 from kefu.metrics.figures import Level
-from kefu.scoring.monitor import check_alert, monitor
+from kefu.scoring.monitor import check_alert, crossing, monitor
 from kefu.scoring.scorecard import Alert
 from tests.factories import add_records
 from tests.scoring.helpers import FakeEngine, fig
@@ -32,6 +32,16 @@ def test_alert_conditions():
     )
     assert check_alert(Alert(indicator="fcr_rate", below=0.7, min_sample=20), 0.1, 19) is None
     assert check_alert(Alert(indicator="fcr_rate", below=0.7), None, 0) is None
+
+
+def test_crossings_name_the_rule_and_its_limit_for_each_language_to_word():
+    assert crossing(Alert(indicator="frt_avg.phone", above=30), 31, 1) == ("above", 30)
+    assert crossing(Alert(indicator="fcr_rate", below=0.7), 0.65, 1) == ("below", 0.7)
+    assert crossing(Alert(indicator="aht_avg", outside=[150, 480]), 481, 1) == (
+        "outside", [150, 480],
+    )  # fmt: skip
+    assert crossing(Alert(count="overdue_tickets", at_least=3), 4, None) == ("at_least", 3)
+    assert crossing(Alert(indicator="aht_avg", outside=[150, 480]), 300, 1) is None
 
 
 def test_daily_monitor_with_counts_and_alerts(ws):
@@ -73,6 +83,8 @@ def test_daily_monitor_with_counts_and_alerts(ws):
     assert by[("agent", "A2")]["new_upheld_complaints"] == 0
     assert by[("team", "T1")]["overdue_tickets"] == 3
     alerts = {(a["level"], a["key"], a["watch"]) for a in report.alerts}
+    overdue = next(a for a in report.alerts if a["key"] == "A1" and a["watch"] == "overdue_tickets")
+    assert (overdue["rule"], overdue["value"]) == ("at_least", 3)
     assert alerts == {
         ("team", "T1", "frt_avg.phone"),
         ("agent", "A1", "frt_avg.phone"),  # A2 has only 5 contacts: below min_sample 20

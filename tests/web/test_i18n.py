@@ -130,3 +130,22 @@ def test_no_message_is_defined_in_two_catalogue_files() -> None:
                     clashes.append(f"{locale}: {key} in {owner[key]} and {path.name}")
                 owner.setdefault(key, path.name)
         assert clashes == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "alert", "text"),
+    [
+        ("zh-CN", {"watch": "overdue_tickets", "rule": "at_least", "limit": 3}, "达到 3"),
+        ("en", {"watch": "overdue_tickets", "rule": "at_least", "limit": 3}, "reached 3"),
+        ("zh-CN", {"watch": "fcr_rate", "rule": "below", "limit": 0.7}, "低于 70.00%"),
+        (
+            "en",
+            {"watch": "aht_avg", "rule": "outside", "limit": [150, 480]},
+            "outside 150.0 s–480.0 s",
+        ),
+    ],
+)
+def test_alerts_are_worded_in_the_pages_language(locale: str, alert: dict, text: str) -> None:
+    from kefu.web.pages import _alert_text
+
+    assert _alert_text(alert, locale) == text

@@ -38,22 +38,39 @@ def _g(x: float) -> str:
     return f"{x:.4g}"
 
 
-def check_alert(alert: Alert, value: float | None, sample: int | None) -> str | None:
-    """The alert's message when ``value`` crosses it, else None (pure)."""
+def crossing(alert: Alert, value: float | None, sample: int | None) -> tuple[str, Any] | None:
+    """``(rule, limit)`` when ``value`` crosses the alert, else None (pure).
+
+    ``rule`` is ``above``, ``below``, ``outside`` (limit ``[low, high]``) or
+    ``at_least``: a code that each language words in its own way.
+    """
     if value is None:
         return None
     if alert.indicator is not None and (sample or 0) < alert.min_sample:
         return None
-    what = alert.indicator or str(alert.count)
     if alert.above is not None and value > alert.above:
-        return f"{what} {_g(value)} is above {_g(alert.above)}"
+        return "above", alert.above
     if alert.below is not None and value < alert.below:
-        return f"{what} {_g(value)} is below {_g(alert.below)}"
+        return "below", alert.below
     if alert.outside is not None and not alert.outside[0] <= value <= alert.outside[1]:
-        return f"{what} {_g(value)} is outside [{_g(alert.outside[0])}, {_g(alert.outside[1])}]"
+        return "outside", list(alert.outside)
     if alert.at_least is not None and value >= alert.at_least:
-        return f"{what} is {_g(value)} (alert at {_g(alert.at_least)})"
+        return "at_least", alert.at_least
     return None
+
+
+def check_alert(alert: Alert, value: float | None, sample: int | None) -> str | None:
+    """The alert's message (English, for the CLI and logs) when ``value`` crosses it."""
+    found = crossing(alert, value, sample)
+    if found is None or value is None:
+        return None
+    rule, limit = found
+    what = alert.indicator or str(alert.count)
+    if rule == "outside":
+        return f"{what} {_g(value)} is outside [{_g(limit[0])}, {_g(limit[1])}]"
+    if rule == "at_least":
+        return f"{what} is {_g(value)} (alert at {_g(limit)})"
+    return f"{what} {_g(value)} is {rule} {_g(limit)}"
 
 
 def alerts_for(
@@ -65,8 +82,8 @@ def alerts_for(
         if alert.level is not AlertLevel.BOTH and alert.level.value != level.value:
             continue
         name = alert.indicator or str(alert.count)
-        message = check_alert(alert, row.get(name), row.get(f"{name}_sample"))
-        if message:
+        found = crossing(alert, row.get(name), row.get(f"{name}_sample"))
+        if found:
             out.append(
                 {
                     "level": str(level),
@@ -76,7 +93,9 @@ def alerts_for(
                     "watch": name,
                     "value": row.get(name),
                     "severity": alert.severity,
-                    "message": message,
+                    "rule": found[0],
+                    "limit": found[1],
+                    "message": check_alert(alert, row.get(name), row.get(f"{name}_sample")),
                 }
             )
     return out

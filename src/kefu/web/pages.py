@@ -12,7 +12,7 @@ from kefu.reports.catalogue import INDICATORS, indicator_name
 from kefu.reports.formatting import format_value
 from kefu.scoring.monitor import COUNTS
 from kefu.users.roles import Principal
-from kefu.web.i18n import translate
+from kefu.web.i18n import format_number, translate
 from kefu.web.templating import render, request_locale
 
 
@@ -36,9 +36,26 @@ def render_page(
             else indicator_name(str(watch), locale)
         ),
         "ind_ids": INDICATORS,
+        "alert_text": lambda alert: _alert_text(alert, locale),
         **context,
     }
     return render(request, template, ctx, user=user, status_code=status_code)
+
+
+def _alert_text(alert: dict[str, Any], locale: str) -> str:
+    """Why an alert was raised, in the page's language (``pages.alert_rules.<rule>``)."""
+    watch, limit = str(alert["watch"]), alert["limit"]
+
+    def shown(v: Any) -> str:
+        if "." in watch or watch in INDICATORS:  # an indicator, maybe of one channel
+            return format_value(watch, v, locale)
+        return format_number(v, locale)
+
+    if alert["rule"] == "outside":
+        return translate(
+            locale, "pages.alert_rules.outside", low=shown(limit[0]), high=shown(limit[1])
+        )
+    return translate(locale, f"pages.alert_rules.{alert['rule']}", limit=shown(limit))
 
 
 def download(content: bytes, filename: str, media_type: str) -> Response:
