@@ -40,12 +40,15 @@ def suggest(card: Scorecard, values: Mapping[str, Sequence[float]]) -> list[dict
             "suggested_target": None,
             "suggested_threshold": None,
             "note": None,
+            "note_code": None,  # the note as a code, for pages to word in their language
         }
         vals = [v for v in values.get(rule.id, ()) if v is not None]
         if rule.steps or rule.direction is Direction.BAND:
             row["note"] = "steps and bands are not suggested; review them by hand"
+            row["note_code"] = "manual"
         elif not vals:
             row["note"] = "no scored values in the months used"
+            row["note_code"] = "no_values"
         else:
             assert rule.target is not None and rule.threshold is not None
             higher = rule.direction is Direction.HIGHER_BETTER
@@ -56,8 +59,10 @@ def suggest(card: Scorecard, values: Mapping[str, Sequence[float]]) -> list[dict
             if (higher and threshold >= target) or (not higher and threshold <= target):
                 threshold = rule.threshold
                 row["note"] = "the values are too close together to move the threshold"
+                row["note_code"] = "too_close"
             if target == rule.target and p_target != rule.target:
                 row["note"] = "P75/P25 is easier than the current target, which is kept"
+                row["note_code"] = "target_kept"
             row["suggested_target"] = target
             row["suggested_threshold"] = threshold
         out.append(row)
