@@ -441,3 +441,15 @@ def test_parquet_instants_are_stored_as_the_same_utc_instants_before_and_after_d
     r = import_file(ws, tmp_path / "contacts.parquet")
     assert (r.accepted, r.rejected) == (2, 0)
     assert [x["offered_at"] for x in stored(ws, "contacts")] == instants
+
+
+def test_a_roster_with_both_hire_and_valid_from_dates_reads_each(ws, tmp_path):
+    f = write(
+        tmp_path / "agents.csv",
+        "工号,姓名,班组,入职日期,生效日期\nA1,张三,一组,2025-03-01,2026-10-01\nA2,李四,二组,2025-05-01,\n",
+    )
+    r = import_file(ws, f)
+    assert (r.accepted, r.rejected) == (2, 0)
+    got = {a["agent_id"]: a["valid_from"] for a in stored(ws, "agents")}
+    # A2 has no valid_from of its own: the assignment holds from hiring.
+    assert got == {"A1": date(2026, 10, 1), "A2": date(2025, 5, 1)}

@@ -190,8 +190,15 @@ def text_of(spec: Table, c: Column, p: Plan) -> str:
     """
     if c.name not in p.direct:
         return ident("t_" + c.name)
-    cell = clean(ident(raw_cell(p.direct[c.name])), p.null_values)
-    return _text_with_default(spec, c, {**p.texts, c.name: cell})
+    # A default may read another column's text (valid_from falls back to hire_date):
+    # in this projection that text is inline too, or a column of ``mapped``.
+    texts = {
+        name: clean(ident(raw_cell(p.direct[name])), p.null_values)
+        if name in p.direct
+        else ident("t_" + name)
+        for name in p.texts
+    }
+    return _text_with_default(spec, c, texts)
 
 
 def _raw_of(c: Column, p: Plan) -> str | None:
