@@ -266,3 +266,27 @@ def test_a_scorecard_for_another_time_zone_is_refused(ws):
     roster(ws)
     with pytest.raises(KefuError, match="time zone Europe/Paris"):
         score(ws, engine(), scorecard=card("timezone: Europe/Paris\n" + SIMPLE))
+
+
+def test_stored_results_pack_indicator_rows_and_read_back_unchanged():
+    import orjson
+
+    from kefu.scoring.models import ScoringResult, pack_result
+    from kefu.scoring.runs import serialise
+
+    ind = {
+        "indicator": "fcr_rate",
+        "value": 0.8,
+        "points": 12.5,
+        "reason": None,
+        "wilson": [0.7, 0.9],
+    }
+    row = {"agent_id": "A1", "total": 80.0, "indicators": [ind, {**ind, "indicator": "aht_avg"}]}
+    stored = orjson.loads(serialise(row))
+    assert stored["indicators"]["fields"] == sorted(ind)  # the names once, not per row
+    assert ScoringResult(detail_json=serialise(row).decode()).detail == row
+    # Rows of differing fields, and results stored before packing, read back as they are.
+    ragged = {**row, "indicators": [ind, {"indicator": "x"}]}
+    assert pack_result(ragged) is ragged
+    legacy = orjson.dumps(row).decode()
+    assert ScoringResult(detail_json=legacy).detail == row

@@ -27,7 +27,7 @@ from kefu.errors import KefuError, NotFound, UsageError
 from kefu.periods import Grain, Period
 from kefu.scoring.diff import diff_results
 from kefu.scoring.inputs import roster_on
-from kefu.scoring.models import RunState, ScoringResult, ScoringRun
+from kefu.scoring.models import RunState, ScoringResult, ScoringRun, pack_result
 from kefu.scoring.month import (
     ComputeFn,
     build_results,
@@ -60,8 +60,8 @@ def as_period(period: Period | str) -> Period:
 
 
 def serialise(row: dict[str, Any]) -> bytes:
-    """One result as canonical JSON (sorted keys, shortest exact floats)."""
-    return orjson.dumps(row, option=orjson.OPT_SORT_KEYS, default=str)
+    """One result as stored: canonical JSON (sorted keys, shortest exact floats), packed."""
+    return orjson.dumps(pack_result(row), option=orjson.OPT_SORT_KEYS, default=str)
 
 
 def results_hash(rows: list[dict[str, Any]], encoded: dict[str, bytes] | None = None) -> str:
