@@ -62,9 +62,10 @@ def crossing(alert: Alert, value: float | None, sample: int | None) -> tuple[str
 def check_alert(alert: Alert, value: float | None, sample: int | None) -> str | None:
     """The alert's message (English, for the CLI and logs) when ``value`` crosses it."""
     found = crossing(alert, value, sample)
-    if found is None or value is None:
-        return None
-    rule, limit = found
+    return None if found is None or value is None else _message(alert, value, *found)
+
+
+def _message(alert: Alert, value: float, rule: str, limit: Any) -> str:
     what = alert.indicator or str(alert.count)
     if rule == "outside":
         return f"{what} {_g(value)} is outside [{_g(limit[0])}, {_g(limit[1])}]"
@@ -82,8 +83,9 @@ def alerts_for(
         if alert.level is not AlertLevel.BOTH and alert.level.value != level.value:
             continue
         name = alert.indicator or str(alert.count)
-        found = crossing(alert, row.get(name), row.get(f"{name}_sample"))
-        if found:
+        value = row.get(name)
+        found = crossing(alert, value, row.get(f"{name}_sample"))
+        if found and value is not None:
             out.append(
                 {
                     "level": str(level),
@@ -91,11 +93,11 @@ def alerts_for(
                     "name": row.get("name"),
                     "team": row.get("team"),
                     "watch": name,
-                    "value": row.get(name),
+                    "value": value,
                     "severity": alert.severity,
                     "rule": found[0],
                     "limit": found[1],
-                    "message": check_alert(alert, row.get(name), row.get(f"{name}_sample")),
+                    "message": _message(alert, value, *found),
                 }
             )
     return out
