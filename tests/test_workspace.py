@@ -26,3 +26,9 @@ def test_init_twice_keeps_settings(tmp_path):
 def test_sqlite_store_runs_in_wal_mode(ws):
     with ws.db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_a_new_sqlite_store_holds_two_results_per_page(ws):
+    # A 10,000-agent run stores 2–4 KB per agent: 8 KiB pages, not the default 4 KiB.
+    with ws.db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == 8192

@@ -268,7 +268,7 @@ def test_a_scorecard_for_another_time_zone_is_refused(ws):
         score(ws, engine(), scorecard=card("timezone: Europe/Paris\n" + SIMPLE))
 
 
-def test_stored_results_pack_indicator_rows_and_read_back_unchanged():
+def test_stored_results_pack_indicator_and_dimension_rows_and_read_back_unchanged():
     import orjson
 
     from kefu.scoring.models import ScoringResult, pack_result
@@ -281,12 +281,53 @@ def test_stored_results_pack_indicator_rows_and_read_back_unchanged():
         "reason": None,
         "wilson": [0.7, 0.9],
     }
-    row = {"agent_id": "A1", "total": 80.0, "indicators": [ind, {**ind, "indicator": "aht_avg"}]}
+    dim = {"id": "efficiency", "name": {"zh": "效率", "en": "Efficiency"}, "points": 20.0}
+    row = {
+        "agent_id": "A1",
+        "total": 80.0,
+        "indicators": [ind, {**ind, "indicator": "aht_avg"}],
+        "dimensions": [dim, {**dim, "id": "quality", "points": 10.0}],
+    }
     stored = orjson.loads(serialise(row))
     assert stored["indicators"]["fields"] == sorted(ind)  # the names once, not per row
+    assert stored["dimensions"] == {
+        "fields": ["id", "name", "points"],
+        "rows": [
+            ["efficiency", {"en": "Efficiency", "zh": "效率"}, 20.0],
+            ["quality", {"en": "Efficiency", "zh": "效率"}, 10.0],
+        ],
+    }
     assert ScoringResult(detail_json=serialise(row).decode()).detail == row
-    # Rows of differing fields, and results stored before packing, read back as they are.
-    ragged = {**row, "indicators": [ind, {"indicator": "x"}]}
+    # Lists of differing fields, and results stored before packing, read back as they are.
+    ragged = {**row, "indicators": [ind, {"indicator": "x"}], "dimensions": []}
     assert pack_result(ragged) is ragged
     legacy = orjson.dumps(row).decode()
     assert ScoringResult(detail_json=legacy).detail == row
+
+
+def test_rows_built_for_storing_are_the_tables_the_results_read_back_as(ws):
+    from kefu.periods import Period
+    from kefu.scoring.models import unpack_result
+    from kefu.scoring.month import build_results
+    from kefu.scoring.registry import single
+
+    c = card(SIMPLE)
+    figs = {"A1": {"fcr_rate": fig("fcr_rate", 0.9, key="A1"), "aht_avg": fig("aht_avg", 300)}}
+    (row,) = build_results(Period.parse(OCT), single(c), {}, figs)
+    assert set(row["indicators"]) == {"fields", "rows"}
+    indicators = unpack_result(dict(row))["indicators"]
+    fcr = next(i for i in indicators if i["indicator"] == "fcr_rate")
+    # SIMPLE: fcr_rate weight 60, target 0.9 → the whole share
+    assert (fcr["value"], fcr["share"], fcr["points"], fcr["status"]) == (0.9, 1.0, 60.0, "ok")
+
+
+def test_sqlite_keeps_the_stored_results_as_text(ws):
+    roster(ws)
+    run = score(ws, engine())
+    with ws.db.session() as s:
+        kinds = s.execute(
+            text("SELECT DISTINCT typeof(detail_json) FROM scoring_results WHERE run_id = :r"),
+            {"r": run.id},
+        ).scalars()
+        assert list(kinds) == ["text"]
+    assert results(ws, OCT)[0]["agent_id"]

@@ -34,12 +34,18 @@ def display_total(total: float) -> float:
 
 def grade_by_thresholds(total: float, thresholds: Mapping[str, float]) -> str:
     """The best grade whose threshold the total reaches; the lowest grade otherwise."""
+    return grades_by_thresholds([total], thresholds)[0]
+
+
+def grades_by_thresholds(totals: Sequence[float], thresholds: Mapping[str, float]) -> list[str]:
+    """:func:`grade_by_thresholds` of each total (the thresholds sorted once)."""
     ordered = sorted(thresholds.items(), key=lambda kv: -kv[1])
-    shown = display_total(total)
-    for grade, minimum in ordered:
-        if shown >= minimum:
-            return grade
-    return ordered[-1][0]
+    lowest = ordered[-1][0]
+    out = []
+    for total in totals:
+        shown = display_total(total)
+        out.append(next((g for g, minimum in ordered if shown >= minimum), lowest))
+    return out
 
 
 def quotas(n: int, shares: Mapping[str, float]) -> dict[str, int]:
@@ -90,9 +96,13 @@ def cap_grade(grade: str, caps: Sequence[str], order: Sequence[str]) -> str:
 
 def competition_ranks(totals: Mapping[K, float]) -> dict[K, int]:
     """Ranks 1, 2, 2, 4 by total, best first (ties on the displayed total)."""
-    shown = {k: display_total(v) for k, v in totals.items()}
+    return ranks_of_shown({k: display_total(v) for k, v in totals.items()})
+
+
+def ranks_of_shown(shown: Mapping[K, float]) -> dict[K, int]:
+    """:func:`competition_ranks` of totals already rounded by :func:`display_total`."""
     ordered = sorted(shown.values(), reverse=True)
-    first = {}
+    first: dict[float, int] = {}
     for i, v in enumerate(ordered):
         first.setdefault(v, i + 1)
     return {k: first[v] for k, v in shown.items()}

@@ -93,33 +93,48 @@ class ScoringResult(Base):
 Run = ScoringRun
 
 
-def pack_result(row: dict[str, Any]) -> dict[str, Any]:
-    """A result as stored: its indicator rows as one table (field names once, not 16 times).
+# The lists of a result that are stored as tables (field names once, not per item).
+PACKED = ("indicators", "dimensions")
 
-    The names made up most of a stored result; packed, a 10,000-agent run is about
-    half the size to encode, hash and write. Rows of differing fields stay as they are.
-    """
-    found = row.get("indicators")
-    if not found or not isinstance(found, list):
-        return row
-    fields = sorted(found[0])
+
+def _table(items: Any) -> dict[str, Any] | None:
+    """``items`` as one table, or None when they are not dicts of the same fields."""
+    if not items or not isinstance(items, list) or not isinstance(items[0], dict):
+        return None
+    fields = sorted(items[0])
     if len(fields) < 2:  # itemgetter of one field gives the value, not a row
-        return row
+        return None
     n, get = len(fields), operator.itemgetter(*fields)
     try:
-        # Equal sizes and every field present: the same fields in every row.
-        table = [get(i) for i in found if len(i) == n]
-    except KeyError:
-        return row
-    if len(table) != len(found):
-        return row
-    return {**row, "indicators": {"fields": fields, "rows": table}}
+        # Equal sizes and every field present: the same fields in every item.
+        rows = [get(i) for i in items if len(i) == n]
+    except (KeyError, TypeError):
+        return None
+    if len(rows) != len(items):
+        return None
+    return {"fields": fields, "rows": rows}
+
+
+def pack_result(row: dict[str, Any]) -> dict[str, Any]:
+    """A result as stored: its indicators and dimensions as tables.
+
+    The field names made up most of a stored result; packed, a 10,000-agent
+    run is about half the size to encode, hash and write. Lists of differing
+    fields stay as they are; tables already packed (as
+    :func:`kefu.scoring.month.build_results` makes them) pass through.
+    """
+    packed = {key: t for key in PACKED if (t := _table(row.get(key))) is not None}
+    return {**row, **packed} if packed else row
 
 
 def unpack_result(stored: dict[str, Any]) -> dict[str, Any]:
-    """The result :func:`pack_result` stored (results stored unpacked pass through)."""
-    found = stored.get("indicators")
-    if isinstance(found, dict):
-        fields = found["fields"]
-        stored["indicators"] = [dict(zip(fields, r, strict=True)) for r in found["rows"]]
+    """The result :func:`pack_result` stored, with dicts again (in place).
+
+    Results stored before a list was packed pass through as they are.
+    """
+    for key in PACKED:
+        found = stored.get(key)
+        if isinstance(found, dict):
+            fields = found["fields"]
+            stored[key] = [dict(zip(fields, r, strict=True)) for r in found["rows"]]
     return stored

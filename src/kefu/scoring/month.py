@@ -20,13 +20,15 @@ from kefu.metrics.figures import Figure, Level
 from kefu.periods import Period
 from kefu.scoring.grading import (
     cap_grade,
-    competition_ranks,
+    display_total,
     forced_distribution,
     grade_by_thresholds,
+    grades_by_thresholds,
+    ranks_of_shown,
 )
 from kefu.scoring.inputs import Assignment, agent_events
 from kefu.scoring.registry import ScorecardSet
-from kefu.scoring.rules import AgentScore, score_agents
+from kefu.scoring.rules import DIMENSION_FIELDS, INDICATOR_FIELDS, AgentScore, score_agents
 from kefu.scoring.scorecard import SamplePolicy, Scorecard
 
 if TYPE_CHECKING:
@@ -95,8 +97,9 @@ def grade_and_rank(rows: list[dict[str, Any]], cards: Mapping[str, Scorecard]) -
         dist = grades.distribution
         if dist is None:
             assert grades.thresholds is not None
-            for r in members:
-                r["grade_before_veto"] = grade_by_thresholds(r["total"], grades.thresholds)
+            found = grades_by_thresholds([r["total"] for r in members], grades.thresholds)
+            for r, grade in zip(members, found, strict=True):
+                r["grade_before_veto"] = grade
         else:
             populations: dict[Any, list[dict[str, Any]]] = defaultdict(list)
             for r in members:
@@ -117,21 +120,27 @@ def grade_and_rank(rows: list[dict[str, Any]], cards: Mapping[str, Scorecard]) -
                 )
                 for r in pop:
                     r["grade_before_veto"] = assigned[r["agent_id"]]
-        order = grades.order
+        order, pay = grades.order, card.applications.pay_coefficient
         for r in members:
-            r["grade"] = cap_grade(r["grade_before_veto"], r.pop("cap_grades"), order)
-            r["pay_coefficient"] = card.applications.pay_coefficient.get(r["grade"])
+            caps = r.pop("cap_grades")
+            grade = (
+                cap_grade(r["grade_before_veto"], caps, order) if caps else r["grade_before_veto"]
+            )
+            r["grade"] = grade
+            r["pay_coefficient"] = pay.get(grade)
+    shown = [display_total(r["total"]) for r in rows]
     for scope in ("team", "site", "centre"):
-        groups: dict[Any, dict[str, float]] = defaultdict(dict)
-        for r in rows:
+        groups: dict[Any, dict[int, float]] = defaultdict(dict)
+        for i, r in enumerate(rows):
             key = "centre" if scope == "centre" else r.get(scope)
             if key is not None:
-                groups[key][r["agent_id"]] = r["total"]
-        ranks: dict[str, int] = {}
+                groups[key][i] = shown[i]
+        ranks: dict[int, int] = {}
         for totals in groups.values():
-            ranks.update(competition_ranks(totals))
-        for r in rows:
-            r[f"rank_{scope}"] = ranks.get(r["agent_id"])
+            ranks.update(ranks_of_shown(totals))
+        field = f"rank_{scope}"
+        for i, r in enumerate(rows):
+            r[field] = ranks.get(i)
 
 
 def result_row(
@@ -158,8 +167,9 @@ def result_row(
         "bonus": score.bonus,
         "penalty": score.penalty,
         "vetoes": score.vetoes,
-        "indicators": score.indicator_rows,
-        "dimensions": score.dimensions,
+        # The stored tables (models.pack_result's form), straight from the rules.
+        "indicators": {"fields": INDICATOR_FIELDS, "rows": score.indicator_table},
+        "dimensions": {"fields": DIMENSION_FIELDS, "rows": score.dimension_table},
         "bonus_items": score.bonus_items,
         "penalty_items": score.penalty_items,
         "reasons": list(score.reasons),
@@ -177,6 +187,10 @@ def build_results(
     events: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]] | None = None,
 ) -> list[dict[str, Any]]:
     """Result rows for every agent in ``figures`` with any data (pure: no reads).
+
+    The rows are as stored: their indicators and dimensions are tables
+    (``fields``, ``rows``), which :func:`kefu.scoring.models.unpack_result`
+    turns into dicts.
 
     An agent none of whose scored indicators has a value is left out: the
     period is not scored for them (quarters average the months that are).

@@ -233,14 +233,17 @@ class IndicatorScore:
 
 
 _SCORE_FIELDS = tuple(f.name for f in fields(IndicatorScore))
+# The fields of a stored indicator row, in the order of the stored table (sorted names).
+INDICATOR_FIELDS = tuple(sorted(_SCORE_FIELDS))
+DIMENSION_FIELDS = ("effective_weight", "id", "name", "points", "weight")
 
 
 @dataclass(frozen=True)
 class AgentScore:
-    """One agent's score; its indicators as the dicts stored in the results."""
+    """One agent's score; its indicators and dimensions as rows of the stored tables."""
 
-    indicator_rows: list[dict[str, Any]]
-    dimensions: list[dict[str, Any]]
+    indicator_table: Sequence[tuple[Any, ...]]
+    dimension_table: Sequence[tuple[Any, ...]]
     bonus: float
     bonus_items: list[dict[str, Any]]
     penalty: float
@@ -248,6 +251,15 @@ class AgentScore:
     vetoes: list[dict[str, Any]]
     total: float
     reasons: list[str] = field(default_factory=list)
+
+    @cached_property
+    def indicator_rows(self) -> list[dict[str, Any]]:
+        """The indicators as the dicts the results are read as."""
+        return [dict(zip(INDICATOR_FIELDS, r, strict=True)) for r in self.indicator_table]
+
+    @cached_property
+    def dimensions(self) -> list[dict[str, Any]]:
+        return [dict(zip(DIMENSION_FIELDS, r, strict=True)) for r in self.dimension_table]
 
     @cached_property
     def indicators(self) -> list[IndicatorScore]:
@@ -459,7 +471,7 @@ def score_agents(
     with np.errstate(divide="ignore"):
         factor = np.where(weight_scored > 0, weight_all / weight_scored, 0.0)
 
-    columns: list[list[dict[str, Any]]] = []
+    columns: list[list[tuple[Any, ...]]] = []
     points_by_rule: list[FloatArray] = []
     effective_by_rule: list[FloatArray] = []
     for (dim, rule), a in zip(rules, assessed, strict=True):
@@ -477,57 +489,31 @@ def score_agents(
         codes: list[str | None] = [None] * n
         for i, (reason, code) in a.notes.items():
             reasons[i], codes[i] = reason, code
+        wilson = _wilson(rule, a.numerators, a.denominators)
+        # Built as the stored table's rows (INDICATOR_FIELDS order) by zip, in C: a dict per
+        # agent and indicator would be 160,000 dicts at 10,000 agents, packed again to store.
         columns.append(
-            [
-                {
-                    "indicator": rule.id,
-                    "dimension": dim.id,
-                    "value": value,
-                    "numerator": numerator,
-                    "denominator": denominator,
-                    "sample": sample,
-                    "status": status,
-                    "share": share,
-                    "points": pts,
-                    "weight": rule.weight,
-                    "effective_weight": ew,
-                    "reason": reason,
-                    "reason_code": code,
-                    "scored_value": sv,
-                    "wilson": wilson,
-                    "provisional": provisional,
-                }
-                for (
-                    value,
-                    numerator,
-                    denominator,
-                    sample,
-                    provisional,
-                    status,
-                    share,
-                    pts,
-                    ew,
-                    reason,
-                    code,
-                    sv,
-                    wilson,
-                ) in zip(
-                    a.values,
-                    a.numerators,
+            list(
+                zip(
                     a.denominators,
-                    a.samples,
-                    a.provisional,
-                    a.status,
-                    shares,
-                    points.tolist(),
+                    [dim.id] * n,
                     eff.tolist(),
+                    [rule.id] * n,
+                    a.numerators,
+                    points.tolist(),
+                    a.provisional,
                     reasons,
                     codes,
+                    a.samples,
                     a.scored_values,
-                    _wilson(rule, a.numerators, a.denominators),
+                    shares,
+                    a.status,
+                    a.values,
+                    [rule.weight] * n,
+                    wilson,
                     strict=True,
                 )
-            ]
+            )
         )
 
     dimension_columns = []
@@ -539,17 +525,9 @@ def score_agents(
             eff = _sequential_sum([effective_by_rule[j] for j in mine], n).tolist()
         else:
             pts = eff = [0] * n  # sum() of nothing, as for one agent
+        # As the stored table's rows (DIMENSION_FIELDS order); the name is the card's.
         dimension_columns.append(
-            [
-                {
-                    "id": d.id,
-                    "name": dict(name),
-                    "points": p,
-                    "weight": weight,
-                    "effective_weight": e,
-                }
-                for p, e in zip(pts, eff, strict=True)
-            ]
+            list(zip(eff, [d.id] * n, [name] * n, pts, [weight] * n, strict=True))
         )
 
     bonus = np.zeros(n)
@@ -584,7 +562,7 @@ def score_agents(
 
     raw_list, total_list, bonus_list = raw_total.tolist(), total.tolist(), bonus.tolist()
     out = []
-    for i, indicator_rows in enumerate(zip(*columns, strict=True)):
+    for i, indicator_table in enumerate(zip(*columns, strict=True)):
         reasons_i = []
         if nothing_scored[i]:
             reasons_i.append("no indicator could be scored: no points from indicators")
@@ -593,8 +571,8 @@ def score_agents(
         penalty_items, penalty_i, vetoes = sanctioned.get(i, ([], 0.0, []))
         out.append(
             AgentScore(
-                indicator_rows=list(indicator_rows),
-                dimensions=[c[i] for c in dimension_columns],
+                indicator_table=indicator_table,
+                dimension_table=[c[i] for c in dimension_columns],
                 bonus=bonus_list[i],
                 bonus_items=[c[i] for c in bonus_columns],
                 penalty=penalty_i,
