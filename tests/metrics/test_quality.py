@@ -42,6 +42,20 @@ def test_compliance_score_is_the_mean_qa_score(ws1):
     assert (f.value, f.sample) == (pytest.approx((90 + 75) / 2), 2)
 
 
+@pytest.mark.parametrize("scores", [(80.1, 90.2, 70.3), (70.3, 90.2, 80.1)])
+def test_compliance_score_sums_exactly_whatever_the_order_of_the_records(ws1, scores):
+    # In doubles 80.1 + 90.2 + 70.3 is 240.60000000000002 and 70.3 + 90.2 + 80.1 is 240.6;
+    # the engine's threads add in no fixed order, so the sum must not depend on it.
+    t = sh(2026, 10, 8, 14)
+    add_records(ws1, "qa_evaluations", [
+        {"evaluation_id": f"Q{i}", "agent_id": "A1", "evaluated_at": t, "compliance_score": s}
+        for i, s in enumerate(scores)
+    ])  # fmt: skip
+    f = figure(ws1, "2026-10", "compliance_score", "A1")
+    assert (f.numerator, f.denominator) == (240.6, 3)
+    assert f.value == 240.6 / 3
+
+
 def test_appeal_correcting_a_score_counts_with_the_corrected_score(ws1):
     t = sh(2026, 10, 8, 14)
     add_records(ws1, "qa_evaluations", [

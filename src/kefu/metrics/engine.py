@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from kefu.metrics.attribution import Roster, with_key
 from kefu.metrics.definition import Indicator, IndicatorKind
+from kefu.metrics.exact import exact_sum
 from kefu.metrics.figures import Figure, IndicatorParams, Level, Status
 from kefu.metrics.registry import INDICATORS, indicator
 from kefu.metrics.sources import SOURCES, Ctx
@@ -162,7 +163,7 @@ def aggregate(
             by_expr[part.expr].append(name)
         groups = list(by_expr.items())
         # Positional aliases: part names carry dots and colons that not every engine quotes.
-        metrics = {f"p{i}": expr(rel, ctx).sum() for i, (expr, _) in enumerate(groups)}
+        metrics = {f"p{i}": exact_sum(expr(rel, ctx)) for i, (expr, _) in enumerate(groups)}
         result = ctx.con.to_pyarrow(rel.group_by("_key").aggregate(**metrics))
         for row in result.to_pylist():
             for i, (_, names) in enumerate(groups):

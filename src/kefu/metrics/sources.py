@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 import ibis
 
 from kefu.metrics.definition import Feature
+from kefu.metrics.exact import exact_mean
 from kefu.metrics.figures import IndicatorParams
 from kefu.periods import Period
 
@@ -176,8 +177,8 @@ def _with_cells(t: ir.Table) -> ir.Table:
         t.inbound, t.first_contact_resolved.cast("float64"), ibis.null("float64")
     )
     return t.mutate(
-        cell_handle_mean=t.handle_seconds.mean().over(cell),
-        cell_fcr_mean=fcr_inbound.mean().over(cell),
+        cell_handle_mean=exact_mean(t.handle_seconds).over(cell),
+        cell_fcr_mean=exact_mean(fcr_inbound).over(cell),
     )
 
 
