@@ -144,19 +144,16 @@ def grade_and_rank(rows: list[dict[str, Any]], cards: Mapping[str, Scorecard]) -
 
 
 def result_row(
-    period: Period, who: Assignment, card: Scorecard, score: AgentScore
+    period: Period, who: Assignment, score: AgentScore, scorecard: dict[str, Any]
 ) -> dict[str, Any]:
+    """One agent's result; ``scorecard`` is its card's :func:`scorecard_entry`."""
     return {
         "agent_id": who.agent_id,
         "name": who.name,
         "team": who.team,
         "site": who.site,
         "period": period.label,
-        "scorecard": {
-            "name": card.name,
-            "version": card.version,
-            "content_hash": card.content_hash,
-        },
+        "scorecard": scorecard,
         "total": score.total,
         "grade": None,
         "grade_before_veto": None,
@@ -172,9 +169,13 @@ def result_row(
         "dimensions": {"fields": DIMENSION_FIELDS, "rows": score.dimension_table},
         "bonus_items": score.bonus_items,
         "penalty_items": score.penalty_items,
-        "reasons": list(score.reasons),
+        "reasons": score.reasons,
         "cap_grades": score.cap_grades,
     }
+
+
+def scorecard_entry(card: Scorecard) -> dict[str, Any]:
+    return {"name": card.name, "version": card.version, "content_hash": card.content_hash}
 
 
 def build_results(
@@ -237,8 +238,9 @@ def _build_results(
             team_figures=[team_figures.get(who.team or "") for _, _, who in group],
             events=[events.get(agent) for _, agent, _ in group],
         )
+        entry = scorecard_entry(card)  # one dict shared by the card's agents
         for (at, _, who), score in zip(group, scores, strict=True):
-            rows[at] = result_row(period, who, card, score)
+            rows[at] = result_row(period, who, score, entry)
     grade_and_rank(rows, used)
     return rows
 

@@ -153,8 +153,17 @@ def matches(where: Where, record: Mapping[str, Any]) -> bool:
     """Whether an event record passes a ``where`` filter (a list means any of)."""
     for column, expected in where.items():
         actual = record.get(column)
+        if actual is None:  # matches nothing (see _same)
+            return False
+        if type(expected) is str and type(actual) is str:  # the usual case, as _same has it
+            if expected != actual:
+                return False
+            continue
         options = expected if isinstance(expected, list) else [expected]
-        if not any(_same(e, actual) for e in options):
+        for option in options:
+            if _same(option, actual):
+                break
+        else:
             return False
     return True
 
