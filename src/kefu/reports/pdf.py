@@ -36,7 +36,7 @@ from kefu.reports.formatting import (
 )
 from kefu.reports.labels import check_locale, text
 from kefu.reports.meta import ReportMeta, ScorecardMeta
-from kefu.reports.reasons import indicator_reason, weight_changed
+from kefu.reports.reasons import event_name, indicator_reason, translate, weight_changed
 from kefu.reports.table import status_note, veto_text
 
 Result = Mapping[str, Any]
@@ -123,14 +123,6 @@ def _dimensions(
     return groups
 
 
-def _event(kind: str, locale: str) -> str:
-    key = f"event_{kind}"
-    try:
-        return text(key, locale)
-    except KeyError:
-        return kind
-
-
 def _details(result: Result, locale: str) -> list[str]:
     """Where bonus and penalty points came from, one line each."""
     lines = []
@@ -140,12 +132,12 @@ def _details(result: Result, locale: str) -> list[str]:
         name, count = str(b["indicator"]), b.get("count")
         line = f"{indicator_name(name, locale)} × {format_value(name, count, locale)}"
         line += f": +{format_points(b['points'])}"
-        lines.append(f"{line} ({b['reason']})" if b.get("reason") else line)
+        lines.append(f"{line} ({translate(b['reason'], locale)})" if b.get("reason") else line)
     for p in result.get("penalty_items") or ():
         where = ", ".join(f"{k}={v}" for k, v in (p.get("where") or {}).items())
-        line = _event(str(p.get("event")), locale) + (f" ({where})" if where else "")
+        line = event_name(str(p.get("event")), locale) + (f" ({where})" if where else "")
         line += f" × {p.get('count')}: −{format_points(p.get('points'))}"
-        lines.append(f"{line} ({p['reason']})" if p.get("reason") else line)
+        lines.append(f"{line} ({translate(p['reason'], locale)})" if p.get("reason") else line)
     return lines
 
 
@@ -198,14 +190,14 @@ def _sheet(
         "show_team_values": bool(team_values),
         "bonus": _signed(result.get("bonus"), "+"),
         "penalty": _signed(result.get("penalty"), "−"),
-        "vetoes": [veto_text(v) for v in result.get("vetoes") or ()],
+        "vetoes": [veto_text(v, locale) for v in result.get("vetoes") or ()],
         "total": format_points(result.get("total")),
         "team_total": None if team_total is None else format_points(float(team_total)),
         "grade": result.get("grade") or "—",
         "ranks": {level: _rank(result, level, population) for level in ("team", "site", "centre")},
         "history": _history(history),
         "details": _details(result, locale),
-        "remarks": [str(r) for r in result.get("reasons") or ()],
+        "remarks": [translate(r, locale) for r in result.get("reasons") or ()],
         "pay_coefficient": None
         if result.get("pay_coefficient") is None
         else format_points(result["pay_coefficient"]),

@@ -17,7 +17,7 @@ from kefu.reports.catalogue import display_unit, indicator_name
 from kefu.reports.formatting import Rating, assess, round_half_up
 from kefu.reports.labels import text
 from kefu.reports.meta import ReportMeta, indicator_order
-from kefu.reports.reasons import indicator_reason
+from kefu.reports.reasons import indicator_reason, translate
 
 Result = Mapping[str, Any]
 
@@ -112,12 +112,12 @@ def columns(results: Sequence[Result], meta: ReportMeta, locale: str) -> list[Co
     return cols
 
 
-def veto_text(veto: Any) -> str:
-    """One veto as a short text: ``"complaint → C"`` or the scorer's own words."""
+def veto_text(veto: Any, locale: str) -> str:
+    """One veto as a short text: the scorer's reason in ``locale``, or ``"complaint → C"``."""
     if isinstance(veto, Mapping):
         for key in ("reason", "message", "text"):
             if veto.get(key):
-                return str(veto[key])
+                return translate(veto[key], locale)
         what = veto.get("event") or veto.get("rule") or veto.get("id") or ""
         cap = veto.get("cap_grade")
         return f"{what} → {cap}" if cap else str(what)
@@ -163,7 +163,7 @@ def cells(result: Result, cols: Sequence[Column], meta: ReportMeta, locale: str)
             row.append(Cell(_row_notes(result, cols, row, locale)))
         elif col.key == "vetoes":
             vetoes = result.get("vetoes") or []
-            row.append(Cell("; ".join(veto_text(v) for v in vetoes) or None))
+            row.append(Cell("; ".join(veto_text(v, locale) for v in vetoes) or None))
         else:
             row.append(Cell(result.get(col.key)))
     return row
@@ -185,7 +185,7 @@ def _row_notes(
         # A reason names the status already; the bare status label is only kept alone.
         kept = [n for n in found if n not in statuses] or found
         parts.append(f"{group}: {', '.join(kept)}")
-    parts += [str(reason) for reason in result.get("reasons") or ()]
+    parts += [translate(reason, locale) for reason in result.get("reasons") or ()]
     return "; ".join(parts) or None
 
 

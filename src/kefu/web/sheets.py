@@ -15,7 +15,7 @@ from kefu.metrics.registry import INDICATORS
 from kefu.reports.catalogue import indicator_name
 from kefu.reports.formatting import assess, format_points, format_value, target_text
 from kefu.reports.meta import indicator_order
-from kefu.reports.reasons import indicator_reason
+from kefu.reports.reasons import event_name, indicator_reason, translate
 from kefu.reports.table import veto_text
 from kefu.scoring.registry import load_version
 from kefu.scoring.runs import latest_run, run_results
@@ -72,7 +72,7 @@ def team_table(view: ResultsView, team: str, locale: str) -> dict[str, Any]:
                 "grade": r.get("grade"),
                 "rank_team": r.get("rank_team"),
                 "rank_centre": r.get("rank_centre"),
-                "vetoes": [veto_text(v) for v in r.get("vetoes") or ()],
+                "vetoes": [veto_text(v, locale) for v in r.get("vetoes") or ()],
             }
         )
     totals = [float(r["total"]) for r in members if r.get("total") is not None]
@@ -169,7 +169,11 @@ def agent_sheet(
         "team": [round(_mean(team_share.get(d["id"], [])) * 100, 1) for d in dimensions],
     }
     bonus = [
-        {**b, "name": indicator_name(str(b["indicator"]), locale)}
+        {
+            **b,
+            "name": indicator_name(str(b["indicator"]), locale),
+            "reason": b.get("reason") and translate(b["reason"], locale),
+        }
         for b in row.get("bonus_items") or ()
     ]
     heads = {
@@ -188,9 +192,16 @@ def agent_sheet(
         "bonus": row.get("bonus"),
         "bonus_items": bonus,
         "penalty": row.get("penalty"),
-        "penalty_items": list(row.get("penalty_items") or ()),
-        "vetoes": [veto_text(v) for v in row.get("vetoes") or ()],
-        "reasons": list(row.get("reasons") or ()),
+        "penalty_items": [
+            {
+                **p,
+                "event": event_name(str(p.get("event")), locale),
+                "reason": p.get("reason") and translate(p["reason"], locale),
+            }
+            for p in row.get("penalty_items") or ()
+        ],
+        "vetoes": [veto_text(v, locale) for v in row.get("vetoes") or ()],
+        "reasons": [translate(r, locale) for r in row.get("reasons") or ()],
         "total": row.get("total"),
         "grade": row.get("grade"),
         "grade_before_veto": row.get("grade_before_veto"),
