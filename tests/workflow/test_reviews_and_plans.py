@@ -119,3 +119,49 @@ def test_a_managers_inbox_is_not_every_agents_to_do_list(published) -> None:
     later = datetime(2026, 11, 22, 4, 0)
     assert [t.kind for t in inbox.inbox(published, MGR, now=later)] == []
     assert {t.kind for t in inbox.inbox(published, SUP, now=later)} == {"plan_item"}
+
+
+def _completion(ws):  # type: ignore[no-untyped-def]
+    figures = compute(ws, "2026-11", indicators=["improvement_completion_rate"])
+    mine = next(f for f in figures if f.key == "A1")
+    return (mine.numerator, mine.denominator)
+
+
+def test_plan_items_the_fact_store_cannot_take_stay_queued_until_the_next_flush(
+    published, monkeypatch, caplog
+) -> None:
+    from kefu.ingest import outbox, pipeline
+    from kefu.scoring import score_period
+
+    ws = published
+    real = pipeline.import_records
+
+    def unavailable(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KefuError("the fact store is busy")
+
+    monkeypatch.setattr(pipeline, "import_records", unavailable)
+    held = _held_review(ws)  # creates the plan of three items
+    # The plan is saved (no error for the supervisor to retry into a second plan)…
+    plan = plans.list_plans(ws, A1)[0]
+    assert len(plan.items) == 3 and held.state == ReviewState.HELD
+    assert "not yet in the fact store" in caplog.text
+    # …and its items wait in the queue, not in the figures.
+    assert outbox.pending(ws) == 3
+    assert _completion(ws) == (0, 0)
+    plans.update_item(ws, A1, plan.items[0].id, completed_on="2026-11-18",
+                      now=NOV_10.replace(day=19))  # fmt: skip
+    assert outbox.pending(ws) == 4  # the item queued again, as it now is
+
+    monkeypatch.setattr(pipeline, "import_records", real)
+    score_period(ws, "2026-11", actor="test")  # a scoring run writes the queue first
+    assert outbox.pending(ws) == 0
+    # November: two items due, the first completed by its due date → 1 / 2.
+    assert _completion(ws) == (1, 2)
+
+
+def test_plan_items_reach_the_fact_store_with_the_change(published) -> None:
+    from kefu.ingest import outbox
+
+    _held_review(published)
+    assert outbox.pending(published) == 0
+    assert _completion(published) == (0, 2)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from kefu import audit
 from kefu.errors import KefuError, NotFound, UsageError
+from kefu.ingest.outbox import flush
 from kefu.periods import Grain, Period
 from kefu.scoring.diff import diff_results
 from kefu.scoring.inputs import roster_on
@@ -120,6 +121,8 @@ def score_period(
 
         return score_cycle(ws, period, scorecard=scorecard, actor=actor, compute=compute)
     moment = _aware(as_of)
+    # Records the application store still owes the fact store (plan items) count too.
+    flush(ws, actor)
     batch_ids = sorted(b.id for b in ws.facts.committed_batches())
     cards = _scorecards(ws, scorecard)
     con = ws.duckdb()

@@ -2,11 +2,15 @@
 
 Each item is also written to the fact store as an ``improvement_items``
 record (source ``kefu``), so its completion drives
-``improvement_completion_rate`` of the period in which it falls due.
+``improvement_completion_rate`` of the period in which it falls due. The
+record is queued in the same transaction as the change (kefu.store.outbox)
+and written after it; one the fact store could not take then is written by
+the next flush (the next plan change, or any scoring run).
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from kefu import audit
 from kefu.errors import KefuError, NotFound, UsageError
+from kefu.ingest.outbox import flush
+from kefu.store import outbox
 from kefu.users.roles import Forbidden, Principal, Role
 from kefu.workflow import reviews as review_service
 from kefu.workflow.access import (
@@ -27,6 +33,8 @@ from kefu.workflow.access import (
 )
 from kefu.workflow.models import ImprovementPlan, PlanItem, Review
 from kefu.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 FACT_SOURCE = "kefu"
 MAX_TEXT = 10_000
@@ -135,8 +143,9 @@ def create_plan(
         s.refresh(plan)
         audit.record(s, user.actor, "plan.create", "improvement_plan", plan.id,
                      after=snapshot(plan))  # fmt: skip
-        facts = [_fact(plan, i) for i in plan.items]
-    _write_facts(ws, facts, f"plan-{plan.id}", user.actor)
+        for i in plan.items:
+            _queue_fact(s, plan, i, user.actor)
+    _flush_facts(ws, user.actor)
     return plan
 
 
@@ -158,8 +167,8 @@ def add_item(
         s.flush()
         audit.record(s, user.actor, "plan.item_add", "improvement_plan_item", added.id,
                      after=item_snapshot(added))  # fmt: skip
-        fact = _fact(plan, added)
-    _write_facts(ws, [fact], f"plan-{plan_id}-item-{added.id}", user.actor)
+        _queue_fact(s, plan, added, user.actor)
+    _flush_facts(ws, user.actor)
     return added
 
 
@@ -210,8 +219,8 @@ def update_item(
             return item
         audit.record(s, user.actor, "plan.item_update", "improvement_plan_item", item.id,
                      before=before, after=after)  # fmt: skip
-        fact = _fact(plan, item)
-    _write_facts(ws, [fact], f"plan-{plan.id}-item-{item.id}", user.actor)
+        _queue_fact(s, plan, item, user.actor)
+    _flush_facts(ws, user.actor)
     return item
 
 
@@ -224,24 +233,24 @@ def _date(value: date | str, name: str) -> date:
         raise UsageError(f"{name} '{value}' is not a date (YYYY-MM-DD)") from None
 
 
-def _fact(plan: ImprovementPlan, item: PlanItem) -> dict[str, Any]:
-    return {
+def _queue_fact(s: Session, plan: ImprovementPlan, item: PlanItem, actor: str) -> None:
+    record = {
         "item_id": item.item_id,
         "agent_id": plan.agent_id,
         "description": item.description,
         "due_on": item.due_on,
         "completed_on": item.completed_on,
     }
+    outbox.queue(s, "improvement_items", FACT_SOURCE, item.item_id, record, actor)
 
 
-def _write_facts(ws: Workspace, facts: list[dict[str, Any]], label: str, actor: str) -> None:
-    from kefu.ingest import import_records
-
-    result = import_records(
-        ws, "improvement_items", facts, source=FACT_SOURCE, label=label, actor=actor
-    )
-    if result.rejected:
-        raise KefuError(f"the plan items could not be stored: {result.message}")
+def _flush_facts(ws: Workspace, actor: str) -> None:
+    # The change is saved: failing it now would only invite a second, duplicate plan.
+    # What could not be written stays queued for the next flush, before any scoring.
+    try:
+        flush(ws, actor)
+    except KefuError as e:
+        log.warning("plan items are saved but not yet in the fact store: %s", e)
 
 
 def list_plans(
