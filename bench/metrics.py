@@ -138,6 +138,7 @@ def build(size: int) -> Path:
     home = DATA_DIR / f"metrics-{size}"
     done = home / "built.json"
     if done.is_file():
+        Workspace.init(home).close()  # one built by an older Kefu gets its migrations
         return home
     agents = max(2, math.ceil(size / CONTACTS_PER_AGENT_MONTH))
     ws = Workspace.init(home)

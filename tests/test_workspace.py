@@ -32,3 +32,21 @@ def test_a_new_sqlite_store_holds_two_results_per_page(ws):
     # A 10,000-agent run stores 2–4 KB per agent: 8 KiB pages, not the default 4 KiB.
     with ws.db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA page_size").scalar() == 8192
+
+
+def test_a_workspace_older_than_this_kefu_says_how_to_upgrade_it(tmp_path):
+    from alembic import command
+
+    from kefu.errors import OutdatedWorkspace
+    from kefu.store.appdb import alembic_config
+
+    ws = Workspace.init(tmp_path / "ws")
+    cfg = alembic_config(ws.database_url)
+    with ws.db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0005_workflow")
+    ws.close()
+    with pytest.raises(OutdatedWorkspace, match=r"0005_workflow.*kefu init --home"):
+        Workspace.open(tmp_path / "ws")
+    Workspace.init(tmp_path / "ws").close()  # the upgrade: data and settings kept
+    Workspace.open(tmp_path / "ws").close()

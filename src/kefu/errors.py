@@ -25,5 +25,11 @@ class NoWorkspace(KefuError):
     exit_code = 2
 
 
+class OutdatedWorkspace(KefuError):
+    """A workspace whose database schema is older than this version of Kefu."""
+
+    exit_code = 2
+
+
 class NotFound(KefuError):
     """A named object (period, agent, batch, scorecard…) does not exist."""

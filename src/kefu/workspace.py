@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from kefu.errors import NoWorkspace, UsageError
+from kefu.errors import NoWorkspace, OutdatedWorkspace, UsageError
 from kefu.store.appdb import AppDB
 from kefu.store.facts import FactStore
 
@@ -104,7 +104,16 @@ class Workspace:
                 f"no Kefu workspace at {home}; create one with `kefu init --home {home}` "
                 "or point KEFU_HOME at an existing one"
             )
-        return cls(home, Settings.load(settings_path))
+        ws = cls(home, Settings.load(settings_path))
+        if (behind := ws.db.behind()) is not None:
+            current, newest = behind
+            ws.close()
+            raise OutdatedWorkspace(
+                f"the workspace at {home} was set up by an older Kefu (database at "
+                f"{current or 'no revision'}, this version needs {newest}); upgrade it with "
+                f"`kefu init --home {home}`, which keeps its data and settings"
+            )
+        return ws
 
     def close(self) -> None:
         if "db" in self.__dict__:

@@ -78,3 +78,22 @@ def test_praise_count_counts_records_and_none_is_no_data(ws1):
     assert (f.value, f.sample, f.denominator) == (2, 2, None)
     empty = figure(ws1, "2026-09", "praise_count", "A1")
     assert empty.value is None and empty.status is Status.NO_DATA
+
+
+def test_the_sentiment_model_is_kept_out_of_the_collectors_way():
+    import subprocess
+    import sys
+
+    # A scoring run pauses the collector, so SnowNLP's model (three million objects for
+    # the life of the process) may load while it is paused: frozen once loaded, it is
+    # never walked by a later pass. A fresh interpreter, as the model loads once.
+    code = (
+        "import gc; gc.disable()\n"
+        "from kefu.metrics.sentiment import sentiment\n"
+        "assert 0.0 <= sentiment('快递员态度很好') <= 1.0\n"
+        "print(len(gc.get_objects()), gc.get_freeze_count())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    tracked, frozen = map(int, out.stdout.split())
+    assert frozen > 1_000_000
+    assert tracked < 10_000

@@ -405,3 +405,30 @@ def test_scoring_many_agents_at_once_equals_scoring_each_alone(policy, shrink, a
         events=[e for _, _, e in reversed(agents)],
     )
     assert backwards == alone[::-1]
+
+
+def test_stored_table_rows_name_each_value_by_its_field():
+    from dataclasses import fields
+
+    from kefu.scoring.rules import INDICATOR_FIELDS, IndicatorScore, score_agent
+
+    # Sorted, as models.pack_result packs dicts: a result packed from dicts and one built
+    # as a table by the rules are the same stored text.
+    assert tuple(sorted(f.name for f in fields(IndicatorScore))) == INDICATOR_FIELDS
+    s = score_agent(card(SIMPLE), {"fcr_rate": fig("fcr_rate", 0.7, numerator=70.0,
+                                                   denominator=100.0, sample=100)})  # fmt: skip
+    fcr = next(r for r in s.indicator_rows if r["indicator"] == "fcr_rate")
+    # SIMPLE: fcr_rate weight 60, target 0.9, threshold 0.5; aht_avg has no data, so its
+    # 40 points go to fcr_rate: effective weight 100, share (0.7 - 0.5) / 0.4 = 0.5.
+    assert fcr["dimension"] == "efficiency"
+    assert (fcr["weight"], fcr["effective_weight"]) == (60, 100)
+    assert (fcr["value"], fcr["numerator"], fcr["denominator"], fcr["sample"]) == (
+        0.7, 70.0, 100.0, 100,
+    )  # fmt: skip
+    assert fcr["share"] == pytest.approx(0.5) and fcr["points"] == pytest.approx(50)
+    assert (fcr["status"], fcr["scored_value"], fcr["provisional"]) == ("ok", 0.7, False)
+    assert fcr["wilson"] is not None and fcr["wilson"][0] < 0.7 < fcr["wilson"][1]
+    assert fcr["reason_code"] == "weight_raised"
+    (dim,) = s.dimensions
+    assert (dim["id"], dim["name"]["en"], dim["weight"]) == ("efficiency", "Efficiency", 100)
+    assert dim["points"] == pytest.approx(50) and dim["effective_weight"] == pytest.approx(100)

@@ -122,11 +122,7 @@ def grade_and_rank(rows: list[dict[str, Any]], cards: Mapping[str, Scorecard]) -
                     r["grade_before_veto"] = assigned[r["agent_id"]]
         order, pay = grades.order, card.applications.pay_coefficient
         for r in members:
-            caps = r.pop("cap_grades")
-            grade = (
-                cap_grade(r["grade_before_veto"], caps, order) if caps else r["grade_before_veto"]
-            )
-            r["grade"] = grade
+            r["grade"] = grade = cap_grade(r["grade_before_veto"], r.pop("cap_grades"), order)
             r["pay_coefficient"] = pay.get(grade)
     shown = [display_total(r["total"]) for r in rows]
     for scope in ("team", "site", "centre"):

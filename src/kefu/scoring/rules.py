@@ -242,8 +242,13 @@ class IndicatorScore:
 
 
 _SCORE_FIELDS = tuple(f.name for f in fields(IndicatorScore))
-# The fields of a stored indicator row, in the order of the stored table (sorted names).
-INDICATOR_FIELDS = tuple(sorted(_SCORE_FIELDS))
+# The fields of the stored tables' rows, in the order score_agents builds them: sorted,
+# as models.pack_result packs dicts.
+INDICATOR_FIELDS = (
+    "denominator", "dimension", "effective_weight", "indicator", "numerator", "points",
+    "provisional", "reason", "reason_code", "sample", "scored_value", "share", "status",
+    "value", "weight", "wilson",
+)  # fmt: skip
 DIMENSION_FIELDS = ("effective_weight", "id", "name", "points", "weight")
 
 
@@ -351,7 +356,10 @@ def _assess(
     notes: dict[int, list[str | None]] = {}
     value = _floats(values)
 
-    team_values = [(t.get(rule.id) or _NO_FIGURE).value for t in team_figures]
+    if _shrinkable(card, rule.id) or card.insufficient_sample is SamplePolicy.TEAM_VALUE:
+        team_values = [(t.get(rule.id) or _NO_FIGURE).value for t in team_figures]
+    else:  # nothing reads the team's value
+        team_values = [None] * len(figures)
     has_team = np.array([v is not None for v in team_values], dtype=bool)
     team_value = _floats(team_values)
 

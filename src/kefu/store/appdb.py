@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
@@ -93,6 +94,24 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+@cache
+def head_revision() -> str:
+    """The newest migration of this version of Kefu."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at (None: never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
 class AppDB:
     """Engine plus session factory for one workspace."""
 
@@ -112,6 +131,11 @@ class AppDB:
 
     def migrate(self) -> None:
         migrate(self.engine)
+
+    def behind(self) -> tuple[str | None, str] | None:
+        """``(current, newest)`` migration when the schema is older than this Kefu's."""
+        current, head = current_revision(self.engine), head_revision()
+        return None if current == head else (current, head)
 
     def dispose(self) -> None:
         self.engine.dispose()
