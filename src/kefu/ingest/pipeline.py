@@ -446,10 +446,9 @@ def _first_pass(
     # stored files in their order: every query that shows records sorts them.
     con.execute(f"SET preserve_insertion_order = {lit(raw.header_rows is not None)}")
     try:
-        con.execute(
-            f"COPY ({checked}) TO {lit(str(target))} "
-            "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
-        )
+        # LZ4: the file is read once, right after, from the same disk; zstd's better
+        # ratio cost more CPU than the smaller file saved (30 M GBK rows: 59.5 s -> 56 s).
+        con.execute(f"COPY ({checked}) TO {lit(str(target))} (FORMAT parquet, COMPRESSION lz4_raw)")
     except BaseException as exc:
         if raw.stream is not None:
             raw.stream.close(failed=True)
