@@ -331,3 +331,18 @@ def test_sqlite_keeps_the_stored_results_as_text(ws):
         ).scalars()
         assert list(kinds) == ["text"]
     assert results(ws, OCT)[0]["agent_id"]
+
+
+def test_a_run_pauses_the_collector_and_leaves_it_as_it_found_it(ws):
+    import gc
+
+    roster(ws)
+    assert gc.isenabled()
+    score(ws, engine())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        score(ws, engine(), scorecard=card(SIMPLE.replace("weight: 60", "weight: 60 ")))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

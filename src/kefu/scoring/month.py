@@ -174,6 +174,7 @@ def scorecard_entry(card: Scorecard) -> dict[str, Any]:
     return {"name": card.name, "version": card.version, "content_hash": card.content_hash}
 
 
+@gc_paused()
 def build_results(
     period: Period,
     cards: ScorecardSet,
@@ -193,21 +194,7 @@ def build_results(
     period is not scored for them (quarters average the months that are).
     The agents of each scorecard are scored together (:func:`score_agents`).
     """
-    with gc_paused():
-        return _build_results(
-            period, cards, roster, figures, team_figures=team_figures or {}, events=events or {}
-        )
-
-
-def _build_results(
-    period: Period,
-    cards: ScorecardSet,
-    roster: Mapping[str, Assignment],
-    figures: Mapping[str, Mapping[str, Figure]],
-    *,
-    team_figures: Mapping[str, Mapping[str, Figure]],
-    events: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]],
-) -> list[dict[str, Any]]:
+    team_figures, events = team_figures or {}, events or {}
     # Per scorecard: (position in the result, assignment) of its agents, in agent order.
     members: dict[str, list[tuple[int, str, Assignment]]] = defaultdict(list)
     used: dict[str, Scorecard] = {}

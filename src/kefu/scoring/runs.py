@@ -162,6 +162,7 @@ def _events(
         con.disconnect()
 
 
+@gc_paused()
 def store_run(
     ws: Workspace,
     period: Period,
@@ -174,24 +175,6 @@ def store_run(
     input_runs: list[int] | None = None,
 ) -> ScoringRun:
     """Store a run and its results; a revision when the period is published."""
-    with gc_paused():
-        return _store_run(
-            ws, period, rows, cards, batch_ids=batch_ids, as_of=as_of, actor=actor,
-            input_runs=input_runs,
-        )  # fmt: skip
-
-
-def _store_run(
-    ws: Workspace,
-    period: Period,
-    rows: list[dict[str, Any]],
-    cards: dict[str, Scorecard],
-    *,
-    batch_ids: list[int],
-    as_of: datetime | None,
-    actor: str,
-    input_runs: list[int] | None,
-) -> ScoringRun:
     encoded = {r["agent_id"]: serialise(r) for r in rows}
     digest = results_hash(rows, encoded)
     in_use = {r["scorecard"]["content_hash"] for r in rows}
