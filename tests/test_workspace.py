@@ -50,3 +50,14 @@ def test_a_workspace_older_than_this_kefu_says_how_to_upgrade_it(tmp_path):
         Workspace.open(tmp_path / "ws")
     Workspace.init(tmp_path / "ws").close()  # the upgrade: data and settings kept
     Workspace.open(tmp_path / "ws").close()
+
+
+def test_a_workspace_of_a_newer_kefu_is_not_touched(tmp_path):
+    from kefu.errors import OutdatedWorkspace
+
+    ws = Workspace.init(tmp_path / "ws")
+    with ws.db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0099_future'")
+    ws.close()
+    with pytest.raises(OutdatedWorkspace, match=r"newer Kefu.*0099_future"):
+        Workspace.open(tmp_path / "ws")

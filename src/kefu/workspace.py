@@ -105,13 +105,18 @@ class Workspace:
                 "or point KEFU_HOME at an existing one"
             )
         ws = cls(home, Settings.load(settings_path))
-        if (behind := ws.db.behind()) is not None:
-            current, newest = behind
+        if (gap := ws.db.schema_gap()) is not None:
             ws.close()
+            current, newest, older = gap
+            if older:
+                raise OutdatedWorkspace(
+                    f"the workspace at {home} was set up by an older Kefu (database at "
+                    f"{current or 'no revision'}, this version needs {newest}); upgrade it "
+                    f"with `kefu init --home {home}`, which keeps its data and settings"
+                )
             raise OutdatedWorkspace(
-                f"the workspace at {home} was set up by an older Kefu (database at "
-                f"{current or 'no revision'}, this version needs {newest}); upgrade it with "
-                f"`kefu init --home {home}`, which keeps its data and settings"
+                f"the workspace at {home} was last used by a newer Kefu (database at "
+                f"{current}, unknown to this version); use that version or a newer one"
             )
         return ws
 

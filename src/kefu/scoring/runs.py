@@ -248,7 +248,7 @@ def _insert_results(
     if s.get_bind().dialect.name == "sqlite":
         # SQLite takes the JSON as the encoded UTF-8 bytes and reads them as text (CAST):
         # decoding them only for the driver to encode them again, and SQLAlchemy's
-        # handling of each row's parameters, were a fifth of a 10,000-agent run.
+        # handling of each row's parameters, were a tenth of a 10,000-agent run.
         s.connection().exec_driver_sql(
             _INSERT_SQLITE,
             [

@@ -95,13 +95,12 @@ def migrate(engine: Engine) -> None:
 
 
 @cache
-def head_revision() -> str:
-    """The newest migration of this version of Kefu."""
+def known_revisions() -> tuple[str, ...]:
+    """The migrations of this version of Kefu, oldest first."""
     from alembic.script import ScriptDirectory
 
-    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
-    assert head is not None
-    return head
+    found = [r.revision for r in ScriptDirectory(str(MIGRATIONS)).walk_revisions()]
+    return tuple(reversed(found))
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -132,10 +131,13 @@ class AppDB:
     def migrate(self) -> None:
         migrate(self.engine)
 
-    def behind(self) -> tuple[str | None, str] | None:
-        """``(current, newest)`` migration when the schema is older than this Kefu's."""
-        current, head = current_revision(self.engine), head_revision()
-        return None if current == head else (current, head)
+    def schema_gap(self) -> tuple[str | None, str, bool] | None:
+        """None when the schema is this Kefu's newest; else ``(the database's migration,
+        this Kefu's newest, whether the database is the older one)``."""
+        current, known = current_revision(self.engine), known_revisions()
+        if current == known[-1]:
+            return None
+        return current, known[-1], current is None or current in known
 
     def dispose(self) -> None:
         self.engine.dispose()
