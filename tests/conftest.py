@@ -12,8 +12,12 @@ import pytest
 from kefu.workspace import Workspace
 
 REPO = Path(__file__).resolve().parents[1]
-DATASETS = REPO.parent / "shared" / "datasets"
 DATA = Path(__file__).parent / "data"
+# Samples of the public datasets, committed with the tests (origin and licence in its README).
+DATASET_SAMPLES = DATA / "datasets"
+# The full public datasets are not part of the repository: KEFU_TEST_DATASETS names their folder
+# (default: a "shared/datasets" folder beside the checkout). Tests that need them skip without.
+DATASETS = Path(os.environ.get("KEFU_TEST_DATASETS") or REPO.parent / "shared" / "datasets")
 
 
 @pytest.fixture(autouse=True)

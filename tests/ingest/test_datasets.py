@@ -1,4 +1,10 @@
-"""The built-in profiles import the real datasets with the counts their SOURCE.md gives."""
+"""The built-in profiles import the full public datasets with the counts their SOURCE.md gives.
+
+The datasets are not part of the repository; these tests run when they are present
+(``KEFU_TEST_DATASETS``, see tests/conftest.py) and are skipped, saying where they were
+looked for, otherwise. The same profiles are tested on committed samples in
+test_dataset_samples.py.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,10 @@ from kefu.workspace import Workspace
 from tests.conftest import DATASETS
 from tests.ingest.helpers import rejects
 
-pytestmark = pytest.mark.skipif(not DATASETS.is_dir(), reason="shared datasets not present")
+pytestmark = pytest.mark.skipif(
+    not DATASETS.is_dir(),
+    reason=f"the public datasets are not at {DATASETS}; set KEFU_TEST_DATASETS to their folder",
+)
 
 
 def _count(ws: Workspace, table: str, batch: int, where: Callable[[Any], Any] | None = None) -> int:
