@@ -59,6 +59,7 @@ class ChannelSpec:
     sender_name: str = ""
     recipients: Sequence[str] = ()
     personal: bool = False
+    ca_file: str = ""
 
 
 def _loopback(host: str | None) -> bool:
@@ -186,6 +187,7 @@ def _email_config(spec: ChannelSpec) -> tuple[dict[str, Any], dict[str, str]]:
         "sender": sender,
         "sender_name": spec.sender_name.strip() or None,
         "recipients": recipients,
+        "ca_file": spec.ca_file.strip() or None,
     }
     return config, ({"password": spec.password} if spec.password else {})
 
@@ -254,5 +256,5 @@ def send(
         attachment=workbook(ws, message),
     )
     server = SmtpServer(cfg["host"], int(cfg["port"]), cfg["security"], cfg.get("username"),
-                        sealed.get("password"))  # fmt: skip
+                        sealed.get("password"), cfg.get("ca_file"))  # fmt: skip
     send_mail(server, email, to, timeout=timeout, before_commit=before_commit)

@@ -71,9 +71,7 @@ def _num(value: Any, digits: int = 1) -> str:
 
 @cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        undefined=jinja2.StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True
-    )
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, lstrip_blocks=True)
     env.filters["num"] = _num
     return env
 

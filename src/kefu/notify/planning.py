@@ -93,7 +93,7 @@ def plan_event(ws: Workspace, event_id: int, now: datetime) -> bool:
                 link=link(ws, routed.path), event_key=event.key,
             )  # fmt: skip
             s.add(_delivery(event, channel, routed.topic, message, now))
-        addresses = dict(s.execute(select(Address.user_id, Address.email)).tuples().all())
+        addresses = {uid: email for uid, email in s.execute(select(Address.user_id, Address.email))}
         mailers = [c for c in channels if c.kind == ChannelKind.EMAIL and c.personal]
         told: set[tuple[int, str]] = set()
         for person in routed.personal:

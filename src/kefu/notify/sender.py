@@ -212,7 +212,8 @@ class Sender:
             channels.send(
                 self.ws, channel, message, recipient=row.recipient, message_id=row.message_id,
                 timeout=self.settings.timeout_seconds,
-                before_commit=lambda: self._mark_committing(row.id, token), now=self.clock(),
+                # Signatures carry the real time: the platform checks it against its own clock.
+                before_commit=lambda: self._mark_committing(row.id, token), now=utcnow(),
             )  # fmt: skip
         except LostClaim:
             return DeliveryState.PENDING

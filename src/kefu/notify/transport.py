@@ -132,6 +132,8 @@ class SmtpServer:
     security: str  # starttls | tls | none
     username: str | None
     password: str | None
+    # A company CA for an internal server's certificate (None: the system's CAs).
+    ca_file: str | None = None
 
 
 def _smtp_error(code: int, text: bytes | str) -> Refused:
@@ -141,7 +143,7 @@ def _smtp_error(code: int, text: bytes | str) -> Refused:
 
 
 def _connect(server: SmtpServer, timeout: float) -> smtplib.SMTP:
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=server.ca_file)
     if server.security == "tls":
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(
             server.host, server.port, timeout=timeout, context=context
