@@ -91,7 +91,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:  # quiet
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 - the http.server interface
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         data = b""
         while len(data) < length:
@@ -289,7 +289,7 @@ class _Collector:
     def __init__(self, box: Mailbox) -> None:
         self.box = box
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.SMTP)
         with self.box.lock:
             self.box.messages.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]

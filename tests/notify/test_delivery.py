@@ -138,7 +138,7 @@ def test_managers_get_the_appraisal_workbook_attached(scenario: Scenario) -> Non
 
 
 def test_emails_have_text_and_html_and_a_stable_message_id(scenario: Scenario) -> None:
-    rcpts, mail = scenario.mailbox.messages[0]
+    _, mail = scenario.mailbox.messages[0]
     assert mail["From"] == "Kefu 客服绩效 <kefu@example.com>"
     assert mail["Auto-Submitted"] == "auto-generated"
     assert re.fullmatch(r"<kefu\.[0-9a-f-]{36}\.\d+@example\.com>", str(mail["Message-ID"]))
