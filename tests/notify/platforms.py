@@ -330,7 +330,7 @@ class Mailbox:
                 and auth.login.decode() == SMTP_USER
                 and auth.password.decode() == SMTP_PASSWORD
             )
-            return AuthResult(success=ok)
+            return AuthResult(success=ok, handled=False)
 
         kwargs: dict[str, Any] = {"authenticator": authenticator, "auth_required": True}
         if security == "tls":

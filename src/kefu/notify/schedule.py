@@ -77,6 +77,7 @@ class Schedule:
         self.ws = ws
         self.settings = settings
         self._plans_checked: datetime | None = None
+        self._digest_failed: datetime | None = None
 
     def run(self, now: datetime) -> int:
         return self.monitor_digest(now) + self.plan_reminders(now)
@@ -104,12 +105,19 @@ class Schedule:
         from kefu.errors import KefuError
         from kefu.scoring.monitor import monitor
 
-        try:
-            report = monitor(self.ws, day.isoformat())
-            digests = digest_alerts(report.alerts)
-        except KefuError as exc:  # no data for the day: nothing to tell, the day is done
-            log.info("no monitor digest for %s: %s", day, exc.message)
-            digests = {}
+        if not self.ws.facts.committed_batches():
+            digests: dict[str, dict[str, Any]] = {}  # nothing imported: nothing to tell
+        else:
+            if self._digest_failed is not None and now - self._digest_failed < PLAN_CHECK_EVERY:
+                return 0
+            try:
+                digests = digest_alerts(monitor(self.ws, day.isoformat()).alerts)
+            except KefuError as exc:  # no data for the day: nothing to tell, the day is done
+                log.info("no monitor digest for %s: %s", day, exc.message)
+                digests = {}
+            except Exception:  # tried again a little later, not on every pass
+                self._digest_failed = now
+                raise
         try:
             with self.ws.db.transaction() as s:
                 s.add(Mark(key=mark, at=now))
