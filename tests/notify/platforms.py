@@ -136,6 +136,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     platforms: Platforms
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client killed mid-request (the kill test): nothing to report
+
 
 @dataclass
 class Platforms:

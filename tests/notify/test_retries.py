@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from kefu.notify import service
 from kefu.notify.channels import ChannelError, ChannelSpec
-from kefu.notify.models import Channel, Delivery, DeliveryState
+from kefu.notify.models import Channel, Delivery
 from kefu.notify.secrets import key_path
 from kefu.notify.sender import HOST, Sender
 from kefu.store.notices import EventKind, emit
@@ -252,12 +252,13 @@ def test_secrets_are_encrypted_at_rest_and_never_listed(nws, platforms) -> None:
 
 
 def test_channels_refuse_plain_http_webhooks_and_unknown_events(nws) -> None:
+    wecom = "qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
     with pytest.raises(ChannelError, match="https"):
         service.add_channel(nws, ChannelSpec("wecom", "x", ["scoring_failed"],
-                            webhook="http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"), "t")  # fmt: skip
+                            webhook=f"http://{wecom}"), "t")  # fmt: skip
     with pytest.raises(ChannelError, match="unknown event"):
         service.add_channel(nws, ChannelSpec("wecom", "x", ["payday"],
-                            webhook="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"), "t")  # fmt: skip
+                            webhook=f"https://{wecom}"), "t")  # fmt: skip
     with pytest.raises(ChannelError, match="e-mail only"):
         service.add_channel(nws, ChannelSpec("feishu", "x", ["appraisal_workbook"],
                             webhook="https://open.feishu.cn/open-apis/bot/v2/hook/x"), "t")  # fmt: skip

@@ -32,6 +32,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -269,6 +270,21 @@ class Sender:
             except Exception:  # the database away for a moment: try again next pass
                 log.exception("notification pass failed")
             stop.wait(self.settings.poll_seconds)
+
+
+def run_forever(ws: Workspace, *, on_error=None) -> None:  # type: ignore[no-untyped-def]
+    """Passes every ``poll_seconds`` until interrupted (``kefu notify run``)."""
+    sender = Sender(ws)
+    while True:
+        try:
+            sender.run_once(limit=200)
+        except KefuError:
+            raise
+        except Exception as exc:  # the database away for a moment: try again next pass
+            log.exception("notification pass failed")
+            if on_error is not None:
+                on_error(exc)
+        time.sleep(sender.settings.poll_seconds)
 
 
 def start_background(ws: Workspace) -> tuple[threading.Thread, threading.Event]:
