@@ -260,5 +260,6 @@ def test_channels_refuse_plain_http_webhooks_and_unknown_events(nws) -> None:
         service.add_channel(nws, ChannelSpec("wecom", "x", ["payday"],
                             webhook=f"https://{wecom}"), "t")  # fmt: skip
     with pytest.raises(ChannelError, match="e-mail only"):
+        feishu = "https://open.feishu.cn/open-apis/bot/v2/hook/x"
         service.add_channel(nws, ChannelSpec("feishu", "x", ["appraisal_workbook"],
-                            webhook="https://open.feishu.cn/open-apis/bot/v2/hook/x"), "t")  # fmt: skip
+                            webhook=feishu), "t")  # fmt: skip
