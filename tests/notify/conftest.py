@@ -176,7 +176,7 @@ def play(ws: Workspace) -> None:
         scoring.score_period(ws, "2026-Q3", actor="mgr")  # scoring_failed
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
     folder = tmp_path_factory.mktemp("scenario")
     platforms, mailbox = Platforms(), Mailbox(folder)
