@@ -57,6 +57,10 @@ def serve(
             "put a TLS reverse proxy in front and start with --proxy-headers",
             highlight=False,
         )
+    if notify:
+        from kefu.notify.config import notify_settings
+
+        notify_settings(ws)  # a mistake in kefu.yaml is one clear line, before serving
     web = create_app(ws, settings=WebSettings(secure_cookies=secure_cookies, notify_sender=notify))
     console.print(f"Kefu serving {ws.home} at http://{host}:{port}/ (Ctrl+C to stop)")
     uvicorn.run(

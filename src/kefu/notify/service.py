@@ -259,7 +259,9 @@ def open_notice(s: Session, user: Principal, notice_id: int, now: datetime) -> s
         raise NotFound("no such notification")
     if notice.read_at is None:
         notice.read_at = now
-    return notice.link if notice.link.startswith("/") else "/"
+    # Only a path of this site (never "//host"): the link is followed as a redirect.
+    local = notice.link.startswith("/") and not notice.link.startswith("//")
+    return notice.link if local else "/"
 
 
 def read_all(s: Session, user: Principal, now: datetime) -> int:
