@@ -44,6 +44,10 @@ class Settings:
     duckdb_threads: int | None = None
     # Days after a period's first publication during which its results can be appealed.
     appeal_window_days: int = 7
+    # The address people open Kefu at (https://kefu.example.com): links in notifications.
+    base_url: str | None = None
+    # Delivery and schedule of notifications (kefu.notify.config.NotifySettings).
+    notifications: dict[str, Any] | None = None
 
     @classmethod
     def load(cls, path: Path) -> Settings:

@@ -191,3 +191,9 @@ from tests.web.authz_workflow import WORKFLOW_OBJECTS, WORKFLOW_RULES  # noqa: E
 
 OBJECTS.update(WORKFLOW_OBJECTS)
 RULES.update(WORKFLOW_RULES)
+
+# The notification routes' rules likewise.
+from tests.web.authz_notify import NOTIFY_OBJECTS, NOTIFY_RULES  # noqa: E402
+
+OBJECTS.update(NOTIFY_OBJECTS)
+RULES.update(NOTIFY_RULES)

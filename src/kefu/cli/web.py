@@ -35,6 +35,13 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    notify: Annotated[
+        bool,
+        typer.Option(
+            "--notify/--no-notify",
+            help="Deliver notifications from this server (off: run `kefu notify run` instead).",
+        ),
+    ] = True,
 ) -> None:
     """Serve the web pages and the JSON API (/api/v1, docs at /api/docs)."""
     import uvicorn
@@ -50,7 +57,11 @@ def serve(
             "put a TLS reverse proxy in front and start with --proxy-headers",
             highlight=False,
         )
-    web = create_app(ws, settings=WebSettings(secure_cookies=secure_cookies))
+    if notify:
+        from kefu.notify.config import notify_settings
+
+        notify_settings(ws)  # a mistake in kefu.yaml is one clear line, before serving
+    web = create_app(ws, settings=WebSettings(secure_cookies=secure_cookies, notify_sender=notify))
     console.print(f"Kefu serving {ws.home} at http://{host}:{port}/ (Ctrl+C to stop)")
     uvicorn.run(
         web,

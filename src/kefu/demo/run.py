@@ -317,13 +317,16 @@ def serve(run: DemoRun) -> None:
     import uvicorn
 
     from kefu.web.app import create_app
+    from kefu.web.settings import WebSettings
 
     url = f"http://{run.host}:{run.port}"
     run.console.print(
         f"\nKefu demo at [bold]{url}[/] — log in with one of the demo logins above "
         "(Ctrl+C stops the server)."
     )
-    uvicorn.run(create_app(run.workspace), host=run.host, port=run.port, log_level="warning")
+    # The notification sender runs as in `kefu serve`: in-app notices for the demo logins.
+    web = create_app(run.workspace, settings=WebSettings(notify_sender=True))
+    uvicorn.run(web, host=run.host, port=run.port, log_level="warning")
 
 
 from kefu.demo.workflow import demo_workflow  # noqa: E402 - the step needs DemoRun defined

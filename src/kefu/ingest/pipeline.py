@@ -45,6 +45,7 @@ from kefu.ingest.validate import (
     raw_cell,
     unknown_agents_sql,
 )
+from kefu.store import notices
 from kefu.store.appdb import utcnow
 from kefu.store.catalog import BatchState, ImportBatch, ImportReject
 
@@ -652,3 +653,8 @@ def _publish(
             s, actor, "import.commit", "import_batch", batch_id,
             after={k: v for k, v in result.as_dict().items() if k != "message"},
         )  # fmt: skip
+        if rejects:
+            notices.emit(s, notices.EventKind.IMPORT_REJECTS, {"batch_id": batch_id,
+                         "table": result.table, "file": result.file, "rows_read": result.rows_read,
+                         "accepted": result.accepted, "rejected": result.rejected,
+                         "actor": actor}, actor=actor)  # fmt: skip

@@ -45,6 +45,7 @@ from kefu.scoring.registry import (
     workspace_scorecards,
 )
 from kefu.scoring.scorecard import Scorecard, load_scorecard, parse_window_hours
+from kefu.store import notices
 from kefu.store.appdb import utcnow
 from kefu.store.catalog import ImportBatch
 from kefu.workspace import Workspace
@@ -96,6 +97,9 @@ def _aware(moment: datetime | None) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+@notices.emit_on_failure(
+    notices.EventKind.SCORING_FAILED, lambda a: {"period": str(a["period"]), "actor": a["actor"]}
+)
 def score_period(
     ws: Workspace,
     period: Period | str,
@@ -231,6 +235,9 @@ def store_run(
                 "changed_agents": len(run.changes or []),
             },
         )
+        notices.emit(s, notices.EventKind.SCORING_FINISHED, {"period": period.label,
+                     "run_id": run.id, "agents": len(rows), "revision": run.revision,
+                     "actor": actor}, actor=actor)  # fmt: skip
     return run
 
 
@@ -450,6 +457,8 @@ def publish(ws: Workspace, period: Period | str, actor: str) -> ScoringRun:
                 "results_hash": fresh.results_hash,
             },
         )
+        notices.emit(s, notices.EventKind.RESULTS_PUBLISHED, {"period": period.label,
+                     "run_id": run.id, "revision": fresh.revision}, actor=actor)  # fmt: skip
     return fresh
 
 

@@ -10,6 +10,8 @@ CSRF check; the authorisation matrix test fails for a route it does not know.
 from __future__ import annotations
 
 import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI
@@ -31,13 +33,32 @@ API_PREFIX = "/api/v1"
 PAGE_MODULES: tuple[str, ...] = (
     "overview", "home", "agents", "monitor", "imports", "scorecards", "applications", "teams",
     "inbox", "reviews", "appeals", "plans", "audit",
-    "auth", "account", "users", "docs",
+    "auth", "account", "users", "notify", "docs",
 )  # fmt: skip
 #: API modules (``kefu.web.api.<name>``), mounted under /api/v1.
 API_MODULES: tuple[str, ...] = (
     "me", "users", "tokens", "appraisal", "operations", "imports", "scorecards",
-    "reviews", "appeals", "plans", "inbox", "audit",
+    "reviews", "appeals", "plans", "inbox", "audit", "notify",
 )  # fmt: skip
+
+
+def _lifespan(ws: Workspace, settings: WebSettings):  # type: ignore[no-untyped-def]
+    """Start the notification sender on its own thread with the server (``kefu serve``)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        running = None
+        if settings.notify_sender:
+            from kefu.notify.sender import start_background
+
+            running = start_background(ws)
+        yield
+        if running is not None:
+            thread, stop = running
+            stop.set()
+            thread.join(timeout=30)
+
+    return lifespan
 
 
 def create_app(
@@ -53,6 +74,7 @@ def create_app(
     """
     settings = settings or WebSettings()
     app = FastAPI(
+        lifespan=_lifespan(ws, settings),
         title="Kefu 客服绩效 API",
         version="1",
         description="Performance appraisal for courier customer-service centres. "

@@ -6,7 +6,9 @@ only to the roles listed (an empty ``roles`` means every signed-in user).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from kefu.users.roles import Principal, Role
 
@@ -18,6 +20,8 @@ class NavItem:
     roles: frozenset[Role] = frozenset()
     # The entry is highlighted for any path starting with this (default: href).
     active_prefix: str | None = None
+    # A count shown beside the label (e.g. unread notifications): f(db session, user).
+    badge: Callable[[Any, Principal], int] | None = None
 
     def visible_to(self, user: Principal) -> bool:
         return not self.roles or user.role in self.roles

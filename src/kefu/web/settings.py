@@ -30,3 +30,5 @@ class WebSettings:
     hsts_max_age: int = 31_536_000
     clock: Callable[[], datetime] = utcnow
     default_locale: str = "zh-CN"
+    # Deliver notifications from a background thread of the server (``kefu serve``).
+    notify_sender: bool = False

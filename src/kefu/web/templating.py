@@ -98,6 +98,17 @@ def _read_flashes(request: Request) -> list[list[str]]:
     ]
 
 
+def _badges(request: Request, nav: list[Any], user: Principal | None) -> dict[str, int]:
+    """The counts beside navigation entries; a page still renders when they cannot be read."""
+    if user is None or not any(item.badge for item in nav):
+        return {}
+    try:
+        with request.app.state.ws.db.session() as s:
+            return {item.href: item.badge(s, user) for item in nav if item.badge}
+    except Exception:
+        return {}
+
+
 def render(
     request: Request,
     template: str,
@@ -120,11 +131,13 @@ def render(
         if not csrf:
             csrf = new_prelogin = secrets.token_urlsafe(32)
     nav = [item for item in request.app.state.nav if user is not None and item.visible_to(user)]
+    badges = _badges(request, nav, user)
     flashes = _read_flashes(request)
     ctx: dict[str, Any] = {
         "request": request,
         "user": user,
         "nav": nav,
+        "nav_badges": badges,
         "path": request.url.path,
         "csrf_token": csrf,
         "flashes": flashes,

@@ -21,6 +21,7 @@ from kefu import audit
 from kefu.errors import KefuError, NotFound, UsageError
 from kefu.periods import Period
 from kefu.scoring.models import RunState, ScoringRun
+from kefu.store import notices
 from kefu.users.roles import Forbidden, Principal, Role
 from kefu.workflow import records
 from kefu.workflow.access import DECIDERS, agent_team, appeal_window_days, is_own, now_utc
@@ -56,6 +57,18 @@ def snapshot(appeal: Appeal) -> dict[str, Any]:
         "revision_run": appeal.revision_run,
         "changes": appeal.changes,
     }
+
+
+def notice(appeal: Appeal) -> dict[str, Any]:
+    """What a notification about the appeal may say: the appeal, and only its own
+    agent's old and new result (a correction can move colleagues too)."""
+    own = [c for c in appeal.changes or [] if c.get("agent_id") == appeal.agent_id]
+    return {
+        "appeal_id": appeal.id, "agent_id": appeal.agent_id, "team": appeal.team,
+        "period": appeal.period, "table": appeal.table_name, "state": appeal.state,
+        "filed_by": appeal.filed_by, "old": own[0].get("old") if own else None,
+        "new": own[0].get("new") if own else None,
+    }  # fmt: skip
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -186,6 +199,7 @@ def file_appeal(
         s.add(appeal)
         s.flush()
         audit.record(s, user.actor, "appeal.file", "appeal", appeal.id, after=snapshot(appeal))
+        notices.emit(s, notices.EventKind.APPEAL_FILED, notice(appeal), team=team, actor=user.actor)
     return appeal
 
 
@@ -287,6 +301,8 @@ def _close(
         audit.record(
             s, user.actor, action, "appeal", appeal.id, before=before, after=snapshot(appeal)
         )
+        notices.emit(s, notices.EventKind.APPEAL_DECIDED, notice(appeal), team=appeal.team,
+                     actor=user.actor)  # fmt: skip
     return appeal
 
 

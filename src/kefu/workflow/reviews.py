@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from kefu import audit
 from kefu.errors import KefuError, NotFound, UsageError
 from kefu.periods import Grain, Period
+from kefu.store import notices
 from kefu.users.roles import Forbidden, Principal, Role
 from kefu.workflow.access import (
     agent_team,
@@ -247,6 +248,9 @@ def hold(ws: Workspace, user: Principal, review_id: int, *, now: datetime | None
             s, user.actor, "review.hold", "review", review.id, before=before,
             after=snapshot(review),
         )  # fmt: skip
+        notices.emit(s, notices.EventKind.REVIEW_HELD, {"review_id": review.id,
+                     "agent_id": review.agent_id, "period": review.period, "team": review.team},
+                     team=review.team, actor=user.actor)  # fmt: skip
     return review
 
 

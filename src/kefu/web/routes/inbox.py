@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from kefu.notify.service import unread_count
 from kefu.web.deps import CurrentUser, Ws, now
 from kefu.web.nav import NavItem
 from kefu.web.templating import render
@@ -15,7 +16,7 @@ from kefu.workflow import inbox as inbox_service
 
 router = APIRouter()
 
-nav = [NavItem("nav.inbox", "/inbox")]
+nav = [NavItem("nav.inbox", "/inbox", badge=lambda s, user: unread_count(s, user.user_id))]
 
 
 @router.get("/inbox")
@@ -23,4 +24,6 @@ def inbox_page(
     request: Request, ws: Ws, user: CurrentUser, at: Annotated[datetime, Depends(now)]
 ) -> Response:
     tasks = inbox_service.inbox(ws, user, now=at)
-    return render(request, "workflow/inbox.html", {"tasks": tasks}, user=user)
+    with ws.db.session() as s:
+        unread = unread_count(s, user.user_id)
+    return render(request, "workflow/inbox.html", {"tasks": tasks, "unread": unread}, user=user)
