@@ -37,3 +37,10 @@ def test_every_cli_command_has_help_text():
 def test_every_indicator_id_is_documented():
     missing = [i for i in INDICATORS if f"`{i.split('.')[0]}`" not in README]
     assert not missing, f"README does not name: {missing}"
+
+
+def test_every_setting_is_in_the_configuration_table():
+    from kefu.settings import Settings
+
+    missing = [s for s in Settings.model_fields if f"| `{s}` |" not in README]
+    assert not missing, f"README's configuration table lacks: {missing}"
