@@ -29,9 +29,10 @@ from sqlalchemy import insert
 from kefu import audit
 from kefu.errors import KefuError
 from kefu.ingest import batches
+from kefu.ingest.limits import Limits, check
 from kefu.ingest.mapping import Profile, load_profile, norm_header
 from kefu.ingest.parsing import SQL_TYPES, ident, lit
-from kefu.ingest.readers import RawFile, Unreadable, read_raw, unreadable_csv
+from kefu.ingest.readers import RawFile, Unreadable, quoted_newlines, read_raw, unreadable_csv
 from kefu.ingest.recognize import table_from_headers, table_from_name
 from kefu.ingest.tables import TABLES, Kind, Table
 from kefu.ingest.tables import table as lookup_table
@@ -72,9 +73,22 @@ class FileResult:
     changed: int = 0
     unchanged: int = 0
     message: str = ""
+    # Rejected rows kept one by one in the reject log (at most import_max_rejects).
+    rejects_kept: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class ImportInterrupted(KefuError):
+    """The import was stopped (Ctrl-C, SIGTERM, or its DuckDB query interrupted)."""
+
+    exit_code = 130
+    key = "pages.imports.interrupted"
+
+    def __init__(self, file_name: str) -> None:
+        self.params = {"file": file_name}
+        super().__init__(f"{file_name}: the import was interrupted; nothing of it was loaded")
 
 
 def sha256_file(path: Path) -> str:
@@ -226,6 +240,7 @@ def import_file(
                 # Collapsing rows orders them by row number inside the projection.
                 positional=profile is None or profile.collapse is None,
                 tz=(profile.timezone if profile and profile.timezone else None) or ws.timezone,
+                limits=Limits.of(ws.settings),
             )
             if name is None:
                 name = table_from_headers(path, raw.headers)
@@ -234,8 +249,13 @@ def import_file(
                          mapping, actor, say)  # fmt: skip
         except duckdb.InterruptException:
             if session.already is None or name is None:
-                raise
+                raise ImportInterrupted(path.name) from None
             return _already(path.name, name, session.already)
+        except RuntimeError as exc:
+            # DuckDB stops a query on Ctrl-C (or SIGTERM, where a handler raises) with this.
+            if "interrupted" not in str(exc).lower():
+                raise
+            raise ImportInterrupted(path.name) from None
         finally:
             session.close()
 
@@ -367,6 +387,9 @@ def _load(
         raw = dataclasses.replace(raw, header_rows=None, rows=int(count), stream=None)
         checked = projection(raw)
     rows_read = _first_pass(con, checked, raw, session.dir / "checked.parquet", file_name)
+    limits = Limits.of(ws.settings)
+    check(file_name, "rows", rows_read, limits.rows)
+    _check_cells(con, spec, raw, file_name, limits)
     roster = _roster_sql(ws, spec)
     unknown = False
     if roster is not None:
@@ -401,11 +424,12 @@ def _load(
         say("writing")
         files = _write(ws, con, spec, batch_id, source, file_name) if new + changed else []
         period = _period(con, spec, ws.timezone)
-        rejects = _rejects(con, raw, batch_id, file_name)
+        rejects = _rejects(con, raw, batch_id, file_name, limits.rejects)
         result = FileResult(
             file=file_name, table=spec.name, batch=batch_id, rows_read=rows_read,
             accepted=kept - rejected, rejected=rejected, skipped=rows_read - kept,
-            new=new, changed=changed, unchanged=unchanged, message=_reject_summary(rejects),
+            new=new, changed=changed, unchanged=unchanged,
+            message=_reject_summary(rejects, rejected), rejects_kept=len(rejects),
         )  # fmt: skip
         say("publishing")
         _publish(ws, batch_id, result, files, period, rejects, actor)
@@ -445,10 +469,17 @@ def _first_pass(
     # number, DuckDB may write in any order (it writes faster so). Nothing reads the
     # stored files in their order: every query that shows records sorts them.
     con.execute(f"SET preserve_insertion_order = {lit(raw.header_rows is not None)}")
+    # LZ4: the file is read once, right after, from the same disk; zstd's better
+    # ratio cost more CPU than the smaller file saved (30 M GBK rows: 59.5 s -> 56 s).
+    copy = f"COPY ({checked}) TO {lit(str(target))} (FORMAT parquet, COMPRESSION lz4_raw)"
     try:
-        # LZ4: the file is read once, right after, from the same disk; zstd's better
-        # ratio cost more CPU than the smaller file saved (30 M GBK rows: 59.5 s -> 56 s).
-        con.execute(f"COPY ({checked}) TO {lit(str(target))} (FORMAT parquet, COMPRESSION lz4_raw)")
+        try:
+            con.execute(copy)
+        except duckdb.InvalidInputException as exc:
+            # Line breaks in quoted fields: the parallel scan cannot number them; one core can.
+            if not (quoted_newlines(exc) and raw.rescan is not None and raw.rescan()):
+                raise
+            con.execute(copy)
     except BaseException as exc:
         if raw.stream is not None:
             raw.stream.close(failed=True)
@@ -479,6 +510,26 @@ def _first_pass(
             f"(headers: {', '.join(raw.headers)})"
         )
     return int(rows)
+
+
+def _check_cells(
+    con: duckdb.DuckDBPyConnection, spec: Table, raw: RawFile, file_name: str, limits: Limits
+) -> None:
+    """Refuse the file if a cell it would store is over ``limits.cell_bytes``.
+
+    Only text is stored as it came: the text columns of accepted rows and every cell of
+    a rejected row (typed values have a fixed size). One pass over those columns of the
+    checked rows, after the parse and before anything is written.
+    """
+    named = [(c.name, ident("v_" + c.name)) for c in spec.columns if c.kind is Kind.TEXT]
+    named += [(h, ident(raw_cell(c))) for h, c in raw.columns.items()]
+    if raw.excel:  # every cell was measured as the sheet was read
+        return
+    row = con.execute(
+        f"SELECT {', '.join(f'max(strlen({sql}))' for _, sql in named)} FROM checked_base"
+    ).fetchone()
+    for (name, _), longest in zip(named, row or (), strict=True):
+        check(file_name, "cell_bytes", int(longest or 0), limits.cell_bytes, column=name)
 
 
 def _compare_versions(
@@ -577,13 +628,14 @@ def _period(
 
 
 def _rejects(
-    con: duckdb.DuckDBPyConnection, raw: RawFile, batch_id: int, file_name: str
+    con: duckdb.DuckDBPyConnection, raw: RawFile, batch_id: int, file_name: str, most: int
 ) -> list[dict[str, Any]]:
+    """The first ``most`` rejected rows for the reject log (the rest are only counted)."""
     cells = list(raw.columns.values())
     kept = ", ".join(ident(raw_cell(c)) for c in cells)
     rows = con.execute(
         f"SELECT __row, __err_col, __err_value, __err_rule, {kept} FROM versioned "
-        "WHERE __rejected ORDER BY __row"
+        f"WHERE __rejected ORDER BY __row LIMIT {int(most)}"
     ).fetchall()
     texts = {r[0]: r[4:] for r in rows}
     # The first pass keeps the cells of rows it rejects; a repeated key is only found
@@ -613,16 +665,27 @@ def _rejects(
     ]
 
 
-def _reject_summary(rejects: list[dict[str, Any]], shown: int = 3) -> str:
+def _reject_summary(rejects: list[dict[str, Any]], rejected: int, shown: int = 3) -> str:
     """The first reasons in one line, for callers that show a single message."""
-    if not rejects:
+    if not rejected:
         return ""
     parts = [
         f"row {r['row']}" + (f" {r['column']}" if r["column"] else "") + f": {r['rule']}"
         for r in rejects[:shown]
     ]
-    more = f" (and {len(rejects) - shown} more)" if len(rejects) > shown else ""
-    return f"{len(rejects)} row(s) rejected — " + "; ".join(parts) + more
+    more = f" (and {rejected - shown:,} more)" if rejected > shown else ""
+    text = f"{rejected:,} row(s) rejected — " + "; ".join(parts) + more
+    if len(rejects) < rejected:
+        text += f"; {capped_rejects(rejected, len(rejects))}"
+    return text
+
+
+def capped_rejects(rejected: int, kept: int) -> str:
+    """What the CLI says when the reject log holds only the first rejected rows."""
+    return (
+        f"the reject log keeps the first {kept:,} of the {rejected:,} rejected rows "
+        "(setting import_max_rejects)"
+    )
 
 
 def _publish(
