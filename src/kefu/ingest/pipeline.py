@@ -475,7 +475,7 @@ def _first_pass(
     try:
         try:
             con.execute(copy)
-        except duckdb.InvalidInputException as exc:
+        except duckdb.Error as exc:
             # Line breaks in quoted fields: the parallel scan cannot number them; one core can.
             if not (quoted_newlines(exc) and raw.rescan is not None and raw.rescan()):
                 raise
