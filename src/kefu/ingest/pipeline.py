@@ -32,7 +32,7 @@ from kefu.ingest import batches
 from kefu.ingest.limits import Limits, check
 from kefu.ingest.mapping import Profile, load_profile, norm_header
 from kefu.ingest.parsing import SQL_TYPES, ident, lit
-from kefu.ingest.readers import RawFile, Unreadable, quoted_newlines, read_raw, unreadable_csv
+from kefu.ingest.readers import RawFile, Unreadable, read_raw, scan_raw, unreadable_csv
 from kefu.ingest.recognize import table_from_headers, table_from_name
 from kefu.ingest.tables import TABLES, Kind, Table
 from kefu.ingest.tables import table as lookup_table
@@ -383,7 +383,7 @@ def _load(
         if raw.stream is not None:
             raw.stream.materialise()
         con.execute("CREATE OR REPLACE VIEW raw AS SELECT * FROM raw_numbered")
-        (count,) = con.execute("SELECT count(*) FROM raw").fetchone() or (0,)
+        (count,) = scan_raw(con, "SELECT count(*) FROM raw", raw.rescan).fetchone() or (0,)
         raw = dataclasses.replace(raw, header_rows=None, rows=int(count), stream=None)
         checked = projection(raw)
     rows_read = _first_pass(con, checked, raw, session.dir / "checked.parquet", file_name)
@@ -473,13 +473,7 @@ def _first_pass(
     # ratio cost more CPU than the smaller file saved (30 M GBK rows: 59.5 s -> 56 s).
     copy = f"COPY ({checked}) TO {lit(str(target))} (FORMAT parquet, COMPRESSION lz4_raw)"
     try:
-        try:
-            con.execute(copy)
-        except duckdb.Error as exc:
-            # Line breaks in quoted fields: the parallel scan cannot number them; one core can.
-            if not (quoted_newlines(exc) and raw.rescan is not None and raw.rescan()):
-                raise
-            con.execute(copy)
+        scan_raw(con, copy, raw.rescan)
     except BaseException as exc:
         if raw.stream is not None:
             raw.stream.close(failed=True)
@@ -644,9 +638,11 @@ def _rejects(
     if missing:
         if raw.stream is not None:
             raw.stream.materialise()
-        found = con.execute(
+        found = scan_raw(
+            con,
             f"SELECT __row, {', '.join(ident(c) for c in cells)} FROM raw_numbered "
             "WHERE __row IN (SELECT unnest(?))",
+            raw.rescan,
             [missing],
         ).fetchall()
         texts.update((r[0], r[1:]) for r in found)

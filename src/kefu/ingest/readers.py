@@ -100,6 +100,22 @@ def quoted_newlines(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.Error) and "quoted new lines" in str(exc)
 
 
+def scan_raw(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    rescan: Callable[[], bool] | None,
+    params: list[Any] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Run ``sql`` over ``raw``; where the parallel scan gives up on quoted line breaks,
+    once more after ``rescan`` (see :attr:`RawFile.rescan`)."""
+    try:
+        return con.execute(sql, params)
+    except duckdb.Error as exc:
+        if not (quoted_newlines(exc) and rescan is not None and rescan()):
+            raise
+        return con.execute(sql, params)
+
+
 def detect_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM) if the sample decodes as such, else what it looks like."""
     with path.open("rb") as f:
@@ -731,12 +747,7 @@ def _finish(
     limits: Limits = Limits(),
 ) -> RawFile:
     try:
-        try:
-            (rows,) = con.execute("SELECT count(*) FROM raw").fetchone() or (0,)
-        except duckdb.Error as exc:
-            if not (quoted_newlines(exc) and rescan is not None and rescan()):
-                raise
-            (rows,) = con.execute("SELECT count(*) FROM raw").fetchone() or (0,)
+        (rows,) = scan_raw(con, "SELECT count(*) FROM raw", rescan).fetchone() or (0,)
     except duckdb.Error as exc:  # a CSV scanned (not copied) meets a broken row only now
         raise Unreadable(f"{path.name}: not readable ({str(exc).splitlines()[0]})") from None
     check(path.name, "rows", int(rows), limits.rows)
