@@ -615,9 +615,10 @@ def read_xlsx(
         path.name, [_cell_text(h) or f"column{i + 1}" for i, h in enumerate(header[:width])]
     )
     # Blank rows are nothing in a sheet: skipped, not rejected (their numbers stay unused).
+    # Counted in C: one stray cell on the last row makes a million blank rows.
     numbers, body = [], []
     for i, r in enumerate(rows[at + 1 :], start=first_row + 1):
-        if any(c not in (None, "") for c in r):
+        if r.count("") + r.count(None) < len(r):
             numbers.append(i)
             body.append(r)
     del rows
