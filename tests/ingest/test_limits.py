@@ -97,6 +97,13 @@ def test_a_cell_over_the_cap_loads_nothing_and_names_its_column(ws, tmp_path):
     bad = write(tmp_path / "contacts2.csv", HEADER + "C1,phone,A1,when-is-this?,,,\n")
     with pytest.raises(LimitExceeded, match="column offered_at holds 13 bytes"):
         import_file(ws, bad)
+    # So do the cells of a row rejected after the pass (a repeated key), read back.
+    ws = _limited(ws, import_max_cell_bytes=20)
+    dup = write(tmp_path / "contacts3.csv", HEADER.replace("\n", ",note\n")
+                + "C1,phone,A1,2026-10-01 08:00:00,,,,ok\nC1,phone,A1,2026-10-01 08:00:00,,,,"
+                + "x" * 21 + "\n")  # fmt: skip
+    with pytest.raises(LimitExceeded, match="column note holds 21 bytes; at most 20"):
+        import_file(ws, dup)
     _nothing_loaded(ws)
     ws.close()
 

@@ -37,6 +37,8 @@ from kefu.ingest.recognize import table_from_headers, table_from_name
 from kefu.ingest.tables import TABLES, Kind, Table
 from kefu.ingest.tables import table as lookup_table
 from kefu.ingest.validate import (
+    SEP,
+    TOO_LONG,
     checked_sql,
     duplicates_sql,
     final_sql,
@@ -369,12 +371,13 @@ def _load(
     con = session.con
     tz = (profile.timezone if profile and profile.timezone else None) or ws.timezone
     formats = profile.formats if profile else {}
+    limits = Limits.of(ws.settings)
     say("validating")
 
     def projection(raw: RawFile) -> str:
         p = plan(spec, raw, profile, file_name)
         con.execute(f"CREATE OR REPLACE VIEW mapped AS {mapped_sql(spec, p)}")
-        return checked_sql(spec, p, tz, formats, excel=raw.excel)
+        return checked_sql(spec, p, tz, formats, excel=raw.excel, cell_bytes=limits.cell_bytes)
 
     checked = projection(raw)
     if raw.header_rows is not None and not keeps_order(con, checked):
@@ -387,7 +390,6 @@ def _load(
         raw = dataclasses.replace(raw, header_rows=None, rows=int(count), stream=None)
         checked = projection(raw)
     rows_read = _first_pass(con, checked, raw, session.dir / "checked.parquet", file_name)
-    limits = Limits.of(ws.settings)
     check(file_name, "rows", rows_read, limits.rows)
     _check_cells(con, spec, raw, file_name, limits)
     roster = _roster_sql(ws, spec)
@@ -424,7 +426,7 @@ def _load(
         say("writing")
         files = _write(ws, con, spec, batch_id, source, file_name) if new + changed else []
         period = _period(con, spec, ws.timezone)
-        rejects = _rejects(con, raw, batch_id, file_name, limits.rejects)
+        rejects = _rejects(con, raw, batch_id, file_name, limits.rejects, limits.cell_bytes)
         result = FileResult(
             file=file_name, table=spec.name, batch=batch_id, rows_read=rows_read,
             accepted=kept - rejected, rejected=rejected, skipped=rows_read - kept,
@@ -511,19 +513,27 @@ def _check_cells(
 ) -> None:
     """Refuse the file if a cell it would store is over ``limits.cell_bytes``.
 
-    Only text is stored as it came: the text columns of accepted rows and every cell of
-    a rejected row (typed values have a fixed size). One pass over those columns of the
-    checked rows, after the parse and before anything is written.
+    Only text is stored as it came: the text columns of accepted rows (measured in the
+    pass, see :func:`checked_sql`) and every cell of a rejected row, measured here;
+    both look only at the rows the pass rejected.
     """
-    named = [(c.name, ident("v_" + c.name)) for c in spec.columns if c.kind is Kind.TEXT]
-    named += [(h, ident(raw_cell(c))) for h, c in raw.columns.items()]
     if raw.excel:  # every cell was measured as the sheet was read
         return
-    row = con.execute(
-        f"SELECT {', '.join(f'max(strlen({sql}))' for _, sql in named)} FROM checked_base"
+    found = con.execute(
+        "SELECT __err FROM checked_base WHERE "
+        f"starts_with(split_part(__err, chr(31), 2), {lit(TOO_LONG)}) LIMIT 1"
     ).fetchone()
-    for (name, _), longest in zip(named, row or (), strict=True):
-        check(file_name, "cell_bytes", int(longest or 0), limits.cell_bytes, column=name)
+    if found is not None:
+        column, rule = found[0].split(SEP, 1)
+        size = int(rule.removeprefix(TOO_LONG))
+        check(file_name, "cell_bytes", size, limits.cell_bytes, column=column)
+    cells = list(raw.columns.items())
+    row = con.execute(
+        f"SELECT {', '.join(f'max(strlen({ident(raw_cell(c))}))' for _, c in cells)} "
+        "FROM checked_base WHERE __err IS NOT NULL"
+    ).fetchone()
+    for (header, _), longest in zip(cells, row or (), strict=True):
+        check(file_name, "cell_bytes", int(longest or 0), limits.cell_bytes, column=header)
 
 
 def _compare_versions(
@@ -622,7 +632,12 @@ def _period(
 
 
 def _rejects(
-    con: duckdb.DuckDBPyConnection, raw: RawFile, batch_id: int, file_name: str, most: int
+    con: duckdb.DuckDBPyConnection,
+    raw: RawFile,
+    batch_id: int,
+    file_name: str,
+    most: int,
+    limit_bytes: int,
 ) -> list[dict[str, Any]]:
     """The first ``most`` rejected rows for the reject log (the rest are only counted)."""
     cells = list(raw.columns.values())
@@ -646,6 +661,10 @@ def _rejects(
             [missing],
         ).fetchall()
         texts.update((r[0], r[1:]) for r in found)
+        for cells_ in (r[1:] for r in found):  # these rows were rejected after the pass
+            for header, value in zip(raw.columns, cells_, strict=True):
+                size = len(value.encode()) if value else 0
+                check(file_name, "cell_bytes", size, limit_bytes, column=header)
     headers = list(raw.columns)
     return [
         {

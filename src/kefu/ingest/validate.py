@@ -24,6 +24,7 @@ from kefu.ingest.tables import Column, Kind, Table
 
 SEP = "\x1f"
 BLANK = SEP + "blank"  # a row with nothing in it: skipped, as a spreadsheet shows nothing
+TOO_LONG = "cell_bytes: "  # the rule of a text over the cell cap (the file then loads nothing)
 _KIND_HINT = {
     Kind.TIMESTAMP: "not a date and time (e.g. 2026-10-01 08:00:05)",
     Kind.DATE: "not a date (e.g. 2026-10-01)",
@@ -256,9 +257,12 @@ def checked_sql(
     formats: dict[str, list[str]],
     *,
     excel: bool,
+    cell_bytes: int | None = None,
 ) -> str:
     """SELECT of typed columns, and the first rule each row breaks (``__err``).
 
+    ``cell_bytes``: text columns longer than this are marked (rule ``cell_bytes``),
+    last, so only rows that are otherwise valid are measured, while in memory.
     Row by row only — no join, no window — so that a scan keeps the file's order
     (see :func:`judged_sql` for the roster check).
     """
@@ -280,6 +284,12 @@ def checked_sql(
             whens.append(f"WHEN {cond} THEN {lit(c.name + SEP + rule + ': ' + message)}")
     for col, cond, rule, message in ROW_RULES.get(spec.name, []):
         whens.append(f"WHEN {cond} THEN {lit(col + SEP + rule + ': ' + message)}")
+    if cell_bytes is not None:
+        for c in spec.columns:
+            if c.kind is Kind.TEXT:
+                v = ident("v_" + c.name)
+                whens.append(f"WHEN strlen({v}) > {int(cell_bytes)} THEN "
+                             f"{lit(c.name + SEP + TOO_LONG)} || strlen({v})")  # fmt: skip
     err = "(CASE " + " ".join(whens) + " END)"
     # Only the typed values, the reason and the offending cell's text are kept: the text
     # columns would double what an import holds for nothing.
