@@ -63,6 +63,7 @@ def test_a_valid_file_gives_the_values_it_holds(tmp_path):
         ("appeal_window_days: true\n", "appeal_window_days: must be a whole number, not True"),
         ("import_max_rows: -1\n", "import_max_rows: must be at least 1"),
         ("database_url: 5\n", "database_url: must be text, not 5"),
+        ("notifications: 3\n", "notifications: must be a mapping of settings, not 3"),
         ("- a list\n", "the file must hold `setting: value` lines"),
         ("timezone: [unclosed\n", "not valid YAML at line"),
     ],

@@ -50,6 +50,11 @@ class Settings(BaseModel):
     duckdb_threads: int | None = Field(default=None, ge=1)
     # Days after a period's first publication during which its results can be appealed.
     appeal_window_days: int = Field(default=7, ge=0)
+    # The address people open Kefu at (https://kefu.example.com): links in notifications.
+    base_url: str | None = None
+    # Delivery and schedule of notifications, checked key by key where they are read
+    # (kefu.notify.config.NotifySettings).
+    notifications: dict[str, Any] | None = None
     # Caps on one imported file (see kefu.ingest.limits): a file over one loads nothing.
     # 30 M contacts (a large centre's month) are well inside the row cap.
     import_max_rows: int = Field(default=100_000_000, ge=1)
@@ -127,6 +132,7 @@ _KIND = {
     "int_parsing": "a whole number",
     "int_from_float": "a whole number",
     "string_type": "text",
+    "dict_type": "a mapping of settings",
 }
 
 
