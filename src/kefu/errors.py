@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
 
 class KefuError(Exception):
     """Base of every error shown to a user; ``exit_code`` is used by the CLI."""
 
     exit_code = 1
+    # Where the web catalogue has the message in every language: its id (the params fill
+    # it in); ``message`` is what the CLI prints.
+    key: str | None = None
+    params: Mapping[str, Any] = MappingProxyType({})
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

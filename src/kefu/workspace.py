@@ -10,57 +10,27 @@ import-time state, so tests and the web app each build their own::
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
 from kefu.errors import NoWorkspace, OutdatedWorkspace, UsageError
+from kefu.settings import DEFAULT_TIMEZONE, Settings, SettingsInvalid
 from kefu.store.appdb import AppDB
 from kefu.store.facts import FactStore
+
+__all__ = ["DEFAULT_TIMEZONE", "Settings", "SettingsInvalid", "Workspace", "default_home"]
 
 if TYPE_CHECKING:
     from ibis.backends.duckdb import Backend as DuckDBBackend
 
 SETTINGS_FILE = "kefu.yaml"
 DEFAULT_HOME = "kefu-data"
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 def default_home() -> Path:
     return Path(os.environ.get("KEFU_HOME") or DEFAULT_HOME)
-
-
-@dataclass(frozen=True)
-class Settings:
-    timezone: str = DEFAULT_TIMEZONE
-    # None: SQLite in the workspace. KEFU_DATABASE_URL always wins.
-    database_url: str | None = None
-    # DuckDB limits for analytic queries; None lets DuckDB decide.
-    duckdb_memory_limit: str | None = None
-    duckdb_threads: int | None = None
-    # Days after a period's first publication during which its results can be appealed.
-    appeal_window_days: int = 7
-    # The address people open Kefu at (https://kefu.example.com): links in notifications.
-    base_url: str | None = None
-    # Delivery and schedule of notifications (kefu.notify.config.NotifySettings).
-    notifications: dict[str, Any] | None = None
-
-    @classmethod
-    def load(cls, path: Path) -> Settings:
-        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
-
-    def dump(self, path: Path) -> None:
-        data = {k: v for k, v in self.__dict__.items() if v is not None}
-        path.write_text(
-            "# Kefu workspace settings\n" + yaml.safe_dump(data, allow_unicode=True),
-            encoding="utf-8",
-        )
 
 
 class Workspace:

@@ -1,30 +1,37 @@
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kefu.ingest import readers
-from kefu.ingest.readers import Unreadable, line_ranges, transcode
+from kefu.ingest.readers import Unreadable, record_ranges, transcode
 
 TEXT = "工号,姓名,班组\n" + "".join(f"A{i},张{i}号,一组（华东）\n" for i in range(200))
 
 
-@given(lines=st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b"")), max_size=40),
-       pieces=st.integers(1, 5), tail=st.booleans())  # fmt: skip
+@given(records=st.lists(st.lists(st.sampled_from(["a", "b,c", 'd"e', "f\ng", "h\r\n", ""]),
+                                 min_size=1, max_size=3), max_size=30),
+       pieces=st.integers(1, 5))  # fmt: skip
 @settings(max_examples=200, deadline=None)
-def test_line_ranges_cover_the_file_in_order_and_cut_only_after_line_feeds(
-    tmp_path_factory, lines, pieces, tail
+def test_record_ranges_cover_the_file_in_order_and_cut_only_between_records(
+    tmp_path_factory, records, pieces
 ):
-    data = b"\n".join(lines) + (b"\n" if tail and lines else b"")
+    buf = io.StringIO()
+    csv.writer(buf).writerows(records)
+    data = buf.getvalue().encode()
     path = tmp_path_factory.mktemp("ranges") / "f.csv"
     path.write_bytes(data)
-    ranges = line_ranges(path, pieces)
+    ranges = record_ranges(path, pieces)
     assert 1 <= len(ranges) <= pieces
-    assert "".join(data[a : a + n].decode("latin-1") for a, n in ranges) == data.decode("latin-1")
+    assert b"".join(data[a : a + n] for a, n in ranges) == data
     assert all(n > 0 for _, n in ranges) or data == b""
-    for a, _ in ranges[1:]:
-        assert data[a - 1 : a] == b"\n"
+    # Each piece, read alone, holds whole records: together they are the table.
+    pieces_read = [list(csv.reader(io.StringIO(data[a : a + n].decode()))) for a, n in ranges]
+    assert [r for piece in pieces_read for r in piece] == records
 
 
 @pytest.mark.parametrize("tool", [True, False], ids=["iconv", "python"])

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +28,7 @@ from kefu.cli.common import (
 )
 from kefu.errors import KefuError, NotFound, UsageError
 from kefu.ingest.mapping import load_profile
+from kefu.ingest.pipeline import ImportInterrupted, capped_rejects
 from kefu.ingest.readers import SUFFIXES
 from kefu.ingest.recognize import table_from_name
 from kefu.ingest.tables import table as lookup_table
@@ -74,6 +79,54 @@ def import_(
     if mapping is not None:
         load_profile(mapping, ws.mappings_dir)
     files = expand(paths)
+    with _stopped_by_sigterm():
+        try:
+            results, failures = _import_all(ws, files, table, source, mapping, sheet, fmt)
+        except (KeyboardInterrupt, ImportInterrupted):
+            # The import under way was undone (its batch abandoned); earlier files stay.
+            err_console.print(
+                "[bold red]error:[/] interrupted; the file being imported was not loaded",
+                highlight=False, soft_wrap=True,
+            )  # fmt: skip
+            ws.close()
+            raise typer.Exit(ImportInterrupted.exit_code) from None
+    if fmt is OutputFormat.table:
+        _summary_table([r for r in results if r["status"] == "imported"])
+        for r in results:
+            if r["status"] == "already imported":
+                console.print(f"{r['file']}: {r['message']}")
+            elif r["status"] == "imported" and r["rejects_kept"] < r["rejected"]:
+                console.print(
+                    f"{r['file']}: {capped_rejects(r['rejected'], r['rejects_kept'])}",
+                    highlight=False,
+                )
+        for message in failures:
+            err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    else:
+        emit(results, fmt, [*SUMMARY, "message"])
+    ws.close()
+    if failures:
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """SIGTERM stops an import as Ctrl-C does: its DuckDB query ends, its batch is undone."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _import_all(ws, files, table, source, mapping, sheet, fmt):  # type: ignore[no-untyped-def]
     results, failures = [], []
     actor = cli_actor()
     show = fmt is OutputFormat.table and console.is_terminal
@@ -88,25 +141,14 @@ def import_(
 
                 r = ws_import(ws, f, table, source, mapping, sheet, actor, say)
                 results.append(r.as_dict())
-            except UsageError:
+            except (UsageError, ImportInterrupted):
                 raise
             except KefuError as exc:
                 failures.append(exc.message)
                 results.append({"file": f.name, "status": "unreadable", "message": exc.message})
             finally:
                 bar.remove_task(task)
-    if fmt is OutputFormat.table:
-        _summary_table([r for r in results if r["status"] == "imported"])
-        for r in results:
-            if r["status"] == "already imported":
-                console.print(f"{r['file']}: {r['message']}")
-        for message in failures:
-            err_console.print(f"[bold red]error:[/] {message}", highlight=False)
-    else:
-        emit(results, fmt, [*SUMMARY, "message"])
-    ws.close()
-    if failures:
-        raise typer.Exit(1)
+    return results, failures
 
 
 def _summary_table(rows: list[dict[str, object]]) -> None:

@@ -29,13 +29,16 @@ from sqlalchemy import insert
 from kefu import audit
 from kefu.errors import KefuError
 from kefu.ingest import batches
+from kefu.ingest.limits import Limits, check
 from kefu.ingest.mapping import Profile, load_profile, norm_header
 from kefu.ingest.parsing import SQL_TYPES, ident, lit
-from kefu.ingest.readers import RawFile, Unreadable, read_raw, unreadable_csv
+from kefu.ingest.readers import RawFile, Unreadable, read_raw, scan_raw, unreadable_csv
 from kefu.ingest.recognize import table_from_headers, table_from_name
 from kefu.ingest.tables import TABLES, Kind, Table
 from kefu.ingest.tables import table as lookup_table
 from kefu.ingest.validate import (
+    SEP,
+    TOO_LONG,
     checked_sql,
     duplicates_sql,
     final_sql,
@@ -73,9 +76,22 @@ class FileResult:
     changed: int = 0
     unchanged: int = 0
     message: str = ""
+    # Rejected rows kept one by one in the reject log (at most import_max_rejects).
+    rejects_kept: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class ImportInterrupted(KefuError):
+    """The import was stopped (Ctrl-C, SIGTERM, or its DuckDB query interrupted)."""
+
+    exit_code = 130
+    key = "pages.imports.interrupted"
+
+    def __init__(self, file_name: str) -> None:
+        self.params = {"file": file_name}
+        super().__init__(f"{file_name}: the import was interrupted; nothing of it was loaded")
 
 
 def sha256_file(path: Path) -> str:
@@ -227,6 +243,7 @@ def import_file(
                 # Collapsing rows orders them by row number inside the projection.
                 positional=profile is None or profile.collapse is None,
                 tz=(profile.timezone if profile and profile.timezone else None) or ws.timezone,
+                limits=Limits.of(ws.settings),
             )
             if name is None:
                 name = table_from_headers(path, raw.headers)
@@ -235,8 +252,13 @@ def import_file(
                          mapping, actor, say)  # fmt: skip
         except duckdb.InterruptException:
             if session.already is None or name is None:
-                raise
+                raise ImportInterrupted(path.name) from None
             return _already(path.name, name, session.already)
+        except RuntimeError as exc:
+            # DuckDB stops a query on Ctrl-C (or SIGTERM, where a handler raises) with this.
+            if "interrupted" not in str(exc).lower():
+                raise
+            raise ImportInterrupted(path.name) from None
         finally:
             session.close()
 
@@ -350,12 +372,13 @@ def _load(
     con = session.con
     tz = (profile.timezone if profile and profile.timezone else None) or ws.timezone
     formats = profile.formats if profile else {}
+    limits = Limits.of(ws.settings)
     say("validating")
 
     def projection(raw: RawFile) -> str:
         p = plan(spec, raw, profile, file_name)
         con.execute(f"CREATE OR REPLACE VIEW mapped AS {mapped_sql(spec, p)}")
-        return checked_sql(spec, p, tz, formats, excel=raw.excel)
+        return checked_sql(spec, p, tz, formats, excel=raw.excel, cell_bytes=limits.cell_bytes)
 
     checked = projection(raw)
     if raw.header_rows is not None and not keeps_order(con, checked):
@@ -364,10 +387,12 @@ def _load(
         if raw.stream is not None:
             raw.stream.materialise()
         con.execute("CREATE OR REPLACE VIEW raw AS SELECT * FROM raw_numbered")
-        (count,) = con.execute("SELECT count(*) FROM raw").fetchone() or (0,)
+        (count,) = scan_raw(con, "SELECT count(*) FROM raw", raw.rescan).fetchone() or (0,)
         raw = dataclasses.replace(raw, header_rows=None, rows=int(count), stream=None)
         checked = projection(raw)
     rows_read = _first_pass(con, checked, raw, session.dir / "checked.parquet", file_name)
+    check(file_name, "rows", rows_read, limits.rows)
+    _check_cells(con, spec, raw, file_name, limits)
     roster = _roster_sql(ws, spec)
     unknown = False
     if roster is not None:
@@ -402,11 +427,12 @@ def _load(
         say("writing")
         files = _write(ws, con, spec, batch_id, source, file_name) if new + changed else []
         period = _period(con, spec, ws.timezone)
-        rejects = _rejects(con, raw, batch_id, file_name)
+        rejects = _rejects(con, raw, batch_id, file_name, limits.rejects, limits.cell_bytes)
         result = FileResult(
             file=file_name, table=spec.name, batch=batch_id, rows_read=rows_read,
             accepted=kept - rejected, rejected=rejected, skipped=rows_read - kept,
-            new=new, changed=changed, unchanged=unchanged, message=_reject_summary(rejects),
+            new=new, changed=changed, unchanged=unchanged,
+            message=_reject_summary(rejects, rejected), rejects_kept=len(rejects),
         )  # fmt: skip
         say("publishing")
         _publish(ws, batch_id, result, files, period, rejects, actor)
@@ -446,10 +472,11 @@ def _first_pass(
     # number, DuckDB may write in any order (it writes faster so). Nothing reads the
     # stored files in their order: every query that shows records sorts them.
     con.execute(f"SET preserve_insertion_order = {lit(raw.header_rows is not None)}")
+    # LZ4: the file is read once, right after, from the same disk; zstd's better
+    # ratio cost more CPU than the smaller file saved (30 M GBK rows: 59.5 s -> 56 s).
+    copy = f"COPY ({checked}) TO {lit(str(target))} (FORMAT parquet, COMPRESSION lz4_raw)"
     try:
-        # LZ4: the file is read once, right after, from the same disk; zstd's better
-        # ratio cost more CPU than the smaller file saved (30 M GBK rows: 59.5 s -> 56 s).
-        con.execute(f"COPY ({checked}) TO {lit(str(target))} (FORMAT parquet, COMPRESSION lz4_raw)")
+        scan_raw(con, copy, raw.rescan)
     except BaseException as exc:
         if raw.stream is not None:
             raw.stream.close(failed=True)
@@ -480,6 +507,34 @@ def _first_pass(
             f"(headers: {', '.join(raw.headers)})"
         )
     return int(rows)
+
+
+def _check_cells(
+    con: duckdb.DuckDBPyConnection, spec: Table, raw: RawFile, file_name: str, limits: Limits
+) -> None:
+    """Refuse the file if a cell it would store is over ``limits.cell_bytes``.
+
+    Only text is stored as it came: the text columns of accepted rows (measured in the
+    pass, see :func:`checked_sql`) and every cell of a rejected row, measured here;
+    both look only at the rows the pass rejected.
+    """
+    if raw.excel:  # every cell was measured as the sheet was read
+        return
+    found = con.execute(
+        "SELECT __err FROM checked_base WHERE "
+        f"starts_with(split_part(__err, chr(31), 2), {lit(TOO_LONG)}) LIMIT 1"
+    ).fetchone()
+    if found is not None:
+        column, rule = found[0].split(SEP, 1)
+        size = int(rule.removeprefix(TOO_LONG))
+        check(file_name, "cell_bytes", size, limits.cell_bytes, column=column)
+    cells = list(raw.columns.items())
+    row = con.execute(
+        f"SELECT {', '.join(f'max(strlen({ident(raw_cell(c))}))' for _, c in cells)} "
+        "FROM checked_base WHERE __err IS NOT NULL"
+    ).fetchone()
+    for (header, _), longest in zip(cells, row or (), strict=True):
+        check(file_name, "cell_bytes", int(longest or 0), limits.cell_bytes, column=header)
 
 
 def _compare_versions(
@@ -578,13 +633,19 @@ def _period(
 
 
 def _rejects(
-    con: duckdb.DuckDBPyConnection, raw: RawFile, batch_id: int, file_name: str
+    con: duckdb.DuckDBPyConnection,
+    raw: RawFile,
+    batch_id: int,
+    file_name: str,
+    most: int,
+    limit_bytes: int,
 ) -> list[dict[str, Any]]:
+    """The first ``most`` rejected rows for the reject log (the rest are only counted)."""
     cells = list(raw.columns.values())
     kept = ", ".join(ident(raw_cell(c)) for c in cells)
     rows = con.execute(
         f"SELECT __row, __err_col, __err_value, __err_rule, {kept} FROM versioned "
-        "WHERE __rejected ORDER BY __row"
+        f"WHERE __rejected ORDER BY __row LIMIT {int(most)}"
     ).fetchall()
     texts = {r[0]: r[4:] for r in rows}
     # The first pass keeps the cells of rows it rejects; a repeated key is only found
@@ -593,12 +654,18 @@ def _rejects(
     if missing:
         if raw.stream is not None:
             raw.stream.materialise()
-        found = con.execute(
+        found = scan_raw(
+            con,
             f"SELECT __row, {', '.join(ident(c) for c in cells)} FROM raw_numbered "
             "WHERE __row IN (SELECT unnest(?))",
+            raw.rescan,
             [missing],
         ).fetchall()
         texts.update((r[0], r[1:]) for r in found)
+        for cells_ in (r[1:] for r in found):  # these rows were rejected after the pass
+            for header, value in zip(raw.columns, cells_, strict=True):
+                size = len(value.encode()) if value else 0
+                check(file_name, "cell_bytes", size, limit_bytes, column=header)
     headers = list(raw.columns)
     return [
         {
@@ -614,16 +681,27 @@ def _rejects(
     ]
 
 
-def _reject_summary(rejects: list[dict[str, Any]], shown: int = 3) -> str:
+def _reject_summary(rejects: list[dict[str, Any]], rejected: int, shown: int = 3) -> str:
     """The first reasons in one line, for callers that show a single message."""
-    if not rejects:
+    if not rejected:
         return ""
     parts = [
         f"row {r['row']}" + (f" {r['column']}" if r["column"] else "") + f": {r['rule']}"
         for r in rejects[:shown]
     ]
-    more = f" (and {len(rejects) - shown} more)" if len(rejects) > shown else ""
-    return f"{len(rejects)} row(s) rejected — " + "; ".join(parts) + more
+    more = f" (and {rejected - shown:,} more)" if rejected > shown else ""
+    text = f"{rejected:,} row(s) rejected — " + "; ".join(parts) + more
+    if len(rejects) < rejected:
+        text += f"; {capped_rejects(rejected, len(rejects))}"
+    return text
+
+
+def capped_rejects(rejected: int, kept: int) -> str:
+    """What the CLI says when the reject log holds only the first rejected rows."""
+    return (
+        f"the reject log keeps the first {kept:,} of the {rejected:,} rejected rows "
+        "(setting import_max_rejects)"
+    )
 
 
 def _publish(

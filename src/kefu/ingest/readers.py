@@ -11,6 +11,12 @@ rows in a scan makes DuckDB read on one core, so a CSV read ``positional`` gives
 ``raw`` without ``__row`` that scans in parallel; its rows come out in file order,
 and the caller numbers them by position once they are written (a Parquet file's
 row number; see :attr:`RawFile.header_rows`). ``raw_numbered`` always has ``__row``.
+
+CSV is read as RFC 4180 has it: a quoted field may hold delimiters, doubled quotes and
+line breaks, and a row's number counts records, not lines. DuckDB's parallel scan
+cannot pad short rows of a file whose quoted fields hold line breaks; such a file is
+read again on one core (:attr:`RawFile.rescan`). Converted text is cut into pieces
+only between records: a line feed is one when an even number of quotes precede it.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ import codecs
 import contextlib
 import csv
 import datetime as dt
+import functools
 import io
+import itertools
 import os
 import re
 import shutil
@@ -30,11 +38,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import duckdb
 
 from kefu.errors import KefuError
+from kefu.ingest.limits import Limits, check
 from kefu.ingest.parsing import fixed_offset_since, ident, lit
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -44,6 +53,7 @@ SPARE_COLUMNS = 4
 HEADER_SEARCH_ROWS = 20
 CHUNK_BYTES = 8 << 20
 CONVERT_BYTES = 64 << 20  # one iconv run at most (it holds all its input)
+PIECES = os.cpu_count() or 1  # converted pieces read side by side
 STREAM_BYTES = 64 << 20  # larger non-UTF-8 files are converted while read
 # A null string no export contains, so that DuckDB's padding of short rows (NULL)
 # can be told apart from empty cells ('').
@@ -63,10 +73,47 @@ class RawFile:
     header_rows: int | None = None
     # Converted while read (positional only): ``raw`` reads a sample until it is opened.
     stream: Stream | None = None
+    # Redefines ``raw`` and ``raw_numbered`` to scan on one core (see the module notes);
+    # False if they already do. None: not a CSV read by DuckDB.
+    rescan: Callable[[], bool] | None = None
 
 
 class Unreadable(KefuError):
     """The file cannot be read at all; nothing of it is loaded."""
+
+
+class DuplicateHeader(Unreadable):
+    """Two columns with the same header: which one is meant cannot be known."""
+
+    key = "pages.imports.duplicate_header"
+
+    def __init__(self, file_name: str, header: str, first: int, second: int) -> None:
+        self.params = {"file": file_name, "header": header, "first": first, "second": second}
+        super().__init__(
+            f"{file_name}: the column header '{header}' appears twice, in columns {first} "
+            f"and {second}; rename one of them"
+        )
+
+
+def quoted_newlines(exc: BaseException) -> bool:
+    """Whether DuckDB's parallel CSV scan gave up on line breaks inside quoted fields."""
+    return isinstance(exc, duckdb.Error) and "quoted new lines" in str(exc)
+
+
+def scan_raw(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    rescan: Callable[[], bool] | None,
+    params: list[Any] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Run ``sql`` over ``raw``; where the parallel scan gives up on quoted line breaks,
+    once more after ``rescan`` (see :attr:`RawFile.rescan`)."""
+    try:
+        return con.execute(sql, params)
+    except duckdb.Error as exc:
+        if not (quoted_newlines(exc) and rescan is not None and rescan()):
+            raise
+        return con.execute(sql, params)
 
 
 def detect_encoding(path: Path) -> str:
@@ -99,8 +146,8 @@ def sniff(path: Path, delimiter: str | None) -> tuple[str, int]:
     """(delimiter, most fields on a line) from the first lines of a UTF-8 text file."""
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
         text = f.read(SAMPLE_BYTES)
-        if f.read(1):  # more follows: drop the last, possibly cut, line
-            text = text[: text.rfind("\n") + 1] or text
+        if f.read(1):  # more follows: drop the last, possibly cut, record
+            text = text[: last_record_end(text)] or text
     candidates = [delimiter] if delimiter else [",", "\t", ";", "|"]
     # Per delimiter: (lines splitting into the usual number (>1) of fields, that number,
     # preference by list order, the most fields on any line).
@@ -159,24 +206,88 @@ def _not_encoded(path: Path, at: int, encoding: str) -> Unreadable:
     )
 
 
-def line_ranges(path: Path, pieces: int) -> list[tuple[int, int]]:
-    """(start, length) of up to ``pieces`` consecutive byte ranges, each ending a line."""
+def last_record_end(text: str | bytes) -> int:
+    """The end of the last whole record: just after the last line feed outside quotes."""
+    quote, feed = ('"', "\n") if isinstance(text, str) else (b'"', b"\n")
+    before = text.count(quote)  # type: ignore[arg-type]
+    end = len(text)
+    while (at := text.rfind(feed, 0, end)) >= 0:  # type: ignore[arg-type]
+        before -= text.count(quote, at, end)  # type: ignore[arg-type]
+        if before % 2 == 0:
+            return at + 1
+        end = at
+    return 0
+
+
+def _quotes(data: Any, start: int, stop: int) -> int:
+    """Quote bytes in ``data[start:stop]`` (numpy: the GIL is released while it counts)."""
+    import numpy as np
+
+    block = 64 << 20
+    return sum(
+        int(np.count_nonzero(data[a : min(a + block, stop)] == 0x22))
+        for a in range(start, stop, block)
+    )
+
+
+def _next_record(data: Any, at: int, odd: bool) -> int:
+    """The first record boundary at or after ``at``, given the quote parity before it."""
+    import numpy as np
+
+    size, window = len(data), 1 << 20
+    while at < size:
+        chunk = data[at : at + window]
+        quotes = np.cumsum(chunk == 0x22, dtype=np.int64) + int(odd)
+        feeds = np.flatnonzero((chunk == 0x0A) & (quotes % 2 == 0))
+        if feeds.size:
+            return at + int(feeds[0]) + 1
+        odd = bool(quotes[-1] % 2)
+        at += len(chunk)
+    return size
+
+
+def record_ranges(path: Path, pieces: int) -> list[tuple[int, int]]:
+    """(start, length) of up to ``pieces`` consecutive byte ranges, each ending a record.
+
+    A line feed ends a record when an even number of quote bytes precede it (RFC 4180:
+    inside a quoted field quotes come in pairs). In UTF-8 and GB18030 neither byte
+    occurs inside a multi-byte character. The quotes before each cut are counted in
+    parallel, a block per core.
+    """
+    import mmap
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+
     size = path.stat().st_size
-    starts = [0]
-    with path.open("rb") as f:
-        for i in range(1, pieces):
-            f.seek(max(size * i // pieces, starts[-1]))
-            f.readline()
-            if f.tell() >= size:
-                break
-            if f.tell() > starts[-1]:
-                starts.append(f.tell())
+    if pieces <= 1 or size == 0:
+        return [(0, size)]
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        data = np.frombuffer(mm, dtype=np.uint8)
+        try:
+            marks = [size * i // pieces for i in range(1, pieces)]
+            # Blocks for the threads, split at every mark, so each mark's count is a sum.
+            cuts = sorted({0, *marks, *(marks[-1] * k // pieces for k in range(1, pieces))})
+            with ThreadPoolExecutor(pieces) as pool:
+                counts = list(pool.map(functools.partial(_quotes, data), cuts[:-1], cuts[1:]))
+            before = {0: 0, **dict(zip(cuts[1:], itertools.accumulate(counts), strict=True))}
+            starts = [0]
+            for mark in marks:
+                at = max(mark, starts[-1])
+                odd = (before[mark] + _quotes(data, mark, at)) % 2 == 1
+                cut = _next_record(data, at, odd)
+                if cut >= size:
+                    break
+                if cut > starts[-1]:
+                    starts.append(cut)
+        finally:
+            del data  # the mmap cannot close while numpy still looks at it
     ends = [*starts[1:], size]
     return [(a, b - a) for a, b in zip(starts, ends, strict=True)]
 
 
 def _iconv(path: Path, name: str, encoding: str, tmp_dir: Path) -> list[Path]:
-    ranges = line_ranges(path, os.cpu_count() or 1)
+    ranges = record_ranges(path, PIECES)
     targets = [tmp_dir / f"utf8-{i}-{path.stem}.csv" for i in range(len(ranges))]
     feeders = [Feeder(path, start, length, name, target) for (start, length), target
                in zip(ranges, targets, strict=True)]  # fmt: skip
@@ -271,7 +382,7 @@ class Stream:
         self.materialised = False
 
     def open(self) -> None:
-        ranges = line_ranges(self.path, os.cpu_count() or 1)
+        ranges = record_ranges(self.path, PIECES)
         pipes = []
         for i, (start, length) in enumerate(ranges):
             pipe = self.tmp_dir / f"pipe-{i}.csv"
@@ -302,10 +413,12 @@ class Stream:
 
 
 def _sample(path: Path, encoding: str, target: Path) -> Path:
-    """The first whole lines of ``path`` (about :data:`SAMPLE_BYTES`) as UTF-8."""
+    """The first whole records of ``path`` (about :data:`SAMPLE_BYTES`) as UTF-8."""
     with path.open("rb") as f:
         head = f.read(SAMPLE_BYTES)
-    head = head[: head.rfind(b"\n") + 1] or head
+        more = bool(f.read(1))
+    if more:
+        head = head[: last_record_end(head)] or head
     try:
         target.write_text(head.decode(encoding), encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -322,6 +435,7 @@ def read_csv(
     delimiter: str | None = None,
     known: frozenset[str] = frozenset(),
     positional: bool = False,
+    limits: Limits = Limits(),
 ) -> RawFile:
     enc = encoding or detect_encoding(path)
     sources = [path]
@@ -336,6 +450,11 @@ def read_csv(
     if delimiter is None and path.suffix.lower() == ".tsv":
         delimiter = "\t"
     delim, width = sniff(sources[0], delimiter)
+    # Before DuckDB is given a column per field: 10,000 of them cost minutes.
+    check(path.name, "columns", width, limits.columns)
+    # Converted pieces are read one core each already; a file DuckDB splits itself is
+    # read on one core only if its quoted fields hold line breaks (see rescan below).
+    serial = [sources != [path]]
     # The dialect is fixed here rather than left to DuckDB's sniffer, which gives up on
     # files whose title lines have fewer fields than the table below them. Spare
     # columns catch rows with more fields than the header.
@@ -352,16 +471,22 @@ def read_csv(
         f"nullstr = {lit(_NEVER)}",
     ]
 
-    def source_sql(files: list[Path]) -> str:
+    def source_sql(files: list[Path], converted: bool = False) -> str:
         # Several pieces are read as one file, in order.
         listed = "[" + ", ".join(lit(str(p)) for p in files) + "]"
-        return f"read_csv({listed}, {', '.join(opts)})"
+        one_core = ", parallel = false" if serial[0] or converted else ""
+        return f"read_csv({listed}, {', '.join(opts)}{one_core})"
 
     names = [f"column{i}" for i in range(width + SPARE_COLUMNS)]
+    top_sql = f"SELECT * FROM {{}} LIMIT {HEADER_SEARCH_ROWS}"
     try:
-        top = con.execute(
-            f"SELECT * FROM {source_sql(sources)} LIMIT {HEADER_SEARCH_ROWS}"
-        ).fetchall()
+        try:
+            top = con.execute(top_sql.format(source_sql(sources))).fetchall()
+        except duckdb.Error as exc:
+            if not quoted_newlines(exc) or serial[0]:
+                raise
+            serial[0] = True
+            top = con.execute(top_sql.format(source_sql(sources))).fetchall()
     except duckdb.Error as exc:
         raise unreadable_csv(path.name, exc) from None
     if not top:
@@ -372,7 +497,8 @@ def read_csv(
     width = max((i + 1 for i, h in enumerate(header_row) if h not in (None, "")), default=0)
     if width == 0:
         raise Unreadable(f"{path.name}: the first line has no column headers")
-    headers = _unique([str(h or f"column{i + 1}") for i, h in enumerate(header_row[:width])])
+    named = [str(h or f"column{i + 1}") for i, h in enumerate(header_row[:width])]
+    headers = distinct(path.name, named)
     extra = names[width:]
     shape_parts = []
     if width > 1:
@@ -387,21 +513,33 @@ def read_csv(
     shape = f"(CASE {' '.join(shape_parts)} END)" if shape_parts else "NULL"
     cols = ", ".join(f"{ident(names[i])} AS c{i}" for i in range(width))
 
+    defined: list[tuple[list[Path], bool]] = []
+
     def define(files: list[Path], positional: bool) -> None:
+        defined[:] = [(files, positional)]
+        piped = bool(stream_as) and positional
         # ordinality counts records from 1, as a spreadsheet numbers rows.
-        if not (stream_as and positional):  # a pipe can be read only once: by raw
+        if not piped:  # a pipe can be read only once: by raw
             con.execute(
                 "CREATE OR REPLACE VIEW raw_numbered AS SELECT CAST(ordinality AS BIGINT) "
                 f"AS __row, {cols}, CAST({shape} AS VARCHAR) AS __shape "
-                f"FROM {source_sql(files)} WITH ORDINALITY WHERE ordinality > {at + 1}"
+                f"FROM {source_sql(files, files != [path])} WITH ORDINALITY "
+                f"WHERE ordinality > {at + 1}"
             )
         if positional:
             con.execute(
                 f"CREATE OR REPLACE VIEW raw AS SELECT {cols}, CAST({shape} AS VARCHAR) "
-                f"AS __shape FROM {source_sql(files)}"
+                f"AS __shape FROM {source_sql(files, files != [path])}"
             )
         else:
             con.execute("CREATE OR REPLACE VIEW raw AS SELECT * FROM raw_numbered")
+
+    def rescan() -> bool:
+        if serial[0]:
+            return False
+        serial[0] = True
+        define(*defined[0])
+        return True
 
     define(sources, positional)
     if positional:
@@ -414,8 +552,9 @@ def read_csv(
             encoding=enc,
             header_rows=at + 1,
             stream=stream,
+            rescan=rescan,
         )
-    return _finish(con, path, headers, excel=False, encoding=enc)
+    return _finish(con, path, headers, excel=False, encoding=enc, rescan=rescan, limits=limits)
 
 
 def unreadable_csv(file_name: str, exc: duckdb.Error) -> Unreadable:
@@ -445,10 +584,16 @@ def read_xlsx(
     *,
     sheet: str | None = None,
     known: frozenset[str] = frozenset(),
+    limits: Limits = Limits(),
 ) -> RawFile:
     import pyarrow as pa
+    import pyarrow.compute as pc
     from python_calamine import CalamineWorkbook
 
+    from kefu.ingest.workbook import check_sheet
+
+    # Before the reader unpacks the sheet, with every empty cell of its used range.
+    check_sheet(path, sheet, limits)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own types for every kind of damage
@@ -465,27 +610,42 @@ def read_xlsx(
     first_row = (ws.start or (0, 0))[0] + 1 + at  # 1-based row of the header
     header = rows[at]
     width = max(i + 1 for i, h in enumerate(header) if h not in (None, ""))
-    headers = _unique([_cell_text(h) or f"column{i + 1}" for i, h in enumerate(header[:width])])
-    body = rows[at + 1 :]
-    data = {"__row": pa.array([first_row + 1 + i for i in range(len(body))], pa.int64())}
+    check(path.name, "columns", width, limits.columns)
+    headers = distinct(
+        path.name, [_cell_text(h) or f"column{i + 1}" for i, h in enumerate(header[:width])]
+    )
+    # Blank rows are nothing in a sheet: skipped, not rejected (their numbers stay unused).
+    # Counted in C: one stray cell on the last row makes a million blank rows.
+    numbers, body = [], []
+    for i, r in enumerate(rows[at + 1 :], start=first_row + 1):
+        if r.count("") + r.count(None) < len(r):
+            numbers.append(i)
+            body.append(r)
+    del rows
+    check(path.name, "rows", len(body), limits.rows)
+    data = {"__row": pa.array(numbers, pa.int64())}
     for i in range(width):
-        data[f"c{i}"] = pa.array(
-            [_cell_text(r[i]) if i < len(r) else None for r in body], pa.string()
-        )
+        cells = pa.array([_cell_text(r[i]) if i < len(r) else None for r in body], pa.string())
+        longest = pc.max(pc.binary_length(cells)).as_py() or 0
+        check(path.name, "cell_bytes", longest, limits.cell_bytes, column=headers[i])
+        data[f"c{i}"] = cells
     arrow = pa.table(data)  # noqa: F841 - read by DuckDB's replacement scan below
     con.execute(
         "CREATE OR REPLACE TABLE raw AS SELECT *, CAST(NULL AS VARCHAR) AS __shape FROM arrow"
     )
     con.execute("CREATE OR REPLACE VIEW raw_numbered AS SELECT * FROM raw")
-    return _finish(con, path, headers, excel=True)
+    return _finish(con, path, headers, excel=True, limits=limits)
 
 
-def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, tz: str) -> RawFile:
+def read_parquet(
+    con: duckdb.DuckDBPyConnection, path: Path, tz: str, limits: Limits = Limits()
+) -> RawFile:
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit(str(path))})").fetchall()
     except duckdb.Error as exc:
         raise Unreadable(f"{path.name}: not a readable Parquet file ({exc})") from None
-    names = [r[0] for r in described]
+    names = distinct(path.name, [r[0] for r in described])
+    check(path.name, "columns", len(names), limits.columns)
     cols = ", ".join(
         f"{_parquet_text(ident(n), str(kind), tz)} AS c{i}"
         for i, (n, kind, *_) in enumerate(described)
@@ -497,7 +657,7 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, tz: str) -> RawFile
         f"FROM read_parquet({lit(str(path))}, file_row_number = true)"
     )
     con.execute("CREATE OR REPLACE VIEW raw_numbered AS SELECT * FROM raw")
-    return _finish(con, path, _unique(names), excel=False)
+    return _finish(con, path, names, excel=False, limits=limits)
 
 
 def _parquet_text(col: str, kind: str, tz: str) -> str:
@@ -531,13 +691,15 @@ def read_raw(
     known: frozenset[str] = frozenset(),
     positional: bool = False,
     tz: str = "UTC",
+    limits: Limits = Limits(),
 ) -> RawFile:
     """Make ``path`` the ``raw`` relation of ``con``; :class:`Unreadable` if it cannot.
 
     ``known`` holds header spellings (normalised) that mark the header row when a
     file has title lines above it. ``positional`` lets a CSV be scanned in parallel
     without row numbers (see the module notes). ``tz`` is the zone naive times are
-    read in (instants in a Parquet file are written out in it).
+    read in (instants in a Parquet file are written out in it). A file over one of
+    ``limits`` raises :class:`~kefu.ingest.limits.LimitExceeded` (nothing is loaded).
     """
     suffix = path.suffix.lower()
     if not path.is_file():
@@ -547,12 +709,12 @@ def read_raw(
     if suffix in CSV_SUFFIXES:
         return read_csv(
             con, path, tmp_dir, encoding=encoding, delimiter=delimiter, known=known,
-            positional=positional,
+            positional=positional, limits=limits,
         )  # fmt: skip
     if suffix == ".xlsx":
-        return read_xlsx(con, path, sheet=sheet, known=known)
+        return read_xlsx(con, path, sheet=sheet, known=known, limits=limits)
     if suffix == ".parquet":
-        return read_parquet(con, path, tz)
+        return read_parquet(con, path, tz, limits)
     raise Unreadable(
         f"{path.name}: unsupported file type '{suffix or '(none)'}'; "
         "import .csv, .tsv, .txt, .xlsx or .parquet"
@@ -582,11 +744,14 @@ def _finish(
     *,
     excel: bool,
     encoding: str | None = None,
+    rescan: Callable[[], bool] | None = None,
+    limits: Limits = Limits(),
 ) -> RawFile:
     try:
-        (rows,) = con.execute("SELECT count(*) FROM raw").fetchone() or (0,)
+        (rows,) = scan_raw(con, "SELECT count(*) FROM raw", rescan).fetchone() or (0,)
     except duckdb.Error as exc:  # a CSV scanned (not copied) meets a broken row only now
         raise Unreadable(f"{path.name}: not readable ({str(exc).splitlines()[0]})") from None
+    check(path.name, "rows", int(rows), limits.rows)
     if rows == 0:
         raise Unreadable(
             f"{path.name}: the file has a header but no data rows (headers: {', '.join(headers)})"
@@ -597,18 +762,18 @@ def _finish(
         rows=int(rows),
         excel=excel,
         encoding=encoding,
+        rescan=rescan,
     )
 
 
-def _unique(headers: list[str]) -> list[str]:
+def distinct(file_name: str, headers: list[str]) -> list[str]:
+    """The headers, stripped; :class:`DuplicateHeader` names the first two alike."""
     seen: dict[str, int] = {}
     out = []
-    for h in headers:
+    for i, h in enumerate(headers, start=1):
         h = h.strip()
         if h in seen:
-            seen[h] += 1
-            out.append(f"{h}.{seen[h]}")
-        else:
-            seen[h] = 1
-            out.append(h)
+            raise DuplicateHeader(file_name, h, seen[h], i)
+        seen[h] = i
+        out.append(h)
     return out

@@ -23,6 +23,8 @@ from kefu.ingest.recognize import match_headers
 from kefu.ingest.tables import Column, Kind, Table
 
 SEP = "\x1f"
+BLANK = SEP + "blank"  # a row with nothing in it: skipped, as a spreadsheet shows nothing
+TOO_LONG = "cell_bytes: "  # the rule of a text over the cell cap (the file then loads nothing)
 _KIND_HINT = {
     Kind.TIMESTAMP: "not a date and time (e.g. 2026-10-01 08:00:05)",
     Kind.DATE: "not a date (e.g. 2026-10-01)",
@@ -255,9 +257,12 @@ def checked_sql(
     formats: dict[str, list[str]],
     *,
     excel: bool,
+    cell_bytes: int | None = None,
 ) -> str:
     """SELECT of typed columns, and the first rule each row breaks (``__err``).
 
+    ``cell_bytes``: text columns longer than this are marked (rule ``cell_bytes``),
+    last, so only rows that are otherwise valid are measured, while in memory.
     Row by row only — no join, no window — so that a scan keeps the file's order
     (see :func:`judged_sql` for the roster check).
     """
@@ -265,12 +270,26 @@ def checked_sql(
         f"{_typed(spec, c, tz, formats.get(c.name, []), p, excel)} AS {ident('v_' + c.name)}"
         for c in spec.columns
     )
-    whens = ["WHEN __shape IS NOT NULL THEN '' || chr(31) || 'field_count: ' || __shape"]
+    # A blank row lacks its key, or has too few fields: only such rows are looked at
+    # cell by cell (CASE tests a condition only on rows no earlier one matched).
+    key = next(c for c in spec.columns if c.required)
+    missing = _column_checks(spec, key, p)[0][0]
+    blank = " AND ".join(f"coalesce(trim({ident(raw_cell(c))}), '') = ''" for c in p.originals)
+    whens = [
+        f"WHEN ({missing} OR __shape IS NOT NULL) AND {blank} THEN {lit(BLANK)}",
+        "WHEN __shape IS NOT NULL THEN '' || chr(31) || 'field_count: ' || __shape",
+    ]
     for c in spec.columns:
         for cond, rule, message in _column_checks(spec, c, p):
             whens.append(f"WHEN {cond} THEN {lit(c.name + SEP + rule + ': ' + message)}")
     for col, cond, rule, message in ROW_RULES.get(spec.name, []):
         whens.append(f"WHEN {cond} THEN {lit(col + SEP + rule + ': ' + message)}")
+    if cell_bytes is not None:
+        for c in spec.columns:
+            if c.kind is Kind.TEXT:
+                v = ident("v_" + c.name)
+                whens.append(f"WHEN strlen({v}) > {int(cell_bytes)} THEN "
+                             f"{lit(c.name + SEP + TOO_LONG)} || strlen({v})")  # fmt: skip
     err = "(CASE " + " ".join(whens) + " END)"
     # Only the typed values, the reason and the offending cell's text are kept: the text
     # columns would double what an import holds for nothing.
@@ -284,7 +303,7 @@ def checked_sql(
     return f"""
         WITH typed AS (SELECT *, {typed} FROM mapped),
         judged AS (SELECT *, {err} AS __err FROM typed)
-        SELECT {row}__keep, {values}, __err,
+        SELECT {row}__keep AND __err IS DISTINCT FROM {lit(BLANK)} AS __keep, {values}, __err,
             CASE split_part(__err, chr(31), 1) {err_text} END AS __err_text, {originals}
         FROM judged
     """

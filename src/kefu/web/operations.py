@@ -162,17 +162,21 @@ def import_uploads(
                 actor=f"web:{user.actor}",
             )  # fmt: skip
         except KefuError as exc:
-            out.append(_failed(name, exc.message))
+            out.append(_failed(name, exc.message, exc.key, dict(exc.params)))
             continue
         out.append({**result.as_dict(), "file": name, "ok": True})
     return out
 
 
-def _failed(name: str, message: str) -> dict[str, Any]:
+def _failed(
+    name: str, message: str, key: str | None = None, params: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    # ``message_key``: the page shows the message in its own language where it can.
     return {
         "file": name, "table": None, "batch": None, "status": "failed", "rows_read": 0,
         "accepted": 0, "rejected": 0, "skipped": 0, "new": 0, "changed": 0, "unchanged": 0,
-        "message": message, "ok": False,
+        "message": message, "message_key": key, "message_params": params or {}, "ok": False,
+        "rejects_kept": 0,
     }  # fmt: skip
 
 

@@ -22,8 +22,6 @@ DECIDERS: dict[str, frozenset[Role]] = {
     "ratings": frozenset({Role.manager, Role.admin}),
 }
 
-DEFAULT_APPEAL_WINDOW_DAYS = 7
-
 
 def appeal_window_days(ws: Workspace) -> int:
     """Days after publication within which an appeal may be filed.
@@ -31,10 +29,7 @@ def appeal_window_days(ws: Workspace) -> int:
     A workspace setting, ``appeal_window_days`` in ``kefu.yaml`` (default 7),
     because it is the centre's policy for every scorecard alike.
     """
-    value = ws.settings.appeal_window_days
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        return DEFAULT_APPEAL_WINDOW_DAYS
-    return value
+    return ws.settings.appeal_window_days
 
 
 def now_utc(now: datetime | None = None) -> datetime:
