@@ -9,6 +9,8 @@ supersedes.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -134,9 +136,15 @@ def import_uploads(
     table: str | None = None,
     mapping: str | None = None,
     source: str | None = None,
+    as_new_source: bool = False,
 ) -> list[dict[str, Any]]:
-    """Import each uploaded file; a file that cannot be read gets its error as summary."""
+    """Import each uploaded file; a file that cannot be read gets its error as summary.
+
+    Each file is kept under its content's SHA-256, so a file refused because its ids
+    belong to another source can be imported again by that digest, without a new upload.
+    """
     from kefu.ingest import import_file
+    from kefu.ingest.sources import SourceCollision
 
     user.require(*UPLOAD_ROLES)
     if not files:
@@ -152,20 +160,47 @@ def import_uploads(
         if len(f.content) > MAX_UPLOAD_BYTES:
             out.append(_failed(name, "the file is larger than 200 MB"))
             continue
-        folder = ws.uploads_dir / secrets.token_hex(8)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / name
-        path.write_bytes(f.content)
+        digest = hashlib.sha256(f.content).hexdigest()
+        path = _keep_upload(ws, digest, name, f.content)
         try:
             result = import_file(
                 ws, path, table=table or None, source=source or None, mapping=mapping or None,
-                actor=f"web:{user.actor}",
+                actor=f"web:{user.actor}", as_new_source=as_new_source,
             )  # fmt: skip
+        except SourceCollision as exc:
+            refused = _failed(name, exc.message, exc.key, dict(exc.params))
+            refused.update(status="refused", table=exc.table, upload=digest, mapping=mapping)
+            out.append(refused)
+            continue
         except KefuError as exc:
             out.append(_failed(name, exc.message, exc.key, dict(exc.params)))
             continue
         out.append({**result.as_dict(), "file": name, "ok": True})
     return out
+
+
+UPLOAD_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _keep_upload(ws: Workspace, digest: str, name: str, content: bytes) -> Path:
+    folder = ws.uploads_dir / digest
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if not path.is_file():
+        # Written whole under another name first: two uploads of one file share the path.
+        tmp = folder / f".{secrets.token_hex(8)}.part"
+        tmp.write_bytes(content)
+        os.replace(tmp, path)
+    return path
+
+
+def kept_upload(ws: Workspace, digest: str, name: str) -> Upload:
+    """An upload kept by :func:`import_uploads`, to import it again with another choice."""
+    safe = _safe_name(name)
+    path = ws.uploads_dir / digest / safe
+    if not UPLOAD_DIGEST.fullmatch(digest) or safe != name or not path.is_file():
+        raise NotFound("that upload is no longer kept; choose the file again")
+    return Upload(name, path.read_bytes())
 
 
 def _failed(

@@ -41,9 +41,13 @@ async def upload(
     table: Annotated[str | None, Form(max_length=40)] = None,
     mapping: Annotated[str | None, Form(max_length=100)] = None,
     source: Annotated[str | None, Form(max_length=100)] = None,
+    as_new_source: Annotated[
+        bool, Form(description="Load ids another source holds as a different system's records")
+    ] = False,
 ) -> list[ImportResultPublic]:
     uploads = await read_uploads(files)
-    done = operations.import_uploads(ws, user, uploads, table=table, mapping=mapping, source=source)
+    done = operations.import_uploads(ws, user, uploads, table=table, mapping=mapping,
+                                     source=source, as_new_source=as_new_source)  # fmt: skip
     return [ImportResultPublic(**r) for r in done]
 
 

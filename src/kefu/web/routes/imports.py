@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
@@ -51,6 +51,32 @@ async def upload(
     uploads = [u for u in await read_uploads(files) if u.content or u.filename != "upload"]
     results = operations.import_uploads(ws, user, uploads, table=table or None,
                                         mapping=mapping or None)  # fmt: skip
+    return _page(request, ws, user, results=results)
+
+
+@router.post("/imports/again")
+def upload_again(
+    request: Request,
+    ws: Ws,
+    user: ImportWriter,
+    upload: Annotated[str, Form(max_length=64)],
+    file: Annotated[str, Form(max_length=200)],
+    choice: Annotated[Literal["update", "keep_both"], Form()],
+    source: Annotated[str, Form(max_length=100)],
+    table: Annotated[str, Form(max_length=40)] = "",
+    mapping: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """A file refused because its ids belong to another source, imported with the choice made.
+
+    ``update``: under the source that holds those ids, as the same records;
+    ``keep_both``: under the source it was refused for, as a different system. The
+    form names the source of either choice.
+    """
+    kept = operations.kept_upload(ws, upload, file)
+    results = operations.import_uploads(
+        ws, user, [kept], table=table or None, mapping=mapping or None, source=source,
+        as_new_source=choice == "keep_both",
+    )  # fmt: skip
     return _page(request, ws, user, results=results)
 
 
