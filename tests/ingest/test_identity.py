@@ -167,12 +167,12 @@ HEADER = "complaint_id,received_at,status\n"
 def test_a_second_system_with_colliding_ids_is_refused_then_kept_apart_by_choice(
     ws: Workspace, tmp_path: Path
 ) -> None:
-    rows = "K1,2026-10-01,open\nK2,2026-10-02,open\nK3,2026-10-03,open\n"
-    hotline = write(tmp_path / "complaints-hotline.csv", HEADER + rows)
+    lines = "K1,2026-10-01,open\nK2,2026-10-02,open\nK3,2026-10-03,open\n"
+    hotline = write(tmp_path / "complaints-hotline.csv", HEADER + lines)
     assert kefu(ws, "import", str(hotline), "--source", "hotline").exit_code == 0
     # The e-shop numbers its complaints the same way: K2 and K3 are other complaints.
-    rows = "K2,2026-10-05,upheld\nK3,2026-10-06,open\nK4,2026-10-07,open\n"
-    shop = write(tmp_path / "complaints-shop.csv", HEADER + rows)
+    lines = "K2,2026-10-05,upheld\nK3,2026-10-06,open\nK4,2026-10-07,open\n"
+    shop = write(tmp_path / "complaints-shop.csv", HEADER + lines)
     refused = kefu(ws, "import", str(shop), "--source", "shop")
     assert refused.exit_code == 1
     said = " ".join(refused.output.split())
