@@ -8,6 +8,8 @@ chooses ``--source feedback`` (same records) or ``--as-new-source`` (another sys
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,8 +26,10 @@ from kefu.cli import app
 from kefu.demo import run as demo_run
 from kefu.metrics.engine import compute
 from kefu.store.catalog import ImportBatch
+from kefu.users.roles import Role
 from kefu.workspace import Workspace
 from tests.ingest.helpers import stored, write
+from tests.web.support import make_web
 
 runner = CliRunner()
 OCTOBER = "2026-10"
@@ -245,3 +249,85 @@ def test_a_refused_file_records_no_batch_in_the_catalog(ws: Workspace, tmp_path:
     assert result.exit_code == 1
     assert '"status": "refused"' in result.stdout
     assert batch_count(ws) == 1
+
+
+# -- the web upload: the same rule, the choice as two buttons on the kept file -------
+def _upload(web, client, name: str, content: bytes, **form: str):  # type: ignore[no-untyped-def]
+    token = web.csrf(client, "/imports")
+    return client.post("/imports", files=[("files", (name, content, "text/csv"))],
+                       data={**form, "csrf_token": token})  # fmt: skip
+
+
+def _hidden(page: str, form: int, name: str) -> str:
+    chunk = page.split('action="/imports/again"')[form + 1].split("</form>")[0]
+    match = re.search(rf'name="{name}" value="([^"]*)"', chunk)
+    assert match, f"no {name} in choice form {form}"
+    return html.unescape(match.group(1))
+
+
+def _choose(web, client, page: str, choice: str):  # type: ignore[no-untyped-def]
+    form = 0 if choice == "update" else 1
+    data = {k: _hidden(page, form, k) for k in ("upload", "file", "table", "mapping", "source")}
+    token = web.csrf(client, "/imports")
+    return client.post("/imports/again", data={**data, "choice": choice, "csrf_token": token})
+
+
+def test_the_demo_complaints_uploaded_through_the_web_load_nothing_new(
+    centre: Workspace, demo: Demo
+) -> None:
+    before = complaint_figures(centre)
+    web = make_web(centre)
+    client = web.login("qa", Role.qa)
+    page = _upload(web, client, COMPLAINTS, complaints_file(centre).read_bytes())
+    results = page.text.split('id="upload-results"')[1].split("</section>")[0]
+    assert "已导入过（无变化）" in results
+    assert len(stored(centre, "complaints")) == demo.complaints
+    assert complaint_figures(centre) == before
+
+
+def test_a_web_upload_under_another_source_is_refused_with_both_choices(
+    centre: Workspace, demo: Demo
+) -> None:
+    (centre.mappings_dir / "complaints-crm.yaml").write_text(
+        "table: complaints\nsource: crm\n", encoding="utf-8"
+    )
+    before = complaint_figures(centre)
+    web = make_web(centre)
+    client = web.login("qa", Role.qa)
+    content = complaints_file(centre).read_bytes()
+    page = _upload(web, client, COMPLAINTS, content, mapping="complaints-crm")
+    assert (
+        f"{COMPLAINTS}：有 {demo.complaints} 条投诉记录的编号已存在于来源“feedback”"
+        f"（批次 {demo.complaints_batch}），而不是“crm”；未导入任何数据。"
+    ) in page.text
+    assert "更新这些记录（按来源“feedback”导入）" in page.text
+    assert "两者都保留：“crm”是另一个系统" in page.text
+    assert complaint_figures(centre) == before
+    # The same file, kept on the server: "update" imports it under feedback, a no-op.
+    updated = _choose(web, client, page.text, "update")
+    assert "已导入过（无变化）" in updated.text
+    assert complaint_figures(centre) == before
+    token = web.csrf(client, "/")
+    client.post("/lang", data={"locale": "en", "next": "/", "csrf_token": token})
+    page = _upload(web, client, COMPLAINTS, content, mapping="complaints-crm")
+    assert (
+        f"{COMPLAINTS}: {demo.complaints} record ids of complaints already exist under source "
+        f"“feedback” (batch {demo.complaints_batch}), not under “crm”; nothing was loaded."
+    ) in page.text
+    assert "Keep both: “crm” is a different system" in page.text
+    kept = _choose(web, client, page.text, "keep_both")
+    assert kept.status_code == 200
+    rows = stored(centre, "complaints")
+    assert sum(1 for r in rows if r["source"] == "crm") == demo.complaints
+    assert sum(1 for r in rows if r["source"] == "feedback") == demo.complaints
+
+
+def test_a_choice_names_a_kept_upload_only(centre: Workspace) -> None:
+    web = make_web(centre)
+    client = web.login("qa", Role.qa)
+    token = web.csrf(client, "/imports")
+    for upload, file in (("0" * 64, COMPLAINTS), ("../../kefu", "kefu.db"), ("0" * 64, "../x")):
+        response = client.post("/imports/again", data={
+            "upload": upload, "file": file, "source": "feedback", "choice": "update",
+            "csrf_token": token})  # fmt: skip
+        assert response.status_code == 404, (upload, file)
