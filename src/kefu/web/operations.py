@@ -268,7 +268,10 @@ def check_scorecard(text: str) -> tuple[Scorecard | None, list[dict[str, str]]]:
     try:
         return load_scorecard(text if "\n" in text else text + "\n"), []
     except ScorecardInvalid as exc:
-        return None, [{"path": i.path, "message": i.message} for i in exc.issues]
+        return None, [
+            {"path": i.path, "message": i.message, "key": i.key, "params": dict(i.params or {})}
+            for i in exc.issues
+        ]
 
 
 def add_version(ws: Workspace, user: Principal, text: str) -> tuple[dict[str, Any] | None, list]:
