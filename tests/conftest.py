@@ -8,8 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from kefu.workspace import Workspace
+
+# Examples are judged by their result, never by their speed: CI runs on two busy cores, where a
+# per-example deadline fails correct code at random (speed is measured by `make bench`).
+settings.register_profile("kefu", deadline=None)
+settings.load_profile("kefu")
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
