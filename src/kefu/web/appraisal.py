@@ -38,6 +38,21 @@ from kefu.workspace import Workspace
 TREND_MONTHS = 6
 
 
+class NotPublished(NotFound):
+    """The period has no published run, and the user sees published results only."""
+
+    key = "trust.unpublished"
+
+    def __init__(self, label: str) -> None:
+        self.params = {"period": label}
+        super().__init__(f"the results of {label} are not published yet")
+
+
+def published_only(user: Principal) -> bool:
+    """Agents and HR see published runs only (README: "their own published results")."""
+    return user.role in (Role.agent, Role.hr)
+
+
 def parse_period(label: str) -> Period:
     try:
         return Period.parse(label)
@@ -49,7 +64,7 @@ def parse_period(label: str) -> Period:
 def period_choices(ws: Workspace, user: Principal) -> list[dict[str, Any]]:
     """Months with runs, then the quarters and years they fall in (newest first).
 
-    HR sees only periods with a published run.
+    Agents and HR see only periods with a published run (and see them as published).
     """
     months = scored_periods(ws, Grain.MONTH)
     out: list[dict[str, Any]] = []
@@ -61,7 +76,11 @@ def period_choices(ws: Workspace, user: Principal) -> list[dict[str, Any]]:
     for label in labels:
         run = latest_run(ws, label)
         published = latest_run(ws, label, published=True)
-        if user.role is Role.hr and published is None:
+        if published_only(user):
+            if published is None:
+                continue
+            out.append({"label": label, "grain": str(Period.parse(label).grain),
+                        "status": RunStatus.PUBLISHED})  # fmt: skip
             continue
         status = RunStatus.OPEN if run is None else _status(ws, run)
         out.append({"label": label, "grain": str(Period.parse(label).grain), "status": status})
@@ -89,6 +108,8 @@ class ResultsView:
     rows: list[dict[str, Any]]  # visible result rows, best first
     everyone: list[dict[str, Any]]  # all rows of the run (ranks, team averages)
     meta: ReportMeta | None
+    #: No published run, for a user who sees published runs only (nothing else is shown).
+    unpublished: bool = False
 
     @property
     def teams(self) -> list[str]:
@@ -113,13 +134,14 @@ def require_results_role(user: Principal) -> None:
 
 
 def results_view(ws: Workspace, user: Principal, period: Period | str) -> ResultsView:
-    """The newest run of ``period`` (published for HR), cut to what ``user`` may see."""
+    """The newest run of ``period`` (published for agents and HR), cut to what ``user``
+    may see."""
     require_results_role(user)
     period = period if isinstance(period, Period) else parse_period(period)
-    hr = user.role is Role.hr
+    hr = published_only(user)
     run = latest_run(ws, period, published=hr)
     if run is None:
-        return ResultsView(period, None, RunStatus.OPEN, [], [], None)
+        return ResultsView(period, None, RunStatus.OPEN, [], [], None, unpublished=hr)
     everyone = run_results(ws, run.id)
     published = run.state == RunStatus.PUBLISHED
     rows = [
@@ -348,7 +370,7 @@ def applications_view(ws: Workspace, user: Principal, period: Period | str) -> d
     if view.run is None:
         return {"period": view.period.label, "run": view.run_info(), "agents": [],
                 "distribution": []}  # fmt: skip
-    agents, distribution = applications(ws, view.period, published=user.role is Role.hr)
+    agents, distribution = applications(ws, view.period, published=published_only(user))
     return {
         "period": view.period.label,
         "run": view.run_info(),

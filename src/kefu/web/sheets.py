@@ -19,8 +19,8 @@ from kefu.reports.reasons import event_name, indicator_reason, translate
 from kefu.reports.table import veto_text
 from kefu.scoring.registry import load_version
 from kefu.scoring.runs import latest_run, run_results
-from kefu.users.roles import Principal, Role
-from kefu.web.appraisal import ResultsView, team_means, trend_months
+from kefu.users.roles import Principal
+from kefu.web.appraisal import NotPublished, ResultsView, published_only, team_means, trend_months
 
 MAX_PER_PAGE = 500
 
@@ -86,6 +86,8 @@ def team_table(view: ResultsView, team: str, locale: str) -> dict[str, Any]:
 
 
 def result_of(view: ResultsView, agent_id: str) -> dict[str, Any]:
+    if view.run is None and view.unpublished:
+        raise NotPublished(view.period.label)
     found = next((r for r in view.rows if str(r["agent_id"]) == agent_id), None)
     if found is None:
         raise NotFound(f"no result of agent {agent_id} for {view.period.label}")
@@ -226,7 +228,7 @@ def total_trend(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> d
     months = trend_months(view.period)
     values: list[float | None] = []
     for m in months:
-        run = latest_run(ws, m, published=user.role is Role.hr)
+        run = latest_run(ws, m, published=published_only(user))
         found = None
         if run is not None:
             found = next((r for r in run_results(ws, run.id) if r["agent_id"] == agent_id), None)
@@ -238,7 +240,7 @@ def history(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> list[
     """Earlier monthly results of the agent (for the PDF's history block)."""
     out = []
     for m in trend_months(view.period)[:-1]:
-        run = latest_run(ws, m, published=user.role is Role.hr)
+        run = latest_run(ws, m, published=published_only(user))
         if run is None:
             continue
         found = next((r for r in run_results(ws, run.id) if r["agent_id"] == agent_id), None)
