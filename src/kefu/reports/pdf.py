@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kefu.errors import KefuError
 from kefu.reports.catalogue import indicator_name
+from kefu.reports.explain import signed
 from kefu.reports.formatting import (
     COLOURS,
     assess,
@@ -125,6 +126,8 @@ def _dimensions(
 
 def _details(result: Result, locale: str) -> list[str]:
     """Where bonus and penalty points came from, one line each."""
+    if "bonus_lines" in result:  # written as arithmetic (kefu.reports.explain.explained)
+        return [*result["bonus_lines"], *result.get("penalty_lines", ())]
     lines = []
     for b in result.get("bonus_items") or ():
         if not b.get("points"):
@@ -139,10 +142,6 @@ def _details(result: Result, locale: str) -> list[str]:
         line += f" × {p.get('count')}: −{format_points(p.get('points'))}"
         lines.append(f"{line} ({translate(p['reason'], locale)})" if p.get("reason") else line)
     return lines
-
-
-def _signed(points: float | None, sign: str) -> str:
-    return f"{sign}{format_points(points)}" if points else format_points(0.0)
 
 
 def _history(history: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
@@ -188,12 +187,13 @@ def _sheet(
         "scorecard": f"{scorecard.get('name', sc.name)} {scorecard.get('version', sc.version)}",
         "dimensions": _dimensions(result, sc, rows, locale),
         "show_team_values": bool(team_values),
-        "bonus": _signed(result.get("bonus"), "+"),
-        "penalty": _signed(result.get("penalty"), "−"),
+        "bonus": signed(result.get("bonus"), "+"),
+        "penalty": signed(result.get("penalty"), "−"),  # never "−0.00"
         "vetoes": [veto_text(v, locale) for v in result.get("vetoes") or ()],
         "total": format_points(result.get("total")),
         "team_total": None if team_total is None else format_points(float(team_total)),
         "grade": result.get("grade") or "—",
+        "grade_reason": result.get("grade_reason") or "",
         "ranks": {level: _rank(result, level, population) for level in ("team", "site", "centre")},
         "history": _history(history),
         "details": _details(result, locale),
@@ -234,6 +234,8 @@ def _render(sheets: list[dict[str, Any]], meta: ReportMeta, locale: str) -> byte
             sheets=sheets,
             title=meta.title,
             draft=meta.is_draft,
+            banner="draft_banner_revision" if meta.status == "revision_pending" else "draft_banner",
+            stale=meta.status == "published_stale",
             status=text(f"status_{meta.status}", locale) if meta.status else None,
             run=meta.run,
             lang="zh-CN" if locale.startswith("zh") else "en",

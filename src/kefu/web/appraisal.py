@@ -22,11 +22,11 @@ from kefu.metrics import Figure, Level, compute
 from kefu.periods import Grain, Period
 from kefu.reports.formatting import assess, format_value, target_text
 from kefu.reports.meta import ReportMeta, ScorecardMeta, scorecard_meta_from
+from kefu.reports.status import STALE, status_of
 from kefu.scoring.models import ScoringRun
 from kefu.scoring.registry import load_version, workspace_scorecards
 from kefu.scoring.runs import (
     RunStatus,
-    is_stale,
     latest_run,
     run_results,
     scored_periods,
@@ -87,8 +87,9 @@ def period_choices(ws: Workspace, user: Principal) -> list[dict[str, Any]]:
     return out
 
 
-def _status(ws: Workspace, run: ScoringRun) -> RunStatus:
-    return RunStatus.STALE if is_stale(ws, run) else RunStatus(run.state)
+def _status(ws: Workspace, run: ScoringRun) -> str:
+    # One status for pages, PDFs and workbooks alike (kefu.reports.status).
+    return status_of(ws, run)
 
 
 def default_period(ws: Workspace, user: Principal) -> str | None:
@@ -104,7 +105,7 @@ def default_period(ws: Workspace, user: Principal) -> str | None:
 class ResultsView:
     period: Period
     run: ScoringRun | None
-    status: RunStatus
+    status: str
     rows: list[dict[str, Any]]  # visible result rows, best first
     everyone: list[dict[str, Any]]  # all rows of the run (ranks, team averages)
     meta: ReportMeta | None
@@ -125,6 +126,8 @@ class ResultsView:
             "created_at": run.created_at if run else None,
             "created_by": run.created_by if run else None,
             "published_at": run.published_at if run else None,
+            # figures are computed from the data as imported now, grades come from the run
+            "stale": self.status in STALE,
         }
 
 
@@ -361,7 +364,9 @@ def scorecard_of(view: ResultsView, row: Mapping[str, Any]) -> ScorecardMeta:
     return view.meta.for_result(row)
 
 
-def applications_view(ws: Workspace, user: Principal, period: Period | str) -> dict[str, Any]:
+def applications_view(
+    ws: Workspace, user: Principal, period: Period | str, locale: str = "zh-CN"
+) -> dict[str, Any]:
     """Pay coefficients, promotion candidates, training and plans (HR: published only)."""
     from kefu.scoring.applications import applications
 
@@ -371,6 +376,11 @@ def applications_view(ws: Workspace, user: Principal, period: Period | str) -> d
         return {"period": view.period.label, "run": view.run_info(), "agents": [],
                 "distribution": []}  # fmt: skip
     agents, distribution = applications(ws, view.period, published=published_only(user))
+    from kefu.web.sheets import grade_reasons
+
+    # Each grade says why (a veto-capped C beside a higher total's A is explained).
+    reasons = grade_reasons(ws, view.everyone, view.rows, locale)
+    agents = [{**a, "grade_reason": reasons.get(str(a.get("agent_id")), "")} for a in agents]
     return {
         "period": view.period.label,
         "run": view.run_info(),

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kefu.errors import NotFound
 from kefu.reports import agent_sheet_pdf
+from kefu.reports.explain import explained
 from kefu.users.roles import Role
 from kefu.web import appraisal, sheets
 from kefu.web.access import AgentUser, ResultsUser
@@ -93,10 +94,11 @@ def agent_pdf(
     row = sheets.result_of(view, agent_id)
     assert view.meta is not None
     team = str(row.get("team") or "")
+    locale = request_locale(request, user)
     content = agent_sheet_pdf(
-        row,
+        explained(ws, view.everyone, [row], locale)[0],
         view.meta,
-        locale=request_locale(request, user),
+        locale=locale,
         history=sheets.history(ws, user, view, agent_id),
         team_average=appraisal.team_means(view.everyone).get(team),
         population={
