@@ -188,3 +188,15 @@ def test_audit_csv_moments_carry_their_offset(centre_web: Web) -> None:
     body = export.content.decode("utf-8-sig")
     first = body.splitlines()[1]
     assert "+08:00" in first.split(",")[1]
+
+
+def test_refused_plan_comes_back_on_the_review_page_as_typed(centre_web: Web) -> None:
+    web = centre_web
+    review = reviews.open_review(web.ws, SUP, "A1", "2026-10")
+    sup = web.login("sup", Role.supervisor, teams=["T1"])
+    typed = {"review_id": str(review.id), "title": "话术提升计划",
+             "description_1": "每周复听 10 通录音", "due_on_1": ""}  # fmt: skip
+    r = _form(web, sup, "/plans", typed)
+    assert r.status_code == 400
+    assert 'value="话术提升计划"' in r.text and 'value="每周复听 10 通录音"' in r.text
+    assert "每个计划事项都需要完成期限" in r.text

@@ -92,6 +92,7 @@ def review_page(request: Request, ws: Ws, user: CurrentUser, review_id: int) -> 
 def _review_page(
     request: Request, ws: Ws, user: Principal, review: Review, *,
     typed: dict[str, str] | None = None, error: KefuError | None = None,
+    plan_form: dict[str, str] | None = None, plan_error: KefuError | None = None,
 ) -> Response:  # fmt: skip
     """The review; after a refusal, with what was typed and the reason in the page's language."""
     linked = [p for p in plans.list_plans(ws, user, agent_id=review.agent_id)
@@ -108,9 +109,12 @@ def _review_page(
         "supervisor_side": reviews.can_write_supervisor_side(user, review),
         "editable": review.state != ReviewState.ACKNOWLEDGED,
         "error": error_text(request, user, error),
+        "plan_form": plan_form or {},
+        "plan_error": error_text(request, user, plan_error),
     }
+    failed = error is not None or plan_error is not None
     return render(request, "workflow/review.html", ctx, user=user,
-                  status_code=200 if error is None else 400)  # fmt: skip
+                  status_code=400 if failed else 200)  # fmt: skip
 
 
 def _typed(**given: str | None) -> dict[str, str]:
