@@ -39,6 +39,7 @@ from kefu.reports.labels import check_locale, text
 from kefu.reports.meta import ReportMeta, ScorecardMeta
 from kefu.reports.reasons import event_name, indicator_reason, translate, weight_changed
 from kefu.reports.table import status_note, veto_text
+from kefu.timefmt import format_moment
 
 Result = Mapping[str, Any]
 TEMPLATES = Path(__file__).parent / "templates"
@@ -216,7 +217,7 @@ def font_available(family: str) -> bool:
     return bool(listed.stdout.strip())
 
 
-def _render(sheets: list[dict[str, Any]], meta: ReportMeta, locale: str) -> bytes:
+def _render(sheets: list[dict[str, Any]], meta: ReportMeta, locale: str, tz: str = "UTC") -> bytes:
     # Without the CJK font every Chinese character would print as a blank box.
     if not font_available(FONT_FAMILY):
         raise KefuError(
@@ -242,7 +243,7 @@ def _render(sheets: list[dict[str, Any]], meta: ReportMeta, locale: str) -> byte
             t=lambda key: text(key, locale),
             colours={str(k): v for k, v in COLOURS.items()},
             font_family=FONT_FAMILY,
-            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            generated=format_moment(datetime.now(UTC), tz, locale),
         )
     )
     fetcher = URLFetcher(allowed_protocols=["data"])
@@ -254,6 +255,7 @@ def agent_sheet_pdf(
     meta: ReportMeta,
     *,
     locale: str = "zh-CN",
+    tz: str = "UTC",
     history: Sequence[Mapping[str, Any]] | None = None,
     team_average: Mapping[str, float | None] | float | None = None,
     population: Mapping[str, int] | None = None,
@@ -268,7 +270,7 @@ def agent_sheet_pdf(
     """
     check_locale(locale)
     sheet = _sheet(result, meta, locale, history, team_average, population)
-    return _render([sheet], meta, locale)
+    return _render([sheet], meta, locale, tz)
 
 
 def populations(results: Sequence[Result]) -> dict[str, dict[str, int]]:
@@ -299,6 +301,7 @@ def team_sheets_pdf(
     meta: ReportMeta,
     *,
     locale: str = "zh-CN",
+    tz: str = "UTC",
     histories: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
     team_averages: Mapping[str, Mapping[str, float | None] | float] | None = None,
     population: Sequence[Result] | None = None,
@@ -337,4 +340,4 @@ def team_sheets_pdf(
         )
         for r in ordered
     ]
-    return _render(sheets, meta, locale)
+    return _render(sheets, meta, locale, tz)

@@ -72,4 +72,4 @@ def _sheet(ws: Workspace, review: Review, locale: str) -> bytes:
     row: dict[str, Any] = scoring.agent_result(ws, review.period, review.agent_id, published=True)
     h = row["scorecard"]["content_hash"]
     meta = ReportMeta.of(scorecard_meta_from(load_version(ws, h), h), status="published")
-    return agent_sheet_pdf(row, meta, locale=locale)
+    return agent_sheet_pdf(row, meta, locale=locale, tz=ws.timezone)

@@ -99,6 +99,7 @@ def agent_pdf(
         explained(ws, view.everyone, [row], locale)[0],
         view.meta,
         locale=locale,
+        tz=ws.timezone,
         history=sheets.history(ws, user, view, agent_id),
         team_average=appraisal.team_means(view.everyone).get(team),
         population={
