@@ -81,3 +81,20 @@ def test_a_pending_revision_is_named_as_such(app: Web) -> None:
     assert hr.get("/api/v1/agents/A1", params={"period": "2026-09"}).json()["run"]["status"] == (
         "published"
     )
+
+
+def test_grades_explain_themselves_on_the_sheet_team_table_and_workbook(app: Web) -> None:
+    mgr = app.login("mgr", Role.manager)
+    # A1 in October: fcr 0.80 → total 80 (see tests.web.appraisal_data): B from the 70 line
+    sheet = mgr.get("/agents/A1", params={"period": "2026-10"}).text
+    assert "总分 80 ≥ B 等分数线 70" in sheet
+    assert "−0.00" not in sheet and 'id="penalty-lines">0.00' in sheet
+    team = mgr.get("/teams/T1", params={"period": "2026-10"}).text
+    assert "总分 80 ≥ B 等分数线 70" in team
+    book = openpyxl.load_workbook(
+        io.BytesIO(mgr.get("/teams/T1/appraisal.xlsx", params={"period": "2026-10"}).content)
+    )
+    values = [c.value for r in book["T1"].iter_rows() for c in r]
+    assert "等级说明" in values and "总分 80 ≥ B 等分数线 70" in values
+    pdf = _pdf_text(mgr.get("/agents/A1/sheet.pdf", params={"period": "2026-10"}).content)
+    assert "总分 80 ≥ B 等分数线 70" in pdf.replace("\n", "")
