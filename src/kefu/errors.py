@@ -41,3 +41,10 @@ class OutdatedWorkspace(KefuError):
 
 class NotFound(KefuError):
     """A named object (period, agent, batch, scorecard…) does not exist."""
+
+
+def keyed(exc: KefuError, key: str, **params: Any) -> KefuError:
+    """``exc`` with the catalogue id of its message, so a page shows it in the user's language."""
+    exc.key = key
+    exc.params = MappingProxyType(dict(params))
+    return exc

@@ -221,3 +221,18 @@ def test_notes_column_explains_unusual_points_once(results, meta) -> None:
     _, rows = _table(_book(results, meta)["一组"])
     assert rows[0]["说明"].value is None
     assert rows[1]["说明"].value == "培训考核成绩 (2分): 样本不足 (1 < 2),按零分计"
+
+
+def test_a_single_teams_book_has_no_row_claiming_to_be_the_centre(results, meta) -> None:
+    one_team = [r for r in results if r["team"] == "一组"]
+    sheet = _book(one_team, meta)["汇总"]
+    values = [c.value for r in sheet.iter_rows() for c in r]
+    assert "全中心" not in values
+    assert "一组" in values
+
+
+def test_some_teams_total_is_labelled_a_total_not_the_centre(results, meta) -> None:
+    data = appraisal_workbook(results, meta, whole_centre=False)
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["汇总"]
+    firsts = [r[0].value for r in sheet.iter_rows()]
+    assert "全中心" not in firsts and "合计" in firsts

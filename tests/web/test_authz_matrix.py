@@ -166,3 +166,72 @@ def test_state_changing_route_refuses_a_browser_request_without_csrf_token(
         kwargs["json" if path.startswith("/api/") else "data"] = dict(rule.body)
     response = client.request(method, path.format(**params), **kwargs)  # type: ignore[arg-type]
     assert response.status_code == 403
+
+
+# -- the published / unpublished axis ---------------------------------------------------
+from tests.web.authz_publication import (  # noqa: E402
+    PUBLICATION_RULES,
+    PUBLISHED,
+    PUBLISHED_ONLY,
+    SEES_SCORED,
+    UNPUBLISHED,
+)
+
+#: What of the scores an answer about an unpublished month must not carry.
+SCORE_MARKS = ('"total"', '"grade"', '"points"', "sheet-total", "sheet-table")
+
+
+def test_every_route_showing_an_agents_results_has_a_publication_rule() -> None:
+    shows_results = {p for (m, p), r in RULES.items() if m == "GET" and r.objects == "agent"}
+    assert shows_results <= PUBLICATION_RULES.keys()
+
+
+@pytest.mark.parametrize("path", sorted(PUBLICATION_RULES))
+@pytest.mark.parametrize("role", PUBLISHED_ONLY + SEES_SCORED, ids=str)
+def test_own_result_is_seen_only_once_its_month_is_published(
+    matrix_web: Web, path: str, role: Role
+) -> None:
+    rule = PUBLICATION_RULES[path]
+    client = matrix_web.login(USERS[role])
+    url = path.format(agent_id="A001")
+    published = client.get(url, params={**rule.query, "period": PUBLISHED})
+    unpublished = client.get(url, params={**rule.query, "period": UNPUBLISHED})
+    assert published.status_code == rule.published
+    if role in SEES_SCORED:
+        assert unpublished.status_code == rule.published
+        return
+    assert unpublished.status_code == rule.unpublished
+    body = unpublished.text
+    assert not [mark for mark in SCORE_MARKS if mark in body]
+    if not path.endswith(".pdf"):
+        assert "本月结果尚未发布" in body or "not published yet" in body
+
+
+def test_unpublished_sheet_says_so_in_each_language(matrix_web: Web) -> None:
+    client = matrix_web.login(USERS[Role.agent])
+    page = client.get("/agents/A001", params={"period": UNPUBLISHED})
+    assert "本月结果尚未发布" in page.text
+    pdf = client.get("/agents/A001/sheet.pdf", params={"period": UNPUBLISHED})
+    assert pdf.status_code == 404 and "本月结果尚未发布" in pdf.text
+    token = matrix_web.csrf(client, "/account")
+    client.post("/lang", data={"locale": "en"}, headers={"X-CSRF-Token": token})
+    english = client.get("/agents/A001", params={"period": UNPUBLISHED})
+    assert "This month&#39;s results are not published yet" in english.text
+    assert "本月" not in english.text
+
+
+def test_agent_is_offered_published_months_only(matrix_web: Web) -> None:
+    client = matrix_web.login(USERS[Role.agent])
+    periods = client.get("/api/v1/periods").json()
+    assert [(p["label"], p["status"]) for p in periods if p["grain"] == "month"] == [
+        (PUBLISHED, "published")
+    ]
+    default = client.get("/api/v1/agents/A001").json()
+    assert default["period"] == PUBLISHED
+
+
+def test_my_sheet_keeps_the_period_asked_for(matrix_web: Web) -> None:
+    client = matrix_web.login(USERS[Role.agent])
+    response = client.get("/agents/me", params={"period": PUBLISHED})
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/agents/A001?period={PUBLISHED}"

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from kefu.errors import UsageError
 from kefu.periods import Period
 from kefu.reports.csvfile import appraisal_csv
+from kefu.reports.explain import explained
 from kefu.reports.labels import check_locale
 from kefu.reports.meta import ReportMeta
 from kefu.reports.pdf import agent_sheet_pdf, populations, team_sheets_pdf
@@ -105,11 +106,16 @@ def build_export(
     rows = load_results(ws, the_period, team=team, agent=agent, published=published)
     meta = report_meta(ws, the_period, rows, published=published)
     if fmt is ExportFormat.XLSX:
-        data = appraisal_workbook(rows, meta, locale=locale)
+        everyone = load_results(ws, the_period, published=published)
+        whole = team is None and agent is None
+        rows = explained(ws, everyone, rows, locale)
+        data = appraisal_workbook(rows, meta, locale=locale, whole_centre=whole)
     elif fmt is ExportFormat.CSV:
         data = appraisal_csv(rows, meta, locale=locale)
     else:
         everyone = load_results(ws, the_period, published=published)
+        # Each grade explains itself, bonus and penalty read as arithmetic.
+        rows = explained(ws, everyone, rows, locale)
         teams = {r.get("team") for r in rows}
         values = team_values(ws, the_period, [r for r in everyone if r.get("team") in teams])
         past = histories(ws, the_period, [str(r["agent_id"]) for r in rows], published=published)
@@ -119,6 +125,7 @@ def build_export(
                 result,
                 meta,
                 locale=locale,
+                tz=ws.timezone,
                 history=past.get(agent),
                 team_average=values.get(str(result.get("team"))),
                 population=populations(everyone)[agent],
@@ -128,6 +135,7 @@ def build_export(
                 rows,
                 meta,
                 locale=locale,
+                tz=ws.timezone,
                 histories=past,
                 team_averages=values,
                 population=everyone,

@@ -10,6 +10,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     # key: (zh-CN, en)
     "summary": ("汇总", "Summary"),
     "centre": ("全中心", "Whole centre"),
+    "total_shown": ("合计", "Total"),
+    "grade_reason": ("等级说明", "Why this grade"),
     "appraisal_table": ("绩效考核表", "Appraisal table"),
     "agent_sheet": ("个人绩效考核表", "Individual appraisal sheet"),
     "period": ("考核周期", "Period"),
@@ -68,6 +70,24 @@ _TEXT: dict[str, tuple[str, str]] = {
     "status_scored": ("草稿(未发布)", "draft (not published)"),
     "status_published": ("已发布", "published"),
     "status_stale": ("草稿(数据已更新,需重新评分)", "draft (data changed since scoring)"),
+    "status_published_stale": (
+        "已发布(数据已更新,需重新评分)",
+        "published (data changed since scoring: score again)",
+    ),
+    "status_published_revision": ("已发布,修订待发布", "published, a revision pending"),
+    "status_revision_pending": (
+        "修订草稿(已发布结果仍有效)",
+        "draft revision (the published results still stand)",
+    ),
+    "draft_banner_revision": (
+        "修订草稿:本修订尚未发布,已发布的结果在其发布前仍然有效。",
+        "Draft revision: not published yet; the published results stand until it is.",
+    ),
+    "stale_banner": (
+        "数据已更新,需重新评分:以下为已发布的结果,此后导入的数据未计入。",
+        "Data changed since scoring: score again. These are the published results; data "
+        "imported since is not in them.",
+    ),
     "draft_banner": (
         "草稿:本期结果尚未发布,仅供核对,不作为发放依据。",
         "Draft: these results are not published yet; for checking only, not for pay.",

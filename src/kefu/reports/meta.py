@@ -89,7 +89,7 @@ class ReportMeta:
 
     scorecards: tuple[ScorecardMeta, ...]
     title: str | None = None
-    # The run's state (open | scored | published | stale); None: not known.
+    # What the results are (kefu.reports.status); None: not known.
     status: str | None = None
     # Which scoring run the results come from, e.g. "#12 rev 1".
     run: str | None = None
@@ -107,7 +107,9 @@ class ReportMeta:
     @property
     def is_draft(self) -> bool:
         """Results that are not (or no longer) the published ones must say so."""
-        return self.status is not None and self.status != "published"
+        from kefu.reports.status import DRAFTS
+
+        return self.status in DRAFTS or self.status == "open"
 
     def for_result(self, result: Mapping[str, Any]) -> ScorecardMeta:
         """The scorecard that scored ``result`` (the only one when there is one)."""

@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kefu.errors import KefuError
 from kefu.reports.catalogue import indicator_name
+from kefu.reports.explain import signed
 from kefu.reports.formatting import (
     COLOURS,
     assess,
@@ -38,6 +39,7 @@ from kefu.reports.labels import check_locale, text
 from kefu.reports.meta import ReportMeta, ScorecardMeta
 from kefu.reports.reasons import event_name, indicator_reason, translate, weight_changed
 from kefu.reports.table import status_note, veto_text
+from kefu.timefmt import format_moment
 
 Result = Mapping[str, Any]
 TEMPLATES = Path(__file__).parent / "templates"
@@ -125,6 +127,8 @@ def _dimensions(
 
 def _details(result: Result, locale: str) -> list[str]:
     """Where bonus and penalty points came from, one line each."""
+    if "bonus_lines" in result:  # written as arithmetic (kefu.reports.explain.explained)
+        return [*result["bonus_lines"], *result.get("penalty_lines", ())]
     lines = []
     for b in result.get("bonus_items") or ():
         if not b.get("points"):
@@ -139,10 +143,6 @@ def _details(result: Result, locale: str) -> list[str]:
         line += f" × {p.get('count')}: −{format_points(p.get('points'))}"
         lines.append(f"{line} ({translate(p['reason'], locale)})" if p.get("reason") else line)
     return lines
-
-
-def _signed(points: float | None, sign: str) -> str:
-    return f"{sign}{format_points(points)}" if points else format_points(0.0)
 
 
 def _history(history: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
@@ -188,12 +188,13 @@ def _sheet(
         "scorecard": f"{scorecard.get('name', sc.name)} {scorecard.get('version', sc.version)}",
         "dimensions": _dimensions(result, sc, rows, locale),
         "show_team_values": bool(team_values),
-        "bonus": _signed(result.get("bonus"), "+"),
-        "penalty": _signed(result.get("penalty"), "−"),
+        "bonus": signed(result.get("bonus"), "+"),
+        "penalty": signed(result.get("penalty"), "−"),  # never "−0.00"
         "vetoes": [veto_text(v, locale) for v in result.get("vetoes") or ()],
         "total": format_points(result.get("total")),
         "team_total": None if team_total is None else format_points(float(team_total)),
         "grade": result.get("grade") or "—",
+        "grade_reason": result.get("grade_reason") or "",
         "ranks": {level: _rank(result, level, population) for level in ("team", "site", "centre")},
         "history": _history(history),
         "details": _details(result, locale),
@@ -216,7 +217,7 @@ def font_available(family: str) -> bool:
     return bool(listed.stdout.strip())
 
 
-def _render(sheets: list[dict[str, Any]], meta: ReportMeta, locale: str) -> bytes:
+def _render(sheets: list[dict[str, Any]], meta: ReportMeta, locale: str, tz: str = "UTC") -> bytes:
     # Without the CJK font every Chinese character would print as a blank box.
     if not font_available(FONT_FAMILY):
         raise KefuError(
@@ -234,13 +235,15 @@ def _render(sheets: list[dict[str, Any]], meta: ReportMeta, locale: str) -> byte
             sheets=sheets,
             title=meta.title,
             draft=meta.is_draft,
+            banner="draft_banner_revision" if meta.status == "revision_pending" else "draft_banner",
+            stale=meta.status == "published_stale",
             status=text(f"status_{meta.status}", locale) if meta.status else None,
             run=meta.run,
             lang="zh-CN" if locale.startswith("zh") else "en",
             t=lambda key: text(key, locale),
             colours={str(k): v for k, v in COLOURS.items()},
             font_family=FONT_FAMILY,
-            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            generated=format_moment(datetime.now(UTC), tz, locale),
         )
     )
     fetcher = URLFetcher(allowed_protocols=["data"])
@@ -252,6 +255,7 @@ def agent_sheet_pdf(
     meta: ReportMeta,
     *,
     locale: str = "zh-CN",
+    tz: str = "UTC",
     history: Sequence[Mapping[str, Any]] | None = None,
     team_average: Mapping[str, float | None] | float | None = None,
     population: Mapping[str, int] | None = None,
@@ -266,7 +270,7 @@ def agent_sheet_pdf(
     """
     check_locale(locale)
     sheet = _sheet(result, meta, locale, history, team_average, population)
-    return _render([sheet], meta, locale)
+    return _render([sheet], meta, locale, tz)
 
 
 def populations(results: Sequence[Result]) -> dict[str, dict[str, int]]:
@@ -297,6 +301,7 @@ def team_sheets_pdf(
     meta: ReportMeta,
     *,
     locale: str = "zh-CN",
+    tz: str = "UTC",
     histories: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
     team_averages: Mapping[str, Mapping[str, float | None] | float] | None = None,
     population: Sequence[Result] | None = None,
@@ -335,4 +340,4 @@ def team_sheets_pdf(
         )
         for r in ordered
     ]
-    return _render(sheets, meta, locale)
+    return _render(sheets, meta, locale, tz)

@@ -20,6 +20,7 @@ from kefu.errors import NotFound
 from kefu.periods import Period
 from kefu.reports.meta import ReportMeta, ScorecardMeta, scorecard_meta_from
 from kefu.reports.pdf import HISTORY_MONTHS
+from kefu.reports.status import status_of
 from kefu.scoring.registry import find_scorecard, load_version
 from kefu.scoring.runs import latest_run, run_results
 from kefu.workspace import Workspace
@@ -86,7 +87,7 @@ def report_meta(
     status = None
     label_run = None
     if run is not None:
-        status = "published" if published else str(scoring.run_status(ws, label))
+        status = status_of(ws, run)
         label_run = f"#{run.id}" + (f" rev {run.revision}" if run.revision else "")
     return ReportMeta.of(*cards.values(), title=title, status=status, run=label_run)
 

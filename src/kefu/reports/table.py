@@ -101,6 +101,8 @@ def columns(results: Sequence[Result], meta: ReportMeta, locale: str) -> list[Co
         Column("total", t("total"), Kind.POINTS),
         Column("grade", t("grade"), Kind.TEXT),
     ]
+    if any(r.get("grade_reason") for r in results):  # rows from kefu.reports.explain.explained
+        cols.append(Column("grade_reason", t("grade_reason"), Kind.TEXT))
     if any(r.get("pay_coefficient") is not None for r in results):
         cols.append(Column("pay_coefficient", t("pay_coefficient"), Kind.POINTS))
     cols += [

@@ -231,6 +231,7 @@ def _summary_sheet(
     teams: Mapping[str, Sequence[Result]],
     meta: ReportMeta,
     locale: str,
+    whole_centre: bool = True,
 ) -> None:
     t = lambda key: text(key, locale)  # noqa: E731
     sheet = wb.add_worksheet(t("summary"))
@@ -273,7 +274,11 @@ def _summary_sheet(
     for team, group in teams.items():
         sites = "、".join(dict.fromkeys(str(r.get("site") or "") for r in group if r.get("site")))
         lines.append((team, sites, _stats_row(group, grades), False))
-    lines.append((t("centre"), "", _stats_row(results, grades), True))
+    # The total row says what it totals: the centre only when every team is in the book;
+    # a single team's book has its team row and nothing that claims to be the centre.
+    if len(teams) > 1:
+        lines.append((t("centre" if whole_centre else "total_shown"), "",
+                      _stats_row(results, grades), True))  # fmt: skip
     for team, sites, stats, bold in lines:
         row += 1
         tp, tq = fmts.text_pair(bold=bold, **cell_fmt)
@@ -340,13 +345,15 @@ def _summary_sheet(
 
 
 def appraisal_workbook(
-    results: Sequence[Result], meta: ReportMeta, *, locale: str = "zh-CN"
-) -> bytes:
+    results: Sequence[Result], meta: ReportMeta, *, locale: str = "zh-CN",
+    whole_centre: bool = True,
+) -> bytes:  # fmt: skip
     """The appraisal table of one period as ``.xlsx`` bytes.
 
     ``results`` are scoring results (``kefu.scoring.results``), ``meta`` the
     scorecard(s) that scored them. Sheet 1 is the summary, then one sheet per
-    team in team-name order.
+    team in team-name order. ``whole_centre=False``: the results are some teams only
+    (a supervisor's), and their total row is not labelled the centre.
     """
     check_locale(locale)
     buf = io.BytesIO()
@@ -366,7 +373,7 @@ def appraisal_workbook(
     for r in results:
         teams[_team_key(r)].append(r)
     ordered = dict(sorted(teams.items()))
-    _summary_sheet(wb, fmts, results, ordered, meta, locale)
+    _summary_sheet(wb, fmts, results, ordered, meta, locale, whole_centre)
     taken = [text("summary", locale)]
     period = next((str(r["period"]) for r in results if r.get("period")), "")
     for team, group in ordered.items():

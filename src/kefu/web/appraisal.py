@@ -22,11 +22,11 @@ from kefu.metrics import Figure, Level, compute
 from kefu.periods import Grain, Period
 from kefu.reports.formatting import assess, format_value, target_text
 from kefu.reports.meta import ReportMeta, ScorecardMeta, scorecard_meta_from
+from kefu.reports.status import STALE, status_of
 from kefu.scoring.models import ScoringRun
 from kefu.scoring.registry import load_version, workspace_scorecards
 from kefu.scoring.runs import (
     RunStatus,
-    is_stale,
     latest_run,
     run_results,
     scored_periods,
@@ -36,6 +36,21 @@ from kefu.web.access import RESULT_ROLES
 from kefu.workspace import Workspace
 
 TREND_MONTHS = 6
+
+
+class NotPublished(NotFound):
+    """The period has no published run, and the user sees published results only."""
+
+    key = "trust.unpublished"
+
+    def __init__(self, label: str) -> None:
+        self.params = {"period": label}
+        super().__init__(f"the results of {label} are not published yet")
+
+
+def published_only(user: Principal) -> bool:
+    """Agents and HR see published runs only (README: "their own published results")."""
+    return user.role in (Role.agent, Role.hr)
 
 
 def parse_period(label: str) -> Period:
@@ -49,7 +64,7 @@ def parse_period(label: str) -> Period:
 def period_choices(ws: Workspace, user: Principal) -> list[dict[str, Any]]:
     """Months with runs, then the quarters and years they fall in (newest first).
 
-    HR sees only periods with a published run.
+    Agents and HR see only periods with a published run (and see them as published).
     """
     months = scored_periods(ws, Grain.MONTH)
     out: list[dict[str, Any]] = []
@@ -61,15 +76,20 @@ def period_choices(ws: Workspace, user: Principal) -> list[dict[str, Any]]:
     for label in labels:
         run = latest_run(ws, label)
         published = latest_run(ws, label, published=True)
-        if user.role is Role.hr and published is None:
+        if published_only(user):
+            if published is None:
+                continue
+            out.append({"label": label, "grain": str(Period.parse(label).grain),
+                        "status": RunStatus.PUBLISHED})  # fmt: skip
             continue
         status = RunStatus.OPEN if run is None else _status(ws, run)
         out.append({"label": label, "grain": str(Period.parse(label).grain), "status": status})
     return out
 
 
-def _status(ws: Workspace, run: ScoringRun) -> RunStatus:
-    return RunStatus.STALE if is_stale(ws, run) else RunStatus(run.state)
+def _status(ws: Workspace, run: ScoringRun) -> str:
+    # One status for pages, PDFs and workbooks alike (kefu.reports.status).
+    return status_of(ws, run)
 
 
 def default_period(ws: Workspace, user: Principal) -> str | None:
@@ -85,10 +105,12 @@ def default_period(ws: Workspace, user: Principal) -> str | None:
 class ResultsView:
     period: Period
     run: ScoringRun | None
-    status: RunStatus
+    status: str
     rows: list[dict[str, Any]]  # visible result rows, best first
     everyone: list[dict[str, Any]]  # all rows of the run (ranks, team averages)
     meta: ReportMeta | None
+    #: No published run, for a user who sees published runs only (nothing else is shown).
+    unpublished: bool = False
 
     @property
     def teams(self) -> list[str]:
@@ -104,6 +126,8 @@ class ResultsView:
             "created_at": run.created_at if run else None,
             "created_by": run.created_by if run else None,
             "published_at": run.published_at if run else None,
+            # figures are computed from the data as imported now, grades come from the run
+            "stale": self.status in STALE,
         }
 
 
@@ -113,13 +137,14 @@ def require_results_role(user: Principal) -> None:
 
 
 def results_view(ws: Workspace, user: Principal, period: Period | str) -> ResultsView:
-    """The newest run of ``period`` (published for HR), cut to what ``user`` may see."""
+    """The newest run of ``period`` (published for agents and HR), cut to what ``user``
+    may see."""
     require_results_role(user)
     period = period if isinstance(period, Period) else parse_period(period)
-    hr = user.role is Role.hr
+    hr = published_only(user)
     run = latest_run(ws, period, published=hr)
     if run is None:
-        return ResultsView(period, None, RunStatus.OPEN, [], [], None)
+        return ResultsView(period, None, RunStatus.OPEN, [], [], None, unpublished=hr)
     everyone = run_results(ws, run.id)
     published = run.state == RunStatus.PUBLISHED
     rows = [
@@ -339,7 +364,9 @@ def scorecard_of(view: ResultsView, row: Mapping[str, Any]) -> ScorecardMeta:
     return view.meta.for_result(row)
 
 
-def applications_view(ws: Workspace, user: Principal, period: Period | str) -> dict[str, Any]:
+def applications_view(
+    ws: Workspace, user: Principal, period: Period | str, locale: str = "zh-CN"
+) -> dict[str, Any]:
     """Pay coefficients, promotion candidates, training and plans (HR: published only)."""
     from kefu.scoring.applications import applications
 
@@ -348,7 +375,12 @@ def applications_view(ws: Workspace, user: Principal, period: Period | str) -> d
     if view.run is None:
         return {"period": view.period.label, "run": view.run_info(), "agents": [],
                 "distribution": []}  # fmt: skip
-    agents, distribution = applications(ws, view.period, published=user.role is Role.hr)
+    agents, distribution = applications(ws, view.period, published=published_only(user))
+    from kefu.web.sheets import grade_reasons
+
+    # Each grade says why (a veto-capped C beside a higher total's A is explained).
+    reasons = grade_reasons(ws, view.everyone, view.rows, locale)
+    agents = [{**a, "grade_reason": reasons.get(str(a.get("agent_id")), "")} for a in agents]
     return {
         "period": view.period.label,
         "run": view.run_info(),

@@ -65,11 +65,21 @@ def error_page(
     )
 
 
-def _respond(request: Request, status: int, message: str, code: str | None = None) -> Response:
+def _respond(
+    request: Request, status: int, message: str, code: str | None = None,
+    exc: KefuError | None = None,
+) -> Response:  # fmt: skip
     from kefu.web.deps import is_api
 
     if is_api(request):
         return api_error(status, message, code)
+    if exc is not None and exc.key:
+        # The catalogue has the sentence in every language: the page shows it in the user's.
+        from kefu.web.templating import translator
+
+        if status != 500:
+            _identify(request)
+        return error_page(request, status, translator(request)(exc.key, **exc.params), code)
     return error_page(request, status, message if status == 400 else None, code)
 
 
@@ -110,11 +120,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
-        return _respond(request, 404, exc.message)
+        return _respond(request, 404, exc.message, exc=exc)
 
     @app.exception_handler(KefuError)
     async def _kefu_error(request: Request, exc: KefuError) -> Response:
-        return _respond(request, 400, exc.message)
+        return _respond(request, 400, exc.message, exc=exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from kefu.timefmt import format_day, format_moment
+
 LOCALES = ("zh-CN", "en")
 DEFAULT_LOCALE = "zh-CN"
 LANGUAGE_NAMES = {"zh-CN": "中文", "en": "English"}
@@ -81,20 +83,15 @@ def format_percent(value: float | None, locale: str, digits: int = 1) -> str:
 def format_date(value: date | datetime | None, locale: str) -> str:
     if value is None:
         return "—"
-    if locale == "zh-CN":
-        return f"{value.year}年{value.month}月{value.day}日"
-    return value.strftime("%d %b %Y").lstrip("0")
+    return format_day(value, locale)
 
 
 def format_datetime(value: datetime | None, locale: str, tz: str | None = None) -> str:
-    """A moment in the workspace's time zone, e.g. ``2026年10月5日 09:30``."""
+    """A moment in the workspace's time zone, labelled, e.g. ``2026年10月5日 09:30 (UTC+8)``
+    (the one formatting of :mod:`kefu.timefmt`; naive moments are UTC)."""
     if value is None:
         return "—"
-    if tz is not None and value.tzinfo is not None:
-        from zoneinfo import ZoneInfo
-
-        value = value.astimezone(ZoneInfo(tz))
-    return f"{format_date(value, locale)} {value:%H:%M}"
+    return format_moment(value, tz or "UTC", locale)
 
 
 class Translator:

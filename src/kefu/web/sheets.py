@@ -12,6 +12,7 @@ from typing import Any
 from kefu.errors import NotFound, UsageError
 from kefu.metrics import Level, explain
 from kefu.metrics.registry import INDICATORS
+from kefu.reports import explain as reasons_of
 from kefu.reports.catalogue import indicator_name
 from kefu.reports.formatting import assess, format_points, format_value, target_text
 from kefu.reports.meta import indicator_order
@@ -19,8 +20,8 @@ from kefu.reports.reasons import event_name, indicator_reason, translate
 from kefu.reports.table import veto_text
 from kefu.scoring.registry import load_version
 from kefu.scoring.runs import latest_run, run_results
-from kefu.users.roles import Principal, Role
-from kefu.web.appraisal import ResultsView, team_means, trend_months
+from kefu.users.roles import Principal
+from kefu.web.appraisal import NotPublished, ResultsView, published_only, team_means, trend_months
 
 MAX_PER_PAGE = 500
 
@@ -40,7 +41,7 @@ def _cell(item: Mapping[str, Any] | None, meta: Any, locale: str) -> dict[str, A
     }
 
 
-def team_table(view: ResultsView, team: str, locale: str) -> dict[str, Any]:
+def team_table(view: ResultsView, team: str, locale: str, ws: Any = None) -> dict[str, Any]:
     """Agents × indicators of one team (value, points, rating), totals, grades, ranks."""
     members = [r for r in view.rows if str(r.get("team") or "") == team]
     if not members or view.meta is None:
@@ -59,6 +60,7 @@ def team_table(view: ResultsView, team: str, locale: str) -> dict[str, Any]:
         }
         for i in ids
     ]
+    reasons = grade_reasons(ws, view.everyone, members, locale) if ws is not None else {}
     rows = []
     for r in sorted(members, key=lambda r: (r.get("rank_team") or 10**9, str(r["agent_id"]))):
         sc = view.meta.for_result(r)
@@ -73,6 +75,7 @@ def team_table(view: ResultsView, team: str, locale: str) -> dict[str, Any]:
                 "rank_team": r.get("rank_team"),
                 "rank_centre": r.get("rank_centre"),
                 "vetoes": [veto_text(v, locale) for v in r.get("vetoes") or ()],
+                "grade_reason": reasons.get(str(r["agent_id"]), ""),
             }
         )
     totals = [float(r["total"]) for r in members if r.get("total") is not None]
@@ -86,6 +89,8 @@ def team_table(view: ResultsView, team: str, locale: str) -> dict[str, Any]:
 
 
 def result_of(view: ResultsView, agent_id: str) -> dict[str, Any]:
+    if view.run is None and view.unpublished:
+        raise NotPublished(view.period.label)
     found = next((r for r in view.rows if str(r["agent_id"]) == agent_id), None)
     if found is None:
         raise NotFound(f"no result of agent {agent_id} for {view.period.label}")
@@ -168,11 +173,13 @@ def agent_sheet(
         "agent": [round((d["share"] or 0.0) * 100, 1) for d in dimensions],
         "team": [round(_mean(team_share.get(d["id"], [])) * 100, 1) for d in dimensions],
     }
+    card = _card(ws, row)
     bonus = [
         {
             **b,
             "name": indicator_name(str(b["indicator"]), locale),
             "reason": b.get("reason") and translate(b["reason"], locale),
+            "line": reasons_of.bonus_line(b, reasons_of.bonus_rule(card, b), locale),
         }
         for b in row.get("bonus_items") or ()
     ]
@@ -197,6 +204,7 @@ def agent_sheet(
                 **p,
                 "event": event_name(str(p.get("event")), locale),
                 "reason": p.get("reason") and translate(p["reason"], locale),
+                "line": reasons_of.penalty_line(p, reasons_of.penalty_rule(card, p), locale),
             }
             for p in row.get("penalty_items") or ()
         ],
@@ -205,6 +213,9 @@ def agent_sheet(
         "total": row.get("total"),
         "grade": row.get("grade"),
         "grade_before_veto": row.get("grade_before_veto"),
+        "grade_reason": grade_reason_of(ws, view, row, locale),
+        "bonus_text": reasons_of.signed(row.get("bonus"), "+"),
+        "penalty_text": reasons_of.signed(row.get("penalty"), "−"),
         "pay_coefficient": row.get("pay_coefficient"),
         "rank_team": row.get("rank_team"),
         "rank_site": row.get("rank_site"),
@@ -217,6 +228,28 @@ def agent_sheet(
     }
 
 
+def _card(ws: Any, row: Mapping[str, Any]) -> Any:
+    """The scorecard that scored ``row`` (its rules explain bonus, penalty and grade)."""
+    try:
+        return load_version(ws, str(row["scorecard"]["content_hash"]))
+    except (KeyError, TypeError, NotFound):
+        return None
+
+
+def grade_reasons(
+    ws: Any, everyone: list[dict[str, Any]], rows: list[dict[str, Any]], locale: str
+) -> dict[str, str]:
+    """Agent id → the sentence that explains the grade (veto, quota, small sample, line)."""
+    return {
+        str(r["agent_id"]): r["grade_reason"]
+        for r in reasons_of.explained(ws, everyone, rows, locale)
+    }
+
+
+def grade_reason_of(ws: Any, view: ResultsView, row: dict[str, Any], locale: str) -> str:
+    return grade_reasons(ws, view.everyone, [row], locale)[str(row["agent_id"])]
+
+
 def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
@@ -226,7 +259,7 @@ def total_trend(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> d
     months = trend_months(view.period)
     values: list[float | None] = []
     for m in months:
-        run = latest_run(ws, m, published=user.role is Role.hr)
+        run = latest_run(ws, m, published=published_only(user))
         found = None
         if run is not None:
             found = next((r for r in run_results(ws, run.id) if r["agent_id"] == agent_id), None)
@@ -238,7 +271,7 @@ def history(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> list[
     """Earlier monthly results of the agent (for the PDF's history block)."""
     out = []
     for m in trend_months(view.period)[:-1]:
-        run = latest_run(ws, m, published=user.role is Role.hr)
+        run = latest_run(ws, m, published=published_only(user))
         if run is None:
             continue
         found = next((r for r in run_results(ws, run.id) if r["agent_id"] == agent_id), None)

@@ -18,10 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu import audit
-from kefu.errors import KefuError, NotFound, UsageError
+from kefu.errors import KefuError, NotFound, UsageError, keyed
 from kefu.periods import Period
 from kefu.scoring.models import RunState, ScoringRun
 from kefu.store import notices
+from kefu.timefmt import NUMERIC, format_moment
 from kefu.users.roles import Forbidden, Principal, Role
 from kefu.workflow import records
 from kefu.workflow.access import DECIDERS, agent_team, appeal_window_days, is_own, now_utc
@@ -149,27 +150,40 @@ def file_appeal(
         or (user.role is not Role.agent and user.can_view_agent(agent_id, team))
     ):
         # Another agent's record looks exactly like a missing one.
-        raise NotFound(f"no {table} record '{record_id}'")
+        raise keyed(NotFound(f"no {table} record '{record_id}'"), "trust.appeal.no_record",
+                    record=record_id)  # fmt: skip
     reason = (reason or "").strip()
     if not reason:
-        raise UsageError("give the reason for the appeal")
+        raise keyed(UsageError("give the reason for the appeal"), "trust.appeal.reason")
     if len(reason) > MAX_TEXT:
-        raise UsageError(f"the reason is longer than {MAX_TEXT} characters")
+        raise keyed(UsageError(f"the reason is longer than {MAX_TEXT} characters"),
+                    "trust.too_long", limit=MAX_TEXT)  # fmt: skip
     files = [a.strip() for a in (attachments or []) if a and a.strip()]
     if len(files) > MAX_ATTACHMENTS or any(len(a) > MAX_TEXT for a in files):
-        raise UsageError(f"at most {MAX_ATTACHMENTS} attachments of {MAX_TEXT} characters each")
+        raise keyed(
+            UsageError(f"at most {MAX_ATTACHMENTS} attachments of {MAX_TEXT} characters each"),
+            "trust.too_long", limit=MAX_TEXT,
+        )  # fmt: skip
     wanted = records.check_correction(table, requested or {})
     moment = now_utc(now)
     closes = window_closes(ws, month)
     if closes is None:
-        raise KefuError(
-            f"{month.label} has not been published yet; appeals open when the results are"
-        )
+        raise keyed(
+            KefuError(
+                f"{month.label} has not been published yet; appeals open when the results are"
+            ),
+            "trust.appeal.unpublished", period=month.label,
+        )  # fmt: skip
     if moment > closes:
-        raise KefuError(
-            f"the appeal window for {month.label} closed on {closes:%Y-%m-%d %H:%M} UTC "
-            f"({appeal_window_days(ws)} days after publication)"
-        )
+        raise keyed(
+            KefuError(
+                f"the appeal window for {month.label} closed on "
+                f"{format_moment(closes, ws.timezone, NUMERIC)} "
+                f"({appeal_window_days(ws)} days after publication)"
+            ),
+            "trust.appeal.closed", period=month.label, days=appeal_window_days(ws),
+            closes=format_moment(closes, ws.timezone, NUMERIC),
+        )  # fmt: skip
     with ws.db.transaction() as s:
         pending = s.scalars(
             select(Appeal.id).where(
@@ -180,7 +194,8 @@ def file_appeal(
             )
         ).first()
         if pending is not None:
-            raise KefuError(f"appeal {pending} on this record is still open")
+            raise keyed(KefuError(f"appeal {pending} on this record is still open"),
+                        "trust.appeal.pending", id=pending)  # fmt: skip
         appeal = Appeal(
             agent_id=agent_id,
             team=team,
@@ -228,20 +243,23 @@ def decide(
     """Uphold (correct, re-score, publish the revision) or reject an open appeal."""
     reason = (reason or "").strip()
     if not reason:
-        raise UsageError("give the reason for the decision")
+        raise keyed(UsageError("give the reason for the decision"), "trust.appeal.decision_reason")
     if len(reason) > MAX_TEXT:
-        raise UsageError(f"the reason is longer than {MAX_TEXT} characters")
+        raise keyed(UsageError(f"the reason is longer than {MAX_TEXT} characters"),
+                    "trust.too_long", limit=MAX_TEXT)  # fmt: skip
     with ws.db.session() as s:
         appeal = _decidable(s, user, appeal_id)
     if not uphold:
         return _close(ws, user, appeal_id, AppealState.REJECTED, reason, now=now)
     change = {**appeal.requested, **records.check_correction(appeal.table_name, correction or {})}
     if not change:
-        raise UsageError("an upheld appeal needs the correction to make")
+        raise keyed(UsageError("an upheld appeal needs the correction to make"),
+                    "trust.appeal.correction_needed")  # fmt: skip
     # Compared with the record as appealed, not as it is now: a decision interrupted after
     # the correction was stored (e.g. scoring failed) can then simply be retried.
     if all(appeal.original.get(k) == v for k, v in change.items()):
-        raise UsageError("the correction changes nothing in the record")
+        raise keyed(UsageError("the correction changes nothing in the record"),
+                    "trust.appeal.correction_same")  # fmt: skip
     current = records.read_record(ws, appeal.table_name, appeal.record_id, appeal.record_source)
     from kefu import scoring
     from kefu.ingest import import_records

@@ -28,10 +28,13 @@ class Task:
     href: str
     due: date | datetime | None = None
     overdue: bool = False
+    #: When the task arose (an appeal's filing): shown as such, never as its deadline.
+    since: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["due"] = None if self.due is None else self.due.isoformat()
+        out["since"] = None if self.since is None else self.since.isoformat()
         return out
 
 
@@ -61,9 +64,10 @@ def inbox(ws: Workspace, user: Principal, *, now: datetime | None = None) -> lis
     if user.role is not Role.hr:
         for a in appeals.list_appeals(ws, user, state=AppealState.OPEN):
             if appeals.can_decide(user, a):
+                # Deciding has no deadline of its own: the filing time is when it arose.
                 tasks.append(Task("appeal_decide", "appeal", str(a.id), a.agent_id,
                                   f"{a.table_name} {a.record_id}", f"/appeals/{a.id}",
-                                  a.filed_at))  # fmt: skip
+                                  since=a.filed_at))  # fmt: skip
     if user.role is Role.agent:
         tasks.extend(_windows(ws, now))
     return sorted(tasks, key=_order)

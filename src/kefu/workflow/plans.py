@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu import audit
-from kefu.errors import KefuError, NotFound, UsageError
+from kefu.errors import KefuError, NotFound, UsageError, keyed
 from kefu.ingest.outbox import flush
 from kefu.store import outbox
 from kefu.users.roles import Forbidden, Principal, Role
@@ -87,17 +87,25 @@ def get(s: Session, user: Principal, plan_id: int) -> ImprovementPlan:
 def _item_fields(raw: dict[str, Any], default_owner: str) -> dict[str, Any]:
     description = str(raw.get("description") or "").strip()
     if not description:
-        raise UsageError("every plan item needs a description")
+        raise keyed(UsageError("every plan item needs a description"), "trust.plan.description")
     if len(description) > MAX_TEXT:
-        raise UsageError(f"an item's description is longer than {MAX_TEXT} characters")
+        raise keyed(
+            UsageError(f"an item's description is longer than {MAX_TEXT} characters"),
+            "trust.too_long", limit=MAX_TEXT,
+        )  # fmt: skip
     due = raw.get("due_on")
+    if isinstance(due, str):
+        due = due.strip() or None  # left empty: no due date (said so below)
     if isinstance(due, str):
         try:
             due = date.fromisoformat(due.strip())
         except ValueError:
-            raise UsageError(f"due_on '{due}' is not a date (YYYY-MM-DD)") from None
+            raise keyed(UsageError(f"due_on '{due}' is not a date (YYYY-MM-DD)"),
+                        "trust.plan.due_date", value=due) from None  # fmt: skip
     if not isinstance(due, date):
-        raise UsageError("every plan item needs a due date (due_on)")
+        raise keyed(
+            UsageError("every plan item needs a due date (due_on)"), "trust.plan.due_needed"
+        )
     owner = str(raw.get("owner") or default_owner).strip()[:100]
     return {"description": description, "due_on": due, "owner": owner}
 
@@ -114,12 +122,12 @@ def create_plan(
     """Create the plan agreed in review ``review_id``; its items go to the fact store."""
     require_reviewer(user)
     if not items:
-        raise UsageError("a plan needs at least one item")
+        raise keyed(UsageError("a plan needs at least one item"), "trust.plan.no_item")
     if len(items) > MAX_ITEMS:
         raise UsageError(f"a plan has at most {MAX_ITEMS} items")
     title = (title or "").strip()
     if not title:
-        raise UsageError("give the plan a title")
+        raise keyed(UsageError("give the plan a title"), "trust.plan.title")
     moment = now_utc(now)
     with ws.db.transaction() as s:
         review: Review = review_service.get(s, user, review_id)

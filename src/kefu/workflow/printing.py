@@ -7,6 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from kefu.timefmt import format_moment
 from kefu.workflow.models import Review
 from kefu.workflow.reviews import summary
 from kefu.workspace import Workspace
@@ -38,7 +39,11 @@ def review_html(review: Review, locale: str, tz: str) -> str:
     )
     labels = LABELS.get(locale, LABELS["zh-CN"])
     return env.get_template("review_print.html").render(
-        review=review, prefill=summary(review), L=labels, tz=tz
+        review=review,
+        prefill=summary(review),
+        L=labels,
+        tz=tz,
+        moment=lambda v: format_moment(v, tz, locale),  # local time, zone named
     )
 
 
@@ -67,4 +72,4 @@ def _sheet(ws: Workspace, review: Review, locale: str) -> bytes:
     row: dict[str, Any] = scoring.agent_result(ws, review.period, review.agent_id, published=True)
     h = row["scorecard"]["content_hash"]
     meta = ReportMeta.of(scorecard_meta_from(load_version(ws, h), h), status="published")
-    return agent_sheet_pdf(row, meta, locale=locale)
+    return agent_sheet_pdf(row, meta, locale=locale, tz=ws.timezone)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kefu.errors import NotFound, UsageError
+from kefu.errors import NotFound, UsageError, keyed
 from kefu.ingest.tables import TABLES
 from kefu.periods import Period
 from kefu.workspace import Workspace
@@ -52,7 +52,8 @@ def read_record(
         found = found.filter(found.source == source)
     rows = found.select(*spec.names, "source", "batch_id").to_pyarrow().to_pylist()
     if not rows:
-        raise NotFound(f"no {table} record '{record_id}'")
+        raise keyed(NotFound(f"no {table} record '{record_id}'"), "trust.appeal.no_record",
+                    record=record_id)  # fmt: skip
     if len(rows) > 1:
         sources = ", ".join(sorted(str(r["source"]) for r in rows))
         raise UsageError(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu import audit
-from kefu.errors import KefuError, NotFound, UsageError
+from kefu.errors import KefuError, NotFound, UsageError, keyed
 from kefu.periods import Grain, Period
 from kefu.store import notices
 from kefu.users.roles import Forbidden, Principal, Role
@@ -75,9 +75,11 @@ def _month(period: str) -> Period:
     try:
         p = Period.parse(period)
     except (ValueError, KefuError) as exc:
-        raise UsageError(f"'{period}' is not a period (e.g. 2026-10)") from exc
+        raise keyed(
+            UsageError(f"'{period}' is not a period (e.g. 2026-10)"), "trust.review.period"
+        ) from exc
     if p.grain is not Grain.MONTH:
-        raise UsageError("reviews are held per month (e.g. 2026-10)")
+        raise keyed(UsageError("reviews are held per month (e.g. 2026-10)"), "trust.review.period")
     return p
 
 
@@ -96,10 +98,13 @@ def prefill(ws: Workspace, agent_id: str, period: Period) -> dict[str, Any]:
     try:
         row = scoring.agent_result(ws, period, agent_id, published=True)
     except NotFound:
-        raise KefuError(
-            f"{agent_id} has no published result for {period.label}; "
-            "a review is held on published results"
-        ) from None
+        raise keyed(
+            KefuError(
+                f"{agent_id} has no published result for {period.label}; "
+                "a review is held on published results"
+            ),
+            "trust.review.unpublished", agent=agent_id, period=period.label,
+        ) from None  # fmt: skip
     scored = [
         i for i in row.get("indicators", []) if i.get("share") is not None and i.get("weight")
     ]
@@ -161,7 +166,10 @@ def open_review(
             select(Review).where(Review.agent_id == agent_id, Review.period == month.label)
         ).first()
         if existing is not None:
-            raise KefuError(f"the review of {agent_id} for {month.label} exists already")
+            raise keyed(
+                KefuError(f"the review of {agent_id} for {month.label} exists already"),
+                "trust.review.exists", agent=agent_id, period=month.label,
+            )  # fmt: skip
         moment = now_utc(now)
         review = Review(
             agent_id=agent_id,
@@ -193,53 +201,84 @@ def update(
     ws: Workspace, user: Principal, review_id: int, *, now: datetime | None = None, **fields: str
 ) -> Review:
     """Write fields of the review: the supervisor's side or the agent's, by role."""
-    unknown = set(fields) - set(SUPERVISOR_FIELDS) - set(AGENT_FIELDS)
-    if unknown:
-        raise UsageError(f"a review has no field(s) {', '.join(sorted(unknown))}")
     with ws.db.transaction() as s:
         review = get(s, user, review_id)
-        if review.state == ReviewState.ACKNOWLEDGED:
-            raise KefuError("the review is acknowledged and can no longer change")
-        if is_own(user, review.agent_id):
-            allowed = AGENT_FIELDS
-        elif can_write_supervisor_side(user, review):
-            allowed = SUPERVISOR_FIELDS
-        else:
-            raise Forbidden("your role cannot change this review")
-        refused = set(fields) - set(allowed)
-        if refused:
-            raise Forbidden(f"you cannot write {', '.join(sorted(refused))} of this review")
-        before = snapshot(review)
-        for name, value in fields.items():
-            text = (value or "").strip()
-            if len(text) > MAX_TEXT:
-                raise UsageError(f"{name} is longer than {MAX_TEXT} characters")
-            setattr(review, name, text)
-        if snapshot(review) == before:
-            return review
-        review.updated_at = now_utc(now)
-        audit.record(
-            s, user.actor, "review.update", "review", review.id, before=before,
-            after=snapshot(review),
-        )  # fmt: skip
+        _write(s, user, review, fields, now)
     return review
 
 
-def hold(ws: Workspace, user: Principal, review_id: int, *, now: datetime | None = None) -> Review:
-    """The supervisor records that the meeting took place (draft → held)."""
+def _write(
+    s: Session, user: Principal, review: Review, fields: dict[str, Any], now: datetime | None
+) -> None:
+    """Write ``fields`` of the side ``user`` may write (nothing given: nothing written)."""
+    unknown = set(fields) - set(SUPERVISOR_FIELDS) - set(AGENT_FIELDS)
+    if unknown:
+        raise UsageError(f"a review has no field(s) {', '.join(sorted(unknown))}")
+    if review.state == ReviewState.ACKNOWLEDGED:
+        raise keyed(
+            KefuError("the review is acknowledged and can no longer change"),
+            "trust.review.final",
+        )
+    if not fields:
+        return
+    if is_own(user, review.agent_id):
+        allowed = AGENT_FIELDS
+    elif can_write_supervisor_side(user, review):
+        allowed = SUPERVISOR_FIELDS
+    else:
+        raise Forbidden("your role cannot change this review")
+    refused = set(fields) - set(allowed)
+    if refused:
+        raise Forbidden(f"you cannot write {', '.join(sorted(refused))} of this review")
+    before = snapshot(review)
+    for name, value in fields.items():
+        text = (value or "").strip()
+        if len(text) > MAX_TEXT:
+            raise keyed(
+                UsageError(f"{name} is longer than {MAX_TEXT} characters"),
+                "trust.too_long", field=name, limit=MAX_TEXT,
+            )  # fmt: skip
+        setattr(review, name, text)
+    if snapshot(review) == before:
+        return
+    review.updated_at = now_utc(now)
+    audit.record(
+        s, user.actor, "review.update", "review", review.id, before=before,
+        after=snapshot(review),
+    )  # fmt: skip
+
+
+def hold(
+    ws: Workspace, user: Principal, review_id: int, *, now: datetime | None = None,
+    **fields: str,
+) -> Review:  # fmt: skip
+    """The supervisor records that the meeting took place (draft → held).
+
+    ``fields`` typed in the same form are written first, in the same transaction:
+    nothing typed is lost, and a refusal writes nothing.
+    """
     with ws.db.transaction() as s:
         review = get(s, user, review_id)
         if not can_write_supervisor_side(user, review):
             raise Forbidden("only the agent's supervisor or a manager holds the review")
         if review.state != ReviewState.DRAFT:
-            raise KefuError(f"the review is {review.state}, not a draft")
-        if not (review.strengths or review.gaps) or not review.measures:
-            raise UsageError("write the analysis (strengths or gaps) and the agreed measures first")
-        if review.prefill.get("plan_required") and not _has_plan(s, review):
-            raise KefuError(
-                f"grade {review.prefill.get('grade')} requires an improvement plan; "
-                "create it before holding the review"
+            raise keyed(
+                KefuError(f"the review is {review.state}, not a draft"), "trust.review.not_draft"
             )
+        _write(s, user, review, fields, now)
+        if not (review.strengths or review.gaps) or not review.measures:
+            raise keyed(
+                UsageError("write the analysis (strengths or gaps) and the agreed measures first"),
+                "trust.review.hold_needs_text",
+            )
+        if review.prefill.get("plan_required") and not _has_plan(s, review):
+            raise keyed(
+                KefuError(
+                    f"grade {review.prefill.get('grade')} requires an improvement plan; "
+                    "create it before holding the review"
+                ),
+                "trust.review.plan_first", grade=review.prefill.get("grade"),
+            )  # fmt: skip
         before = snapshot(review)
         review.state = ReviewState.HELD
         review.held_at = review.updated_at = now_utc(now)
@@ -260,18 +299,29 @@ def _has_plan(s: Session, review: Review) -> bool:
 
 
 def acknowledge(
-    ws: Workspace, user: Principal, review_id: int, *, now: datetime | None = None
-) -> Review:
-    """The agent acknowledges the held review (held → acknowledged)."""
+    ws: Workspace, user: Principal, review_id: int, *, now: datetime | None = None,
+    **fields: str,
+) -> Review:  # fmt: skip
+    """The agent acknowledges the held review (held → acknowledged).
+
+    The self-assessment and requests typed in the same form are saved with it, in
+    the same transaction (an acknowledged review no longer changes).
+    """
     with ws.db.transaction() as s:
         review = get(s, user, review_id)
         if not is_own(user, review.agent_id):
             raise Forbidden("only the agent acknowledges their own review")
         if review.state != ReviewState.HELD:
             held = review.state == ReviewState.DRAFT
-            raise KefuError(
-                "the review has not been held yet" if held else "the review is acknowledged already"
+            raise keyed(
+                KefuError(
+                    "the review has not been held yet"
+                    if held
+                    else "the review is acknowledged already"
+                ),
+                "trust.review.not_held" if held else "trust.review.final",
             )
+        _write(s, user, review, fields, now)
         before = snapshot(review)
         review.state = ReviewState.ACKNOWLEDGED
         review.acknowledged_at = review.updated_at = now_utc(now)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from kefu.audit import AuditEntry
 from kefu.reports.safe import csv_cell
+from kefu.timefmt import format_moment
 from kefu.users.roles import Forbidden, Principal, Role
 from kefu.workspace import Workspace
 
@@ -69,25 +70,25 @@ def entries(
         ]
 
 
-def _text(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
+def _text(value: Any, tz: str = "UTC") -> Any:
+    if isinstance(value, datetime):  # ISO 8601 in local time, with the offset
+        return format_moment(value, tz, iso=True)
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
     return value
 
 
-def to_csv(rows: Sequence[dict[str, Any]]) -> bytes:
+def to_csv(rows: Sequence[dict[str, Any]], tz: str = "UTC") -> bytes:
     """UTF-8 with a BOM (Excel on Chinese Windows), text neutralised against formulas."""
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(COLUMNS)
     for r in rows:
-        writer.writerow([csv_cell(_text(r[c])) for c in COLUMNS])
+        writer.writerow([csv_cell(_text(r[c], tz)) for c in COLUMNS])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def to_xlsx(rows: Sequence[dict[str, Any]]) -> bytes:
+def to_xlsx(rows: Sequence[dict[str, Any]], tz: str = "UTC") -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()
@@ -100,7 +101,7 @@ def to_xlsx(rows: Sequence[dict[str, Any]]) -> bytes:
     for i, r in enumerate(rows, start=1):
         sheet.write_number(i, 0, r["id"])
         for col, name in enumerate(COLUMNS[1:], start=1):
-            value = _text(r[name])
+            value = _text(r[name], tz)
             sheet.write_string(i, col, "" if value is None else str(value))
     sheet.freeze_panes(1, 0)
     sheet.set_column(1, 1, 26)

@@ -66,7 +66,7 @@ def team_table(
     team: str, ws: Ws, user: TeamUser, request: Request, period: PeriodQuery = None
 ) -> TeamTablePublic:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
-    table = sheets.team_table(view, team, request_locale(request, user))
+    table = sheets.team_table(view, team, request_locale(request, user), ws)
     return TeamTablePublic(**table, run=view.run_info())
 
 

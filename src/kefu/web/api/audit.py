@@ -93,15 +93,15 @@ def export(
 ) -> Response:
     trail.require_auditor(user)
     rows = trail.entries(ws, **_filters(since, until, actor, action, object_type, object_id))
-    return export_response(rows, format)
+    return export_response(rows, format, ws.timezone)
 
 
-def export_response(rows: list[dict[str, Any]], fmt: ExportFormat) -> Response:
+def export_response(rows: list[dict[str, Any]], fmt: ExportFormat, tz: str = "UTC") -> Response:
     if fmt is ExportFormat.xlsx:
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        data = trail.to_xlsx(rows)
+        data = trail.to_xlsx(rows, tz)
     else:
-        media, data = "text/csv; charset=utf-8", trail.to_csv(rows)
+        media, data = "text/csv; charset=utf-8", trail.to_csv(rows, tz)
     return Response(
         data,
         media_type=media,

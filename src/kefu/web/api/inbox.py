@@ -24,6 +24,7 @@ class TaskPublic(BaseModel):
     href: str
     due: str | None
     overdue: bool
+    since: str | None = None
 
 
 @router.get("", response_model=list[TaskPublic], summary="Tasks waiting for me, overdue first")

@@ -11,7 +11,10 @@ from pydantic import BaseModel, Field
 class PeriodPublic(BaseModel):
     label: str = Field(examples=["2026-10"])
     grain: str = Field(description="month, quarter or year")
-    status: str = Field(description="open, scored, published or stale")
+    status: str = Field(
+        description="open, scored, stale, published, published_stale, published_revision "
+        "or revision_pending"
+    )
 
 
 class RunPublic(BaseModel):
@@ -22,6 +25,9 @@ class RunPublic(BaseModel):
     created_at: datetime | None
     created_by: str | None
     published_at: datetime | None
+    stale: bool = Field(
+        default=False, description="Data imported since scoring: figures and grades disagree"
+    )
 
 
 class TrendPublic(BaseModel):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from kefu.errors import NotFound
 from kefu.reports import agent_sheet_pdf
+from kefu.reports.explain import explained
 from kefu.users.roles import Role
 from kefu.web import appraisal, sheets
 from kefu.web.access import AgentUser, ResultsUser
@@ -32,12 +34,14 @@ def _view(ws: Ws, user: ResultsUser, period: str | None) -> appraisal.ResultsVie
 
 
 @router.get("/agents/me")
-def my_sheet(user: AgentUser) -> Response:
-    from fastapi.responses import RedirectResponse
-
+def my_sheet(user: AgentUser, period: PeriodQuery = None) -> Response:
     if not user.agent_id:
         raise NotFound("your account is not linked to an agent")
-    return RedirectResponse(f"/agents/{user.agent_id}", status_code=303)
+    target = f"/agents/{quote(user.agent_id, safe='')}"
+    if period:
+        # The period asked for is kept (the sheet validates it).
+        target += "?" + urlencode({"period": period})
+    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/agents/{agent_id}")
@@ -45,6 +49,14 @@ def agent_page(
     request: Request, agent_id: str, ws: Ws, user: ResultsUser, period: PeriodQuery = None
 ) -> Response:
     view = _view(ws, user, period)
+    if view.unpublished and (user.role is not Role.agent or agent_id == user.agent_id):
+        # Nothing of an unpublished month is shown: no figure, no grade, no rank.
+        ctx = {
+            "agent_id": agent_id,
+            "choices": appraisal.period_choices(ws, user),
+            "period": view.period.label,
+        }
+        return render_page(request, "pages/unpublished.html", ctx, user=user)
     sheet = sheets.agent_sheet(ws, user, view, agent_id, request_locale(request, user))
     ctx = {
         "sheet": sheet,
@@ -82,10 +94,12 @@ def agent_pdf(
     row = sheets.result_of(view, agent_id)
     assert view.meta is not None
     team = str(row.get("team") or "")
+    locale = request_locale(request, user)
     content = agent_sheet_pdf(
-        row,
+        explained(ws, view.everyone, [row], locale)[0],
         view.meta,
-        locale=request_locale(request, user),
+        locale=locale,
+        tz=ws.timezone,
         history=sheets.history(ws, user, view, agent_id),
         team_average=appraisal.team_means(view.everyone).get(team),
         population={

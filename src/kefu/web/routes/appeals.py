@@ -8,18 +8,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kefu.errors import UsageError
-from kefu.users.roles import Role
+from kefu.errors import KefuError, NotFound, UsageError, keyed
+from kefu.timefmt import moment_text
+from kefu.users.roles import Forbidden, Principal, Role
 from kefu.web.deps import CurrentUser, Ws, now
+from kefu.web.forms import error_text
 from kefu.web.nav import NavItem
-from kefu.web.templating import flash, render
+from kefu.web.templating import flash, render, request_locale
 from kefu.workflow import appeals
 from kefu.workflow.models import AppealState
 from kefu.workflow.records import CORRECTABLE
 
 router = APIRouter()
 Now = Annotated[datetime, Depends(now)]
-Long = Annotated[str, Form(max_length=appeals.MAX_TEXT)]
+Typed = Annotated[str, Form()]
 
 nav = [
     NavItem(
@@ -40,6 +42,14 @@ def appeals_page(
     request: Request, ws: Ws, user: CurrentUser, state: str | None = None,
     table: str | None = None, record_id: str | None = None,
 ) -> Response:  # fmt: skip
+    return _appeals_page(request, ws, user, state, {"table": table or "",
+                                                    "record_id": record_id or ""})  # fmt: skip
+
+
+def _appeals_page(
+    request: Request, ws: Ws, user: Principal, state: str | None, form: dict[str, str],
+    error: KefuError | None = None,
+) -> Response:  # fmt: skip
     states = [s.value for s in AppealState]
     found = appeals.list_appeals(ws, user, state=state if state in states else None)
     ctx = {
@@ -48,9 +58,11 @@ def appeals_page(
         "states": states,
         "tables": CORRECTABLE,
         "can_file": user.role not in (Role.qa, Role.hr),
-        "form": {"table": table or "", "record_id": record_id or ""},
+        "form": form,
+        "error": error_text(request, user, error),
     }
-    return render(request, "workflow/appeals.html", ctx, user=user)
+    status = 200 if error is None else 404 if isinstance(error, NotFound) else 400
+    return render(request, "workflow/appeals.html", ctx, user=user, status_code=status)
 
 
 @router.post("/appeals")
@@ -60,17 +72,27 @@ def file_appeal(
     user: CurrentUser,
     at: Now,
     table: Annotated[str, Form(max_length=40)],
-    record_id: Annotated[str, Form(min_length=1, max_length=200)],
-    reason: Annotated[str, Form(min_length=1, max_length=appeals.MAX_TEXT)],
+    # Typed fields are checked by the workflow, so a refusal comes back with them filled.
+    record_id: Typed = "",
+    reason: Typed = "",
     field: Annotated[str, Form(max_length=40)] = "",
-    value: Annotated[str, Form(max_length=200)] = "",
-    attachment: Long = "",
+    value: Typed = "",
+    attachment: Typed = "",
 ) -> Response:
+    form = {"table": table, "record_id": record_id, "field": field, "value": value,
+            "reason": reason, "attachment": attachment}  # fmt: skip
     requested = {field: _value(value)} if field else {}
-    appeal = appeals.file_appeal(
-        ws, user, table, record_id.strip(), reason=reason, requested=requested,
-        attachments=[attachment] if attachment.strip() else [], now=at,
-    )  # fmt: skip
+    try:
+        if not record_id.strip():
+            raise keyed(UsageError("name the record appealed"), "trust.appeal.record_needed")
+        appeal = appeals.file_appeal(
+            ws, user, table, record_id.strip(), reason=reason, requested=requested,
+            attachments=[attachment] if attachment.strip() else [], now=at,
+        )  # fmt: skip
+    except Forbidden:
+        raise
+    except KefuError as exc:
+        return _appeals_page(request, ws, user, None, form, exc)
     response = RedirectResponse(f"/appeals/{appeal.id}", status_code=303)
     flash(request, response, "wf.appeal_filed")
     return response
@@ -78,13 +100,26 @@ def file_appeal(
 
 @router.get("/appeals/{appeal_id}")
 def appeal_page(request: Request, ws: Ws, user: CurrentUser, appeal_id: int) -> Response:
+    return _appeal_page(request, ws, user, appeal_id)
+
+
+def _appeal_page(
+    request: Request, ws: Ws, user: Principal, appeal_id: int,
+    form: dict[str, str] | None = None, error: KefuError | None = None,
+) -> Response:  # fmt: skip
     appeal = appeals.appeal_of(ws, user, appeal_id)
+    locale = request_locale(request, user)
     ctx = {
         "appeal": appeal,
+        # the record as stored (UTC) read in the workspace's time, as the drill-down shows it
+        "original": {k: moment_text(v, ws.timezone, locale) for k, v in appeal.original.items()},
         "can_decide": appeal.state == AppealState.OPEN and appeals.can_decide(user, appeal),
         "fields": CORRECTABLE[appeal.table_name],
+        "form": form or {},
+        "error": error_text(request, user, error),
     }
-    return render(request, "workflow/appeal.html", ctx, user=user)
+    return render(request, "workflow/appeal.html", ctx, user=user,
+                  status_code=200 if error is None else 400)  # fmt: skip
 
 
 @router.post("/appeals/{appeal_id}/decision")
@@ -95,15 +130,21 @@ def decide_appeal(
     at: Now,
     appeal_id: int,
     decision: Annotated[str, Form(max_length=10)],
-    reason: Annotated[str, Form(min_length=1, max_length=appeals.MAX_TEXT)],
+    reason: Typed = "",
     field: Annotated[str, Form(max_length=40)] = "",
-    value: Annotated[str, Form(max_length=200)] = "",
+    value: Typed = "",
 ) -> Response:
     if decision not in ("uphold", "reject"):
         raise UsageError("decide uphold or reject")
     correction = {field: _value(value)} if field else {}
-    appeals.decide(ws, user, appeal_id, uphold=decision == "uphold", reason=reason,
-                   correction=correction, now=at)  # fmt: skip
+    try:
+        appeals.decide(ws, user, appeal_id, uphold=decision == "uphold", reason=reason,
+                       correction=correction, now=at)  # fmt: skip
+    except (Forbidden, NotFound):
+        raise
+    except KefuError as exc:
+        form = {"decision": decision, "reason": reason, "field": field, "value": value}
+        return _appeal_page(request, ws, user, appeal_id, form, exc)
     response = RedirectResponse(f"/appeals/{appeal_id}", status_code=303)
     flash(request, response, f"wf.appeal_{decision}")
     return response

@@ -12,6 +12,7 @@ from kefu.web.access import APPLICATION_ROLES, ApplicationsUser
 from kefu.web.deps import Ws
 from kefu.web.nav import NavItem
 from kefu.web.pages import render_page
+from kefu.web.templating import request_locale
 
 router = APIRouter()
 
@@ -26,7 +27,8 @@ def applications_page(
     period: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
     chosen = period or appraisal.default_period(ws, user)
-    data = appraisal.applications_view(ws, user, chosen) if chosen else None
+    locale = request_locale(request, user)
+    data = appraisal.applications_view(ws, user, chosen, locale) if chosen else None
     grades = [k for k in (data["distribution"][0] if data and data["distribution"] else {})
               if k not in ("team", "agents") and not k.endswith("_share")]  # fmt: skip
     ctx = {

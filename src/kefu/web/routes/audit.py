@@ -77,4 +77,4 @@ def audit_export(
     object_type: Short = None,
 ) -> Response:  # fmt: skip
     rows = trail.entries(ws, **_filters(ws, since, until, actor, action, object_type))
-    return export_response(rows, format)
+    return export_response(rows, format, ws.timezone)

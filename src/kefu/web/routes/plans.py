@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kefu.users.roles import Role
+from kefu.errors import KefuError, NotFound
+from kefu.users.roles import Forbidden, Role
 from kefu.web.deps import CurrentUser, Ws, now
 from kefu.web.nav import NavItem
 from kefu.web.templating import flash, render
-from kefu.workflow import plans
+from kefu.workflow import plans, reviews
 from kefu.workflow.access import is_own, require_reviewer, today_local
 
 router = APIRouter()
@@ -54,9 +55,19 @@ async def create_plan(request: Request, ws: Ws, user: CurrentUser, at: Now) -> R
         if description:
             items.append({"description": description, "due_on": str(form.get(f"due_on_{n}") or ""),
                           "owner": str(form.get(f"owner_{n}") or "")})  # fmt: skip
-    plan = plans.create_plan(
-        ws, user, review_id, title=str(form.get("title") or ""), items=items, now=at
-    )
+    try:
+        plan = plans.create_plan(
+            ws, user, review_id, title=str(form.get("title") or ""), items=items, now=at
+        )
+    except (Forbidden, NotFound):
+        raise
+    except KefuError as exc:
+        # The review page comes back with the plan as typed, and why it was refused.
+        from kefu.web.routes.reviews import _review_page
+
+        typed = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+        review = reviews.review_of(ws, user, review_id)
+        return _review_page(request, ws, user, review, plan_form=typed, plan_error=exc)
     return _to(request, f"/plans/{plan.id}", "wf.plan_created")
 
 

@@ -8,16 +8,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kefu.users.roles import Role
+from kefu.errors import KefuError, NotFound
+from kefu.users.roles import Forbidden, Principal, Role
 from kefu.web.deps import CurrentUser, Ws, now
+from kefu.web.forms import error_text
 from kefu.web.nav import NavItem
 from kefu.web.templating import flash, render, request_locale
 from kefu.workflow import plans, reviews
-from kefu.workflow.models import ReviewState
+from kefu.workflow.models import Review, ReviewState
 
 router = APIRouter()
 Now = Annotated[datetime, Depends(now)]
-Text = Annotated[str | None, Form(max_length=reviews.MAX_TEXT)]
+# No length limit on the form field itself: a text too long is refused by the workflow,
+# and the page comes back with it (a 422 page would lose what was typed).
+Text = Annotated[str | None, Form()]
 
 nav = [
     NavItem(
@@ -38,6 +42,13 @@ def reviews_page(
     request: Request, ws: Ws, user: CurrentUser, period: str | None = None,
     state: str | None = None,
 ) -> Response:  # fmt: skip
+    return _reviews_page(request, ws, user, period, state)
+
+
+def _reviews_page(
+    request: Request, ws: Ws, user: Principal, period: str | None, state: str | None,
+    form: dict[str, str] | None = None, error: KefuError | None = None,
+) -> Response:  # fmt: skip
     states = [s.value for s in ReviewState]
     wanted = state if state in states else None
     found = reviews.list_reviews(ws, user, period=period or None, state=wanted)
@@ -47,8 +58,11 @@ def reviews_page(
         "state": state or "",
         "states": states,
         "can_open": user.role in reviews.SUPERVISOR_ROLES,
+        "form": form or {},
+        "error": error_text(request, user, error),
     }
-    return render(request, "workflow/reviews.html", ctx, user=user)
+    return render(request, "workflow/reviews.html", ctx, user=user,
+                  status_code=200 if error is None else 400)  # fmt: skip
 
 
 @router.post("/reviews")
@@ -60,24 +74,59 @@ def open_review(
     agent_id: Annotated[str, Form(min_length=1, max_length=100)],
     period: Annotated[str, Form(min_length=4, max_length=20)],
 ) -> Response:
-    review = reviews.open_review(ws, user, agent_id.strip(), period.strip(), now=at)
+    try:
+        review = reviews.open_review(ws, user, agent_id.strip(), period.strip(), now=at)
+    except (Forbidden, NotFound):
+        raise
+    except KefuError as exc:
+        form = {"agent_id": agent_id, "period": period}
+        return _reviews_page(request, ws, user, None, None, form, exc)
     return _back(request, review.id, "wf.review_opened")
 
 
 @router.get("/reviews/{review_id}")
 def review_page(request: Request, ws: Ws, user: CurrentUser, review_id: int) -> Response:
-    review = reviews.review_of(ws, user, review_id)
+    return _review_page(request, ws, user, reviews.review_of(ws, user, review_id))
+
+
+def _review_page(
+    request: Request, ws: Ws, user: Principal, review: Review, *,
+    typed: dict[str, str] | None = None, error: KefuError | None = None,
+    plan_form: dict[str, str] | None = None, plan_error: KefuError | None = None,
+) -> Response:  # fmt: skip
+    """The review; after a refusal, with what was typed and the reason in the page's language."""
     linked = [p for p in plans.list_plans(ws, user, agent_id=review.agent_id)
               if p.review_id == review.id]  # fmt: skip
+    values = {f: getattr(review, f) or "" for f in (*reviews.SUPERVISOR_FIELDS,
+                                                    *reviews.AGENT_FIELDS)}  # fmt: skip
+    values.update(typed or {})
     ctx = {
         "review": review,
+        "values": values,
         "prefill": reviews.summary(review),
         "plans": linked,
         "own": reviews.is_own(user, review.agent_id),
         "supervisor_side": reviews.can_write_supervisor_side(user, review),
         "editable": review.state != ReviewState.ACKNOWLEDGED,
+        "error": error_text(request, user, error),
+        "plan_form": plan_form or {},
+        "plan_error": error_text(request, user, plan_error),
     }
-    return render(request, "workflow/review.html", ctx, user=user)
+    failed = error is not None or plan_error is not None
+    return render(request, "workflow/review.html", ctx, user=user,
+                  status_code=400 if failed else 200)  # fmt: skip
+
+
+def _typed(**given: str | None) -> dict[str, str]:
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def _refused(
+    request: Request, ws: Ws, user: Principal, review_id: int, typed: dict[str, str],
+    exc: KefuError,
+) -> Response:  # fmt: skip
+    return _review_page(request, ws, user, reviews.review_of(ws, user, review_id),
+                        typed=typed, error=exc)  # fmt: skip
 
 
 @router.post("/reviews/{review_id}")
@@ -93,24 +142,44 @@ def update_review(
     self_assessment: Text = None,
     requests: Text = None,
 ) -> Response:
-    given = {"strengths": strengths, "gaps": gaps, "measures": measures,
-             "self_assessment": self_assessment, "requests": requests}  # fmt: skip
-    fields = {k: v for k, v in given.items() if v is not None}
-    reviews.update(ws, user, review_id, now=at, **fields)
+    fields = _typed(strengths=strengths, gaps=gaps, measures=measures,
+                    self_assessment=self_assessment, requests=requests)  # fmt: skip
+    try:
+        reviews.update(ws, user, review_id, now=at, **fields)
+    except KefuError as exc:
+        if isinstance(exc, NotFound | Forbidden):
+            raise
+        return _refused(request, ws, user, review_id, fields, exc)
     return _back(request, review_id, "wf.saved")
 
 
 @router.post("/reviews/{review_id}/hold")
-def hold_review(request: Request, ws: Ws, user: CurrentUser, at: Now, review_id: int) -> Response:
-    reviews.hold(ws, user, review_id, now=at)
+def hold_review(
+    request: Request, ws: Ws, user: CurrentUser, at: Now, review_id: int,
+    strengths: Text = None, gaps: Text = None, measures: Text = None,
+) -> Response:  # fmt: skip
+    fields = _typed(strengths=strengths, gaps=gaps, measures=measures)
+    try:
+        reviews.hold(ws, user, review_id, now=at, **fields)
+    except KefuError as exc:
+        if isinstance(exc, NotFound | Forbidden):
+            raise
+        return _refused(request, ws, user, review_id, fields, exc)
     return _back(request, review_id, "wf.review_held")
 
 
 @router.post("/reviews/{review_id}/acknowledge")
 def acknowledge_review(
-    request: Request, ws: Ws, user: CurrentUser, at: Now, review_id: int
-) -> Response:
-    reviews.acknowledge(ws, user, review_id, now=at)
+    request: Request, ws: Ws, user: CurrentUser, at: Now, review_id: int,
+    self_assessment: Text = None, requests: Text = None,
+) -> Response:  # fmt: skip
+    fields = _typed(self_assessment=self_assessment, requests=requests)
+    try:
+        reviews.acknowledge(ws, user, review_id, now=at, **fields)
+    except KefuError as exc:
+        if isinstance(exc, NotFound | Forbidden):
+            raise
+        return _refused(request, ws, user, review_id, fields, exc)
     return _back(request, review_id, "wf.review_acknowledged")
 
 

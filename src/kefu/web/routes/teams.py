@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from kefu.errors import NotFound
 from kefu.reports import appraisal_workbook
+from kefu.reports.explain import explained
 from kefu.web import appraisal, sheets
 from kefu.web.access import TeamUser
 from kefu.web.deps import Ws
@@ -32,7 +33,7 @@ def team_page(
     request: Request, team: str, ws: Ws, user: TeamUser, period: PeriodQuery = None
 ) -> Response:
     view = appraisal.results_view(ws, user, _period(ws, user, period))
-    table = sheets.team_table(view, team, request_locale(request, user))
+    table = sheets.team_table(view, team, request_locale(request, user), ws)
     ctx = {
         "table": table,
         "run": view.run_info(),
@@ -52,7 +53,9 @@ def team_workbook(
     members = [r for r in view.rows if str(r.get("team") or "") == team]
     if not members or view.meta is None:
         raise NotFound(f"no results of team '{team}' for {view.period.label}")
-    content = appraisal_workbook(members, view.meta, locale=request_locale(request, user))
+    locale = request_locale(request, user)
+    members = explained(ws, view.everyone, members, locale)
+    content = appraisal_workbook(members, view.meta, locale=locale, whole_centre=False)
     return download(content, f"{team}-{view.period.label}.xlsx", XLSX)
 
 
@@ -64,5 +67,8 @@ def all_teams_workbook(
     view = appraisal.results_view(ws, user, _period(ws, user, period))
     if not view.rows or view.meta is None:
         raise NotFound(f"no results for {view.period.label}")
-    content = appraisal_workbook(view.rows, view.meta, locale=request_locale(request, user))
+    whole = len(view.rows) == len(view.everyone)
+    locale = request_locale(request, user)
+    rows = explained(ws, view.everyone, view.rows, locale)
+    content = appraisal_workbook(rows, view.meta, locale=locale, whole_centre=whole)
     return download(content, f"appraisal-{view.period.label}.xlsx", XLSX)
