@@ -79,7 +79,9 @@ def _at(value: datetime) -> ColumnElement[Any]:
     return literal(value, UTCDateTime)
 
 
-def _blocked_until(count: ColumnElement[Any], rule: Rule, policy: ThrottlePolicy, now: datetime):  # type: ignore[no-untyped-def]
+def _blocked_until(
+    count: ColumnElement[Any], rule: Rule, policy: ThrottlePolicy, now: datetime
+) -> ColumnElement[Any]:
     """SQL for ``now + delay(count)``: one WHEN per doubling (the delay table is short)."""
     whens: list[tuple[ColumnElement[bool], ColumnElement[Any]]] = [(count <= rule.free, null())]
     n = rule.free + 1
