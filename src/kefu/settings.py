@@ -67,6 +67,11 @@ class Settings(BaseModel):
     import_max_sheet_cells: int = Field(default=50_000_000, ge=1)
     # Rejected rows kept in the reject log per import; beyond, only their count.
     import_max_rejects: int = Field(default=100_000, ge=0)
+    # Days an API token is valid when its creator does not say (every token expires).
+    api_token_days: int = Field(default=90, ge=1, le=3650)
+    # Addresses of the reverse proxies whose X-Forwarded-For/-Proto `kefu serve
+    # --proxy-headers` believes (uvicorn's forwarded_allow_ips); "*" trusts any.
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
 
     @field_validator("timezone")
     @classmethod

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kefu.reports.csvfile import appraisal_csv
-from kefu.reports.safe import DANGEROUS_FIRST, csv_cell, is_dangerous
+from kefu.reports.safe import DANGEROUS_FIRST, csv_cell, csv_writer, is_dangerous
 from kefu.reports.xlsx import appraisal_workbook
 
 INJECTION = '=HYPERLINK("http://x","y")'
@@ -72,3 +73,60 @@ def test_csv_prefixes_formula_like_text_with_an_apostrophe(results, meta) -> Non
     assert "'@SUM(A1:A9)" in [r[2] for r in rows[1:]]
     assert "'-2+3" in [r[3] for r in rows[1:]]
     assert INJECTION not in names
+
+
+# -- one writer for every file ---------------------------------------------------
+
+# Constructors of a CSV or workbook writer; only kefu.reports.safe may call them.
+_WRITERS = {("csv", "writer"), ("csv", "DictWriter"), ("xlsxwriter", "Workbook")}
+# The demo's synthetic *source* exports stand for the vendors' own files before
+# import: they must keep every value as a vendor system writes it.
+_RAW_ALLOWED = {"kefu/reports/safe.py", "kefu/demo/exports.py"}
+
+
+def _writer_calls(path: Path) -> list[str]:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if isinstance(owner, ast.Name) and (owner.id, node.func.attr) in _WRITERS:
+                found.append(f"{owner.id}.{node.func.attr} at line {node.lineno}")
+        if isinstance(node, ast.ImportFrom) and node.module in ("csv", "xlsxwriter"):
+            names = {a.name for a in node.names}
+            if names & {"writer", "DictWriter", "Workbook"}:
+                found.append(f"from {node.module} import {sorted(names)} at line {node.lineno}")
+    return found
+
+
+def test_every_csv_and_workbook_in_src_is_written_through_the_neutraliser() -> None:
+    src = Path(__file__).resolve().parents[2] / "src"
+    offenders = {}
+    for path in sorted(src.rglob("*.py")):
+        rel = path.relative_to(src).as_posix()
+        if rel not in _RAW_ALLOWED and (calls := _writer_calls(path)):
+            offenders[rel] = calls
+    assert not offenders, f"use kefu.reports.safe.csv_writer / workbook instead: {offenders}"
+
+
+def test_safe_csv_writer_neutralises_text_and_keeps_numbers() -> None:
+    buf = io.StringIO()
+    csv_writer(buf, lineterminator="\n").writerow(["+cmd|' /C calc'!A0", -3, None, "张伟", "-1"])
+    assert buf.getvalue() == "'+cmd|' /C calc'!A0,-3,,张伟,'-1\n"
+
+
+def test_audit_workbook_text_cells_keep_formulas_as_quoted_text() -> None:
+    from datetime import UTC, datetime
+
+    from kefu.workflow import trail
+
+    row = {c: None for c in trail.COLUMNS}
+    row.update(id=1, at=datetime(2026, 11, 2, tzinfo=UTC), actor="=cmd|' /C calc'!A0",
+               action="user.update", object_type="user", object_id="@SUM(1+1)")  # fmt: skip
+    book = openpyxl.load_workbook(io.BytesIO(trail.to_xlsx([row])))
+    sheet = book.active
+    cells = [c for c in sheet[2] if isinstance(c.value, str) and c.value[:1] in "=@"]
+    assert {c.value for c in cells} == {"=cmd|' /C calc'!A0", "@SUM(1+1)"}
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pyotp
 from sqlalchemy import select
@@ -25,9 +25,84 @@ def test_bearer_token_authenticates_without_csrf(any_web: Web) -> None:
     client = any_web.client()
     me = client.get("/api/v1/me", headers=_bearer(token))
     assert me.status_code == 200 and me.json()["username"] == "bot"
-    created = client.post("/api/v1/tokens", json={"name": "second"}, headers=_bearer(token))
-    assert created.status_code == 201
-    assert created.json()["token"].startswith("kefu_")
+    revoked = client.delete("/api/v1/tokens/999", headers=_bearer(token))
+    assert revoked.status_code == 404  # a write, accepted without a CSRF token
+
+
+def test_a_token_cannot_create_tokens(any_web: Web) -> None:
+    add_user(any_web.ws, "bot", Role.manager)
+    token = any_web.token("bot")
+    client = any_web.client()
+    minted = client.post("/api/v1/tokens", json={"name": "second"}, headers=_bearer(token))
+    assert minted.status_code == 403
+    with any_web.ws.db.session() as s:
+        assert len(s.scalars(select(ApiToken)).all()) == 1
+
+
+def test_a_logged_in_user_creates_a_token_with_a_scope_and_default_expiry(web: Web) -> None:
+    client = web.login("bot", Role.manager)
+    csrf = web.csrf(client, "/account")
+    created = client.post(
+        "/api/v1/tokens", json={"name": "bi", "scope": "read"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["scope"] == "read" and body["token"].startswith("kefu_")
+    days = (datetime.fromisoformat(body["expires_at"]) - utcnow()).total_seconds() / 86400
+    assert 89.9 < days <= 90
+
+
+def test_every_token_expires_after_the_setting_by_default(web: Web) -> None:
+    add_user(web.ws, "bot", Role.manager)
+    token = web.token("bot")
+    web.clock.now = utcnow() + timedelta(days=89)
+    assert web.client().get("/api/v1/me", headers=_bearer(token)).status_code == 200
+    web.clock.now = utcnow() + timedelta(days=90, minutes=1)
+    assert web.client().get("/api/v1/me", headers=_bearer(token)).status_code == 401
+
+
+def test_a_read_token_reads_but_cannot_write(web: Web) -> None:
+    add_user(web.ws, "bot", Role.manager)
+    with web.ws.db.transaction() as s:
+        bot = service.get_user(s, "bot")
+        _, reader = service.create_token(s, bot, "bi", actor="test", scope="read")
+        other, _ = service.create_token(s, bot, "etl", actor="test")
+        other_id = other.id
+    client = web.client()
+    assert client.get("/api/v1/tokens", headers=_bearer(reader)).status_code == 200
+    refused = client.delete(f"/api/v1/tokens/{other_id}", headers=_bearer(reader))
+    assert refused.status_code == 403
+    with web.ws.db.session() as s:
+        assert s.get(ApiToken, other_id).revoked_at is None  # type: ignore[union-attr]
+
+
+def test_a_password_change_ends_the_users_tokens(any_web: Web) -> None:
+    add_user(any_web.ws, "bot", Role.manager)
+    token = any_web.token("bot")
+    with any_web.ws.db.transaction() as s:
+        service.set_password(s, service.get_user(s, "bot"), "a brand new passphrase", actor="t")
+    assert any_web.client().get("/api/v1/me", headers=_bearer(token)).status_code == 401
+
+
+def test_a_token_stays_ended_when_its_disabled_user_is_enabled_again(web: Web) -> None:
+    add_user(web.ws, "bot", Role.manager)
+    token = web.token("bot")
+    for disabled in (True, False):
+        with web.ws.db.transaction() as s:
+            service.set_disabled(s, service.get_user(s, "bot"), disabled, actor="test")
+    assert web.client().get("/api/v1/me", headers=_bearer(token)).status_code == 401
+
+
+def test_api_answers_are_never_cached(web: Web) -> None:
+    add_user(web.ws, "bot", Role.manager)
+    token = web.token("bot")
+    client = web.client()
+    for response in (
+        client.get("/api/v1/me", headers=_bearer(token)),
+        client.get("/api/v1/me"),  # 401
+        client.get("/api/v1/nothing-here", headers=_bearer(token)),  # 404
+    ):
+        assert response.headers["cache-control"] == "no-store"
 
 
 def test_token_is_stored_hashed_and_shown_once(web: Web) -> None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pyotp
 import pytest
 from sqlalchemy import select
 
 from kefu.audit import AuditEntry
-from kefu.users import service
+from kefu.users import service, throttle
 from kefu.users.models import WebSession
 from kefu.users.roles import Role
 from kefu.users.service import digest
+from kefu.users.throttle import Rule, ThrottlePolicy
 from kefu.web.settings import SESSION_COOKIE
-from tests.web.support import PASSWORD, Web, add_user, csrf_of, totp_code
+from kefu.workspace import Workspace
+from tests.web.support import PASSWORD, Web, add_user, csrf_of, make_web, totp_code
 
 
 def _actions(web: Web) -> list[str]:
@@ -331,34 +335,101 @@ def test_optional_enrolment_for_other_roles(web: Web) -> None:
 def test_repeated_failures_are_slowed_down_then_allowed_again(web: Web) -> None:
     add_user(web.ws, "mgr", Role.manager)
     client = web.client()
-    for _ in range(6):  # five free failures, the sixth starts a 1 s block
+    for _ in range(11):  # ten free failures, the eleventh starts a 1 s block
         assert web.post_login(client, "mgr", "wrong password here").status_code == 401
     blocked = web.post_login(client, "mgr")  # even the right password waits
     assert blocked.status_code == 429
-    assert "1 秒" in blocked.text
+    assert blocked.headers["retry-after"] == "1"
+    assert "请 1 秒后再试" in blocked.text
     web.clock.advance(seconds=2)
     assert web.post_login(client, "mgr").status_code == 303
 
 
-def test_block_is_capped_short_for_the_victim(web: Web) -> None:
+def test_block_is_capped_at_five_minutes_for_the_account(web: Web) -> None:
     add_user(web.ws, "mgr", Role.manager)
     client = web.client()
     for _ in range(25):
         web.post_login(client, "mgr", "wrong password here")
-        web.clock.advance(seconds=61)  # each attempt after the block ended
+        web.clock.advance(seconds=301)  # each attempt after the block ended
     assert web.post_login(client, "mgr", "wrong password here").status_code == 401
-    web.clock.advance(seconds=61)  # the account+source block never exceeds a minute
+    blocked = web.post_login(client, "mgr")
+    assert blocked.status_code == 429 and blocked.headers["retry-after"] == "300"
+    web.clock.advance(seconds=301)
     assert web.post_login(client, "mgr").status_code == 303
 
 
-def test_attacker_elsewhere_does_not_lock_out_the_victim(web: Web) -> None:
+def test_guesses_from_many_addresses_slow_the_account_down(web: Web) -> None:
     add_user(web.ws, "mgr", Role.manager)
-    attacker = web.client(client=("203.0.113.9", 5000))
-    for _ in range(20):
-        web.post_login(attacker, "mgr", "guessing guessing")
-    assert web.post_login(attacker, "mgr").status_code == 429
-    victim = web.client(client=("198.51.100.7", 5000))
-    assert web.post_login(victim, "mgr").status_code == 303
+    for i in range(11):  # a botnet: every guess from a new address
+        attacker = web.client(client=(f"203.0.113.{i}", 5000))
+        assert web.post_login(attacker, "mgr", "guessing guessing").status_code == 401
+    elsewhere = web.client(client=("198.51.100.99", 5000))
+    assert web.post_login(elsewhere, "mgr", "guessing guessing").status_code == 429
+
+
+def test_people_behind_one_nat_are_slowed_for_seconds_not_locked_out(web: Web) -> None:
+    add_user(web.ws, "mgr", Role.manager)
+    nat = ("198.51.100.7", 5000)
+    for i in range(150):  # someone at the same office address sprays a guess every 2 s
+        web.post_login(web.client(client=nat), f"user{i}", "guessing guessing")
+        web.clock.advance(seconds=2)
+    colleague = web.client(client=nat)
+    first = web.post_login(colleague, "mgr")
+    if first.status_code == 429:
+        assert int(first.headers["retry-after"]) <= 15
+        web.clock.advance(seconds=int(first.headers["retry-after"]))
+        first = web.post_login(colleague, "mgr")
+    assert first.status_code == 303
+
+
+def _parallel_wrong_logins(web: Web, n: int) -> list[int]:
+    clients = [web.client() for _ in range(n)]
+    tokens = [web.csrf(c) for c in clients]
+
+    def attempt(i: int) -> int:
+        data = {"username": "mgr", "password": "wrong password here", "csrf_token": tokens[i]}
+        return clients[i].post("/login", data=data).status_code
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(attempt, range(n)))
+
+
+def test_twenty_parallel_wrong_logins_are_twenty_counted_failures(ws: Workspace) -> None:
+    lenient = ThrottlePolicy(account=Rule(100, 1), source=Rule(100, 1))
+    web = make_web(ws, throttle=lenient)
+    add_user(ws, "mgr", Role.manager)
+    statuses = _parallel_wrong_logins(web, 20)
+    assert statuses == [401] * 20
+    assert throttle.failures(ws.db, "acct:mgr") == 20
+    assert _actions(web).count("login.failure") == 20
+
+
+def test_twenty_parallel_wrong_logins_cannot_all_be_checked(web: Web) -> None:
+    add_user(web.ws, "mgr", Role.manager)
+    statuses = _parallel_wrong_logins(web, 20)
+    # Ten free failures plus the one that starts the block are checked; nine wait.
+    assert sorted(statuses) == [401] * 11 + [429] * 9
+    assert throttle.failures(web.ws.db, "acct:mgr") == 11
+    assert _actions(web).count("login.failure") == 11
+
+
+def test_wrong_codes_count_across_fresh_password_logins(web: Web) -> None:
+    secret = pyotp.random_base32()
+    add_user(web.ws, "sup", Role.supervisor, totp_secret=secret)
+    statuses = []
+    for _ in range(3):  # two wrong codes per login, a new password login each time
+        client = web.client()
+        assert web.post_login(client, "sup").headers["location"].startswith("/login/totp")
+        token = web.csrf(client, "/login/totp")
+        for _ in range(2):
+            bad = client.post("/login/totp", data={"code": "000000", "csrf_token": token})
+            statuses.append(bad.status_code)
+    # Five free wrong codes, the sixth starts a block: the code counter never restarted.
+    assert statuses == [401] * 6
+    blocked = client.post(
+        "/login/totp", data={"code": totp_code(secret, web.clock()), "csrf_token": token}
+    )
+    assert blocked.status_code == 429 and blocked.headers["retry-after"] == "1"
 
 
 def test_user_sees_their_sessions_and_ends_the_others_with_their_password(web: Web) -> None:

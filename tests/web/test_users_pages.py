@@ -94,6 +94,24 @@ def test_serve_starts_uvicorn_with_the_app(ws: Workspace, monkeypatch) -> None: 
     assert seen["app"].state.ws.home == ws.home  # type: ignore[attr-defined]
 
 
+def test_serve_trusts_forwarded_headers_only_from_the_configured_proxies(  # type: ignore[no-untyped-def]
+    ws: Workspace, monkeypatch
+) -> None:
+    import uvicorn
+
+    from kefu.cli import app
+
+    with (ws.home / "kefu.yaml").open("a", encoding="utf-8") as f:
+        f.write("trusted_proxies: [10.0.0.5, 10.0.0.6]\n")
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda web, **kw: seen.update(kw))
+    result = CliRunner().invoke(app, ["serve", "--home", str(ws.home), "--proxy-headers"])
+    assert result.exit_code == 0, result.output
+    assert seen["proxy_headers"] is True and seen["forwarded_allow_ips"] == "10.0.0.5,10.0.0.6"
+    help_text = CliRunner().invoke(app, ["serve", "--help"], terminal_width=200).output
+    assert "--proxy-headers" in help_text and "trusted_proxies" in help_text
+
+
 def test_serve_warns_about_plain_http_on_a_network_address(ws: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import uvicorn
 

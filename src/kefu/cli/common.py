@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from enum import StrEnum
@@ -14,8 +14,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from kefu.reports.safe import csv_writer
 from kefu.workspace import Workspace
 
 HomeOption = Annotated[
@@ -47,6 +49,33 @@ def open_workspace(home: Path | None) -> Workspace:
     return Workspace.open(home)
 
 
+# Bidirectional overrides reorder what the terminal shows ("Trojan Source").
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def term_text(value: Any) -> str:
+    """``value`` as inert terminal text: every command shows data through this.
+
+    Names, files and messages come from imported data. Control characters
+    (escape sequences that recolour, retitle or clear the terminal) become a
+    space or vanish, and rich markup (``[/bold]``, ``[link=…]``) is escaped so
+    it prints as typed instead of styling the output or failing the command.
+
+    >>> term_text("[/bold]\x1b[31m张三")
+    '\\[/bold][31m张三'
+    """
+    text = "" if value is None else str(value)
+    out = []
+    for ch in text:
+        if ch in "\t\n\r":
+            out.append(" ")
+        elif unicodedata.category(ch) == "Cc" or ch in _BIDI:
+            continue
+        else:
+            out.append(ch)
+    return escape("".join(out))
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -74,17 +103,17 @@ def emit(
         return
     if fmt is OutputFormat.csv:
         buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
+        writer = csv_writer(buf, lineterminator="\n")
         writer.writerow(columns)
         for r in rows:
-            writer.writerow(["" if r.get(c) is None else _plain(r.get(c)) for c in columns])
+            writer.writerow([_plain(r.get(c)) for c in columns])
         (out or sys.stdout).write(buf.getvalue())
         return
-    table = Table(title=title, show_lines=False)
+    table = Table(title=term_text(title) if title else None, show_lines=False)
     for c in columns:
-        table.add_column(c)
+        table.add_column(term_text(c))
     for r in rows:
-        table.add_row(*("" if r.get(c) is None else str(_plain(r.get(c))) for c in columns))
+        table.add_row(*(term_text(_plain(r.get(c))) for c in columns))
     console.print(table)
 
 

@@ -25,6 +25,7 @@ from kefu.cli.common import (
     emit,
     err_console,
     open_workspace,
+    term_text,
 )
 from kefu.errors import KefuError, NotFound, UsageError
 from kefu.ingest.mapping import load_profile
@@ -108,14 +109,14 @@ def import_(
         _summary_table([r for r in results if r["status"] == "imported"])
         for r in results:
             if r["status"] == "already imported":
-                console.print(f"{r['file']}: {r['message']}")
+                console.print(f"{term_text(r['file'])}: {term_text(r['message'])}")
             elif r["status"] == "imported" and r["rejects_kept"] < r["rejected"]:
                 console.print(
-                    f"{r['file']}: {capped_rejects(r['rejected'], r['rejects_kept'])}",
+                    f"{term_text(r['file'])}: {capped_rejects(r['rejected'], r['rejects_kept'])}",
                     highlight=False,
                 )
         for message in failures:
-            err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+            err_console.print(f"[bold red]error:[/] {term_text(message)}", highlight=False)
     else:
         emit(results, fmt, [*SUMMARY, "message"])
     ws.close()
@@ -179,7 +180,8 @@ def _summary_table(rows: list[dict[str, object]]) -> None:
         # A narrow terminal gets one sentence per file rather than a table that wraps.
         for r in rows:
             console.print(
-                f"[bold]{r['file']}[/] → {r['table']} (batch {r['batch']}): {r['rows_read']} read, "
+                f"[bold]{term_text(r['file'])}[/] → {r['table']} (batch {r['batch']}): "
+                f"{r['rows_read']} read, "
                 f"{r['accepted']} accepted, {r['rejected']} rejected, {r['skipped']} skipped; "
                 f"{r['new']} new, {r['changed']} changed, {r['unchanged']} unchanged",
                 highlight=False,
@@ -189,7 +191,7 @@ def _summary_table(rows: list[dict[str, object]]) -> None:
     for key, heading in headings.items():
         table.add_column(heading, justify="left" if key in ("file", "table") else "right")
     for r in rows:
-        table.add_row(*(str(r.get(k, "")) for k in headings))
+        table.add_row(*(term_text(r.get(k, "")) for k in headings))
     console.print(table)
 
 

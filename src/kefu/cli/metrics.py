@@ -134,10 +134,11 @@ def explain_command(
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return
     if fmt is OutputFormat.table:
-        from kefu.cli.common import console
+        from kefu.cli.common import console, term_text
 
         console.print(
-            f"[bold]{f.indicator}[/] {f.level} {f.key} {f.period}: value {_short(f.value)} = "
+            f"[bold]{f.indicator}[/] {f.level} {term_text(f.key)} {f.period}: "
+            f"value {_short(f.value)} = "
             f"{_short(f.numerator)} / {_short(f.denominator)}, sample {f.sample}, "
             f"{f.status}{' (provisional)' if f.provisional else ''}",
             highlight=False,

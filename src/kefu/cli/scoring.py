@@ -11,7 +11,15 @@ import typer
 
 from kefu.audit import cli_actor
 from kefu.cli import app
-from kefu.cli.common import FormatOption, HomeOption, OutputFormat, console, emit, err_console
+from kefu.cli.common import (
+    FormatOption,
+    HomeOption,
+    OutputFormat,
+    console,
+    emit,
+    err_console,
+    term_text,
+)
 from kefu.cli.common import open_workspace as _open
 from kefu.errors import KefuError
 
@@ -228,7 +236,9 @@ def scorecard_show(
         return
     applies = card.applies_to.model_dump() if card.applies_to else "default"
     err_console.print(
-        f"{card.name} {card.version} (hash {card.content_hash[:12]}; applies to {applies})",
+        term_text(
+            f"{card.name} {card.version} (hash {card.content_hash[:12]}; applies to {applies})"
+        ),
         highlight=False,
     )
     emit(_describe(card), fmt)
@@ -331,7 +341,7 @@ def targets_suggest(
         card = load_scorecard(scorecard) if scorecard else workspace_scorecards(ws).default
         values, labels = history_values(ws, card, months)
         rows = suggest(card, values)
-        err_console.print(f"from {', '.join(labels)} ({card.name} {card.version})")
+        err_console.print(term_text(f"from {', '.join(labels)} ({card.name} {card.version})"))
         emit(rows, fmt, ["indicator", "direction", "values", "current_target", "suggested_target",
                          "current_threshold", "suggested_threshold", "note"])  # fmt: skip
         if write is not None:

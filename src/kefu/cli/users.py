@@ -167,8 +167,12 @@ def token_create(
     username: Annotated[str, typer.Argument(help="The user the token acts as.")],
     name: Annotated[str, typer.Option(help="What the token is for.", show_default=False)],
     days: Annotated[
-        int | None, typer.Option(help="Valid for this many days (default: until revoked).", min=1)
+        int | None,
+        typer.Option(help="Valid for this many days (default: setting api_token_days).", min=1),
     ] = None,
+    scope: Annotated[
+        str, typer.Option(help="read (GET only) or write (everything the user may do).")
+    ] = "write",
     home: HomeOption = None,
 ) -> None:
     """Create an API token; it is printed once and only its hash is kept."""
@@ -177,7 +181,12 @@ def token_create(
         with ws.db.transaction() as s:
             user = service.get_user(s, username)
             token, secret = service.create_token(
-                s, user, name, actor=cli_actor(), expires_in_days=days
+                s,
+                user,
+                name,
+                actor=cli_actor(),
+                expires_in_days=days or ws.settings.api_token_days,
+                scope=scope,
             )
             token_id = token.id
     finally:

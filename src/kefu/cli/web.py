@@ -19,14 +19,20 @@ def serve(
         bool,
         typer.Option(
             "--proxy-headers",
-            help="Trust X-Forwarded-Proto/For from the reverse proxy (TLS ends there); "
-            "cookies are then marked Secure and HSTS is sent for HTTPS requests.",
+            help="Behind a reverse proxy: trust its X-Forwarded-For (the client's address, "
+            "which login throttling counts by) and X-Forwarded-Proto (TLS ends at the "
+            "proxy: cookies are marked Secure and HSTS is sent). Without it every user "
+            "seems to come from the proxy's address.",
         ),
     ] = False,
     forwarded_allow_ips: Annotated[
-        str,
-        typer.Option(help="Proxy addresses whose X-Forwarded headers are trusted."),
-    ] = "127.0.0.1",
+        str | None,
+        typer.Option(
+            help="Comma-separated proxy addresses whose X-Forwarded headers are trusted "
+            "(default: the setting trusted_proxies, 127.0.0.1).",
+            show_default=False,
+        ),
+    ] = None,
     secure_cookies: Annotated[
         bool | None,
         typer.Option(
@@ -43,7 +49,11 @@ def serve(
         ),
     ] = True,
 ) -> None:
-    """Serve the web pages and the JSON API (/api/v1, docs at /api/docs)."""
+    """Serve the web pages and the JSON API (/api/v1, docs at /api/docs).
+
+    Behind a TLS reverse proxy start it with --proxy-headers, and list the
+    proxy's address in the setting trusted_proxies (or --forwarded-allow-ips).
+    """
     import uvicorn
 
     from kefu.web.app import create_app
@@ -61,6 +71,7 @@ def serve(
         from kefu.notify.config import notify_settings
 
         notify_settings(ws)  # a mistake in kefu.yaml is one clear line, before serving
+    trusted = forwarded_allow_ips or ",".join(ws.settings.trusted_proxies)
     web = create_app(ws, settings=WebSettings(secure_cookies=secure_cookies, notify_sender=notify))
     console.print(f"Kefu serving {ws.home} at http://{host}:{port}/ (Ctrl+C to stop)")
     uvicorn.run(
@@ -68,7 +79,7 @@ def serve(
         host=host,
         port=port,
         proxy_headers=proxy_headers,
-        forwarded_allow_ips=forwarded_allow_ips if proxy_headers else None,
+        forwarded_allow_ips=trusted if proxy_headers else None,
         server_header=False,
         log_level="info",
     )

@@ -9,7 +9,6 @@ neutralised against formula injection (:mod:`kefu.reports.safe`).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -18,7 +17,7 @@ from kefu.reports.catalogue import Unit
 from kefu.reports.formatting import DECIMALS, POINT_DECIMALS, SUFFIX, display_number, round_half_up
 from kefu.reports.labels import check_locale
 from kefu.reports.meta import ReportMeta
-from kefu.reports.safe import csv_cell
+from kefu.reports.safe import csv_cell, csv_writer
 from kefu.reports.table import Cell, Column, Kind, cells, columns, sort_key, unit_of
 
 Result = Mapping[str, Any]
@@ -54,7 +53,7 @@ def appraisal_csv(results: Sequence[Result], meta: ReportMeta, *, locale: str = 
     check_locale(locale)
     cols = columns(results, meta, locale)
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = csv_writer(buf, lineterminator="\r\n")
     writer.writerow([_header(c, locale) for c in cols])
     ordered = sorted(results, key=lambda r: (str(r.get("team") or ""), *sort_key(r)))
     for result in ordered:

@@ -13,6 +13,11 @@ the CSV is opened (OWASP "CSV injection"). The exports therefore:
   "text" in CSV);
 - write numbers as numbers (a negative number is not text and is safe).
 
+Every CSV and workbook Kefu writes is made here — :func:`csv_writer` and
+:func:`workbook` — so no writer can forget (tests/reports/test_safe.py checks
+that no other module builds one). Only the demo's synthetic source exports,
+which stand for the vendors' files before Kefu imports them, write raw.
+
     >>> csv_cell('=HYPERLINK("http://x","y")')
     '\\'=HYPERLINK("http://x","y")'
     >>> csv_cell(-3.5)
@@ -21,9 +26,13 @@ the CSV is opened (OWASP "CSV injection"). The exports therefore:
 
 from __future__ import annotations
 
-from typing import Any
+import csv
+from collections.abc import Iterable
+from typing import IO, Any
 
+import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -64,3 +73,46 @@ def write_text(
         return
     text = str(value)
     sheet.write_string(row, col, text, quoted if is_dangerous(text) and quoted else fmt)
+
+
+def _field(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return "'" + value if is_dangerous(value) else value
+    return value
+
+
+class SafeCsvWriter:
+    """``csv.writer`` whose every text field is neutralised (numbers pass unchanged)."""
+
+    def __init__(self, out: IO[str], **options: Any) -> None:
+        self._writer = csv.writer(out, **options)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow([_field(v) for v in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(out: IO[str], **options: Any) -> SafeCsvWriter:
+    """The one way Kefu writes CSV: ``csv_writer(buf, lineterminator="\\r\\n")``."""
+    return SafeCsvWriter(out, **options)
+
+
+def workbook(target: Any, **options: Any) -> Workbook:
+    """The one way Kefu starts a workbook: no string ever becomes a formula, number or link.
+
+    Write text cells with :func:`write_text` and a ``quote_prefix`` format.
+    """
+    return xlsxwriter.Workbook(
+        target,
+        {
+            **options,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )

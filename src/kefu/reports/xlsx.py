@@ -20,7 +20,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -29,7 +28,7 @@ from kefu.reports.catalogue import Unit
 from kefu.reports.formatting import COLOURS, DECIMALS, Rating, format_points, format_value, scaled
 from kefu.reports.labels import check_locale, text
 from kefu.reports.meta import ReportMeta
-from kefu.reports.safe import write_text
+from kefu.reports.safe import workbook, write_text
 from kefu.reports.table import Cell, Column, Kind, cells, columns, sort_key, unit_of
 
 Result = Mapping[str, Any]
@@ -358,15 +357,7 @@ def appraisal_workbook(
     check_locale(locale)
     buf = io.BytesIO()
     # No string is ever turned into a formula, a number or a link behind our back.
-    wb = xlsxwriter.Workbook(
-        buf,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    wb = workbook(buf, in_memory=True)
     wb.set_properties({"title": text("appraisal_table", locale), "comments": "Kefu"})
     fmts = _Formats(wb)
     teams: dict[str, list[Result]] = defaultdict(list)

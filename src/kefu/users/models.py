@@ -79,12 +79,14 @@ class ApiToken(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "read": GET only; "write": everything the user may do (migration 0008_tokens_throttle).
+    scope: Mapped[str] = mapped_column(String(10), default="write")
 
     __table_args__ = (Index("ix_api_tokens_user", "user_id"),)
 
 
 class LoginThrottle(Base):
-    """Failed-login counters per source (``ip:<addr>``) and per account and source."""
+    """Login attempt counters: ``acct:<name>``, ``ip:<addr>``, ``totp:<name>`` (users.throttle)."""
 
     __tablename__ = "login_throttle"
 

@@ -28,6 +28,10 @@ from kefu.users.roles import Principal, Role
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 LOCALES = ("zh-CN", "en")
 TOKEN_PREFIX = "kefu_"
+# A token acts for its user with one of these scopes: "read" is refused on every write.
+TOKEN_SCOPES = ("read", "write")
+# Validity of a token when none is given (the workspace setting api_token_days overrides).
+DEFAULT_TOKEN_DAYS = 90
 
 
 def _check_role_fields(role: Role, agent_id: str | None, teams: Sequence[str]) -> None:
@@ -156,6 +160,8 @@ def set_password(
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     end_sessions(session, user)
+    # A token is a credential derived from the password: it ends with it.
+    end_tokens(session, user, actor=actor, ip=ip)
     record(session, actor, "user.password", "user", user.username, ip=ip)
 
 
@@ -167,6 +173,7 @@ def set_disabled(
     user.disabled = disabled
     if disabled:
         end_sessions(session, user)
+        end_tokens(session, user, actor=actor, ip=ip)  # they stay ended when re-enabled
     action = "user.disable" if disabled else "user.enable"
     record(session, actor, action, "user", user.username, before=before, after=user.public(), ip=ip)
 
@@ -232,14 +239,22 @@ def create_token(
     *,
     actor: str,
     expires_in_days: int | None = None,
+    scope: str = "write",
     ip: str | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create an API token; returns the row and the token text (shown once, stored hashed)."""
+    """Create an API token; returns the row and the token text (shown once, stored hashed).
+
+    Every token expires: after ``expires_in_days``, else :data:`DEFAULT_TOKEN_DAYS`.
+    """
     name = name.strip()
     if not name or len(name) > 100:
         raise UsageError("a token needs a name of 1–100 characters (what it is for)")
-    if expires_in_days is not None and expires_in_days < 1:
+    if expires_in_days is None:
+        expires_in_days = DEFAULT_TOKEN_DAYS
+    if expires_in_days < 1:
         raise UsageError("a token must be valid for at least one day")
+    if scope not in TOKEN_SCOPES:
+        raise UsageError(f"unknown token scope '{scope}' (read or write)")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     token = ApiToken(
@@ -248,7 +263,8 @@ def create_token(
         token_hash=digest(secret),
         prefix=secret[: len(TOKEN_PREFIX) + 6],
         created_at=now,
-        expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+        expires_at=now + timedelta(days=expires_in_days),
+        scope=scope,
     )
     session.add(token)
     session.flush()
@@ -258,7 +274,7 @@ def create_token(
         "token.create",
         "api_token",
         token.id,
-        after={"user": user.username, "name": name, "prefix": token.prefix},
+        after={"user": user.username, "name": name, "prefix": token.prefix, "scope": scope},
         ip=ip,
     )
     return token, secret
@@ -293,8 +309,28 @@ def revoke_token(
     return token
 
 
+def end_tokens(session: Session, user: User, *, actor: str, ip: str | None = None) -> int:
+    """Revoke every live token of ``user``; returns how many were revoked."""
+    live = session.scalars(
+        select(ApiToken).where((ApiToken.user_id == user.id) & ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in live:
+        revoke_token(session, token.id, actor=actor, ip=ip)
+    return len(live)
+
+
 def authenticate_token(session: Session, secret: str, now: datetime) -> User | None:
     """The active user owning ``secret``, or None (unknown, revoked, expired, disabled)."""
+    found = token_of(session, secret, now)
+    return found[1] if found is not None else None
+
+
+def token_of(session: Session, secret: str, now: datetime) -> tuple[ApiToken, User] | None:
+    """The live token ``secret`` and its active user, or None.
+
+    None also for a token older than the user's last password change (it is
+    revoked then; this covers a password set before that rule existed).
+    """
     if not secret.startswith(TOKEN_PREFIX):
         return None
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
@@ -305,7 +341,9 @@ def authenticate_token(session: Session, secret: str, now: datetime) -> User | N
     user = session.get(User, token.user_id)
     if user is None or user.disabled:
         return None
+    if user.password_changed_at is not None and token.created_at < user.password_changed_at:
+        return None
     # Record use at most once a minute: keeps API reads from writing on every call.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
-    return user
+    return token, user

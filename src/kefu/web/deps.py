@@ -116,8 +116,11 @@ def lookup_auth(request: Request, db: Session) -> Auth:
     settings = get_settings(request)
     token = _bearer(request) if is_api(request) else None
     if token is not None:
-        user = service.authenticate_token(db, token, settings.clock())
-        if user is not None:
+        found = service.token_of(db, token, settings.clock())
+        if found is not None:
+            row, user = found
+            if row.scope != "write" and request.method not in SAFE_METHODS:
+                raise Forbidden("this API token may only read (its scope is read)")
             auth = Auth(service.principal_of(user, via="token"), None, user)
     else:
         found = sessions.lookup(

@@ -45,6 +45,8 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         tls = self.secure if self.secure is not None else scope.get("scheme") == "https"
+        # API answers carry personal data and results: no browser or proxy may keep them.
+        api = str(scope.get("path", "")).startswith("/api/v1")
         started = False
 
         async def send_with_headers(message: Message) -> None:
@@ -52,6 +54,9 @@ class SecurityMiddleware:
             if message["type"] == "http.response.start":
                 started = True
                 headers: list[tuple[bytes, bytes]] = list(message.get("headers", []))
+                if api:
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
                 present = {k.lower() for k, _ in headers}
                 extra = dict(HEADERS)
                 if tls:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -12,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from kefu.audit import AuditEntry
-from kefu.reports.safe import csv_cell
+from kefu.reports.safe import csv_writer, workbook, write_text
 from kefu.timefmt import format_moment
 from kefu.users.roles import Forbidden, Principal, Role
 from kefu.workspace import Workspace
@@ -81,28 +80,26 @@ def _text(value: Any, tz: str = "UTC") -> Any:
 def to_csv(rows: Sequence[dict[str, Any]], tz: str = "UTC") -> bytes:
     """UTF-8 with a BOM (Excel on Chinese Windows), text neutralised against formulas."""
     buf = io.StringIO()
-    writer = csv.writer(buf)
+    writer = csv_writer(buf)
     writer.writerow(COLUMNS)
     for r in rows:
-        writer.writerow([csv_cell(_text(r[c], tz)) for c in COLUMNS])
+        writer.writerow([_text(r[c], tz) for c in COLUMNS])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def to_xlsx(rows: Sequence[dict[str, Any]], tz: str = "UTC") -> bytes:
-    import xlsxwriter
-
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
-                                     "strings_to_urls": False})  # fmt: skip
+    book = workbook(buf, in_memory=True)
     sheet = book.add_worksheet("audit")
     bold = book.add_format({"bold": True})
+    # Excel's "typed with a leading apostrophe": editing the cell keeps it text.
+    quoted = book.add_format({"quote_prefix": True})
     for col, name in enumerate(COLUMNS):
         sheet.write_string(0, col, name, bold)
     for i, r in enumerate(rows, start=1):
         sheet.write_number(i, 0, r["id"])
         for col, name in enumerate(COLUMNS[1:], start=1):
-            value = _text(r[name], tz)
-            sheet.write_string(i, col, "" if value is None else str(value))
+            write_text(sheet, i, col, _text(r[name], tz), None, quoted)
     sheet.freeze_panes(1, 0)
     sheet.set_column(1, 1, 26)
     sheet.set_column(6, 7, 60)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -74,7 +75,11 @@ class TokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
+    # None: the workspace's api_token_days (90 unless set).
     expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+    scope: Literal["read", "write"] = Field(
+        default="write", description="read: GET only; write: everything the user may do"
+    )
 
 
 class TokenPublic(BaseModel):
@@ -86,6 +91,7 @@ class TokenPublic(BaseModel):
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+    scope: str
 
     @classmethod
     def of(cls, token: ApiToken, owner: str) -> TokenPublic:
@@ -98,6 +104,7 @@ class TokenPublic(BaseModel):
             expires_at=token.expires_at,
             last_used_at=token.last_used_at,
             revoked_at=token.revoked_at,
+            scope=token.scope,
         )
 
 

@@ -15,7 +15,7 @@ from kefu.users import service, sessions, totp
 from kefu.users.models import User, WebSession
 from kefu.users.passwords import verify_password
 from kefu.users.roles import NotAuthenticated
-from kefu.web.deps import DB, Auth, AuthDep, CurrentUser, client_ip, now
+from kefu.web.deps import DB, Auth, AuthDep, CurrentUser, client_ip, get_ws, now
 from kefu.web.routes.auth import safe_next
 from kefu.web.templating import (
     flash,
@@ -26,19 +26,22 @@ from kefu.web.templating import (
 router = APIRouter()
 
 
-def _account_context(db: Session, auth: Auth, username: str) -> dict[str, object]:
+def _account_context(request: Request, db: Session, auth: Auth, username: str) -> dict[str, object]:
     me = service.get_user(db, username)
     return {
         "me": me,
         "tokens": [t for t, _ in service.list_tokens(db, me)],
         "sessions": sessions.of_user(db, me.id),
         "current_session": auth.session.id_hash if auth.session else None,
+        "token_days": get_ws(request).settings.api_token_days,
     }
 
 
 @router.get("/account")
 def account(request: Request, user: CurrentUser, db: DB, auth: AuthDep) -> Response:
-    return render(request, "account.html", _account_context(db, auth, user.username), user=user)
+    return render(
+        request, "account.html", _account_context(request, db, auth, user.username), user=user
+    )
 
 
 @router.post("/account/tokens")
@@ -50,20 +53,27 @@ def create_token(
     name: Annotated[str, Form(max_length=100)],
     # Text, not int: the form's empty field means "until revoked".
     days: Annotated[str, Form(max_length=5)] = "",
+    scope: Annotated[str, Form(max_length=10)] = "write",
 ) -> Response:
     """Create an API token; the page shows it this once (it is stored hashed)."""
     me = service.get_user(db, user.username)
     try:
         if days.strip() and not days.strip().isdigit():
             raise UsageError("the number of days must be a whole number")
-        expires = int(days) if days.strip() else None
+        expires = int(days) if days.strip() else get_ws(request).settings.api_token_days
         _, secret = service.create_token(
-            db, me, name, actor=user.actor, expires_in_days=expires, ip=client_ip(request)
+            db,
+            me,
+            name,
+            actor=user.actor,
+            expires_in_days=expires,
+            scope=scope,
+            ip=client_ip(request),
         )
     except UsageError as exc:
-        ctx = {**_account_context(db, auth, user.username), "token_error": exc.message}
+        ctx = {**_account_context(request, db, auth, user.username), "token_error": exc.message}
         return render(request, "account.html", ctx, user=user, status_code=400)
-    ctx = {**_account_context(db, auth, user.username), "new_token": secret}
+    ctx = {**_account_context(request, db, auth, user.username), "new_token": secret}
     return render(request, "account.html", ctx, user=user)
 
 
@@ -88,7 +98,7 @@ def end_other_sessions(
     me = service.get_user(db, user.username)
     if auth.session is None or not verify_password(me.password_hash, password):
         ctx = {
-            **_account_context(db, auth, user.username),
+            **_account_context(request, db, auth, user.username),
             "sessions_error": "account.password_wrong",
         }
         return render(request, "account.html", ctx, user=user, status_code=400)
@@ -113,7 +123,11 @@ def change_password(
     me = service.get_user(db, user.username)
 
     def again(error: str, detail: str | None = None) -> Response:
-        ctx = {**_account_context(db, auth, user.username), "pw_error": error, "pw_detail": detail}
+        ctx = {
+            **_account_context(request, db, auth, user.username),
+            "pw_error": error,
+            "pw_detail": detail,
+        }
         return render(request, "account.html", ctx, user=user, status_code=400)
 
     if not verify_password(me.password_hash, current):

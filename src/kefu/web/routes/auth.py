@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -16,7 +18,7 @@ from kefu.users.models import User, WebSession
 from kefu.users.passwords import hash_password, needs_rehash, verify_password
 from kefu.users.roles import TOTP_REQUIRED, Role
 from kefu.users.service import set_locale
-from kefu.web.deps import DB, AuthDep, client_ip, get_settings, now, pending_session
+from kefu.web.deps import DB, AuthDep, client_ip, get_settings, get_ws, now, pending_session
 from kefu.web.i18n import normalise_locale
 from kefu.web.settings import LOCALE_COOKIE
 from kefu.web.templating import (
@@ -93,17 +95,20 @@ def login(
     settings = get_settings(request)
     at, ip, target = now(request), client_ip(request), safe_next(next)
     username = username.strip()
-    wait = throttle.blocked_for(db, username, ip, at, settings.throttle)
+    # Counted before the (slow) password check, so parallel guesses cannot all slip through.
+    keys = throttle.login_keys(username, ip, settings.throttle)
+    wait = throttle.claim(get_ws(request).db, keys, at, settings.throttle)
     if wait:
         record(db, username[:100] or "-", "login.throttled", "user", username[:200], ip=ip)
-        seconds = max(1, int(wait.total_seconds() + 0.999))
-        return _login_page(
+        seconds = _seconds(wait)
+        response = _login_page(
             request, target, "login.throttled", 429, seconds=seconds, username=username
         )
+        response.headers["Retry-After"] = str(seconds)
+        return response
     user = db.scalar(select(User).where(User.username == username))
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or user.disabled:
-        throttle.record_failure(db, username, ip, at, settings.throttle)
         reason = "unknown user" if user is None else "disabled" if ok else "wrong password"
         record(
             db,
@@ -115,7 +120,7 @@ def login(
             ip=ip,
         )
         return _login_page(request, target, "login.failed", 401, username=username)
-    throttle.record_success(db, username, ip)
+    throttle.release(get_ws(request).db, keys)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     # A new session id at every login: an id planted before login is useless (ASVS 3.2.1).
@@ -135,6 +140,10 @@ def login(
         response = RedirectResponse(f"/account/2fa?next={_q(target)}", status_code=303)
     _start(request, db, user, stage, response)
     return response
+
+
+def _seconds(wait: timedelta) -> int:
+    return max(1, math.ceil(wait.total_seconds()))
 
 
 def _q(value: str) -> str:
@@ -165,18 +174,21 @@ def totp_verify(
     target, at, ip = safe_next(next), now(request), client_ip(request)
     if row.stage != sessions.STAGE_TOTP or not user.totp_secret:
         return RedirectResponse("/login", status_code=303)
-    wait = throttle.blocked_for(db, user.username, ip, at, settings.throttle)
+    # Counted per account across logins: a new password login does not reset it.
+    keys = throttle.totp_keys(user.username, ip, settings.throttle)
+    wait = throttle.claim(get_ws(request).db, keys, at, settings.throttle)
     if wait:
-        seconds = max(1, int(wait.total_seconds() + 0.999))
-        return render(
+        seconds = _seconds(wait)
+        response = render(
             request,
             "login_totp.html",
             {"next": target, "error": "login.throttled", "seconds": seconds},
             status_code=429,
         )
+        response.headers["Retry-After"] = str(seconds)
+        return response
     step = totp.accept(user.totp_secret, code, at, user.totp_last_step)
     if step is None:
-        throttle.record_failure(db, user.username, ip, at, settings.throttle)
         record(
             db,
             user.username,
@@ -192,7 +204,7 @@ def totp_verify(
             {"next": target, "error": "totp.failed"},
             status_code=401,
         )
-    throttle.record_success(db, user.username, ip)
+    throttle.release(get_ws(request).db, keys)
     user.totp_last_step = step
     user.last_login_at = at
     _, sid = sessions.rotate(db, row, sessions.STAGE_FULL, at)

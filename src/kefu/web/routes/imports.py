@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Annotated, Literal
 
@@ -10,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from kefu.ingest.tables import TABLES
-from kefu.reports.safe import csv_cell
+from kefu.reports.safe import csv_writer
 from kefu.web import operations
 from kefu.web.access import IMPORT_READ_ROLES, UPLOAD_ROLES, ImportReader, ImportWriter
 from kefu.web.api.imports import read_uploads
@@ -97,10 +96,10 @@ def rejects_page(
 def rejects_csv(batch_id: int, ws: Ws, user: ImportReader) -> Response:
     rows = operations.all_rejects(ws, batch_id)
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = csv_writer(buf, lineterminator="\r\n")
     fields = ["source_file", "row", "column", "value", "rule"]
     writer.writerow(fields)
     for r in rows:
-        writer.writerow([csv_cell(r[f]) for f in fields])
+        writer.writerow([r[f] for f in fields])
     # BOM: Excel on Chinese Windows opens UTF-8 CSV correctly only with it.
     return download(("\ufeff" + buf.getvalue()).encode("utf-8"), f"rejects-{batch_id}.csv", CSV)
