@@ -19,13 +19,10 @@ from kefu.web.api.results_schemas import (
 )
 from kefu.web.api.schemas import ERRORS
 from kefu.web.deps import Ws
+from kefu.web.params import PageQuery, PeriodQuery
 from kefu.web.templating import request_locale
 
 router = APIRouter(tags=["appraisal"], responses=ERRORS)
-
-PeriodQuery = Annotated[
-    str | None, Query(max_length=10, description="2026-10, 2026-Q4 or 2026; default the newest")
-]
 
 
 def chosen_period(ws: Ws, user: ResultsUser, period: str | None) -> str:
@@ -90,7 +87,7 @@ def records(
     user: ResultsUser,
     indicator: Annotated[str | None, Query(max_length=64)] = None,
     period: PeriodQuery = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageQuery = 1,
     per_page: Annotated[int, Query(ge=1, le=sheets.MAX_PER_PAGE)] = 50,
 ) -> RecordsPublic:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))

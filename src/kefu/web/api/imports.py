@@ -11,6 +11,7 @@ from kefu.web.access import ImportReader, ImportWriter
 from kefu.web.api.results_schemas import BatchPublic, ImportResultPublic, RejectsPublic
 from kefu.web.api.schemas import ERRORS
 from kefu.web.deps import Ws
+from kefu.web.params import IdPath, PageQuery
 
 router = APIRouter(prefix="/imports", tags=["imports"], responses=ERRORS)
 
@@ -49,10 +50,10 @@ async def upload(
 
 @router.get("/{batch_id}/rejects", response_model=RejectsPublic, summary="Rejected rows")
 def rejects(
-    batch_id: int,
+    batch_id: IdPath,
     ws: Ws,
     user: ImportReader,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageQuery = 1,
     per_page: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> RejectsPublic:
     return RejectsPublic(**operations.rejects_page(ws, batch_id, page, per_page))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 
 class PeriodPublic(BaseModel):
@@ -275,7 +275,7 @@ class ScorecardDetailPublic(ScorecardVersionPublic):
 
 class ScorecardCreate(BaseModel):
     content: str = Field(min_length=1, max_length=200_000, description="The scorecard YAML")
-    activate: bool = False
+    activate: StrictBool = False
 
 
 class IssuePublic(BaseModel):

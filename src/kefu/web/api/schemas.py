@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from kefu.users.models import ApiToken, User
 from kefu.users.roles import Role
@@ -67,14 +67,14 @@ class UserUpdate(BaseModel):
     role: Role | None = None
     agent_id: str | None = Field(default=None, max_length=64)
     teams: list[str] | None = Field(default=None, max_length=100)
-    disabled: bool | None = None
+    disabled: StrictBool | None = None
 
 
 class TokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
-    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+    expires_in_days: StrictInt | None = Field(default=None, ge=1, le=3650)
 
 
 class TokenPublic(BaseModel):

@@ -17,6 +17,7 @@ from kefu.web.api.results_schemas import (
 )
 from kefu.web.api.schemas import ERRORS
 from kefu.web.deps import CentreUser, Ws
+from kefu.web.params import IdPath
 
 router = APIRouter(prefix="/scorecards", tags=["scorecards"], responses=ERRORS)
 
@@ -36,7 +37,7 @@ def suggestions(
 
 
 @router.get("/{version_id}", response_model=ScorecardDetailPublic, summary="One version")
-def get_version(version_id: int, ws: Ws, user: CentreUser) -> ScorecardDetailPublic:
+def get_version(version_id: IdPath, ws: Ws, user: CentreUser) -> ScorecardDetailPublic:
     v = operations.get_version(ws, version_id)
     active = operations.active_hashes(ws)
     return ScorecardDetailPublic(**operations.version_dict(v, active), content=v.content)
@@ -74,5 +75,5 @@ def add_version(
     response_model=ScorecardVersionPublic,
     summary="Make a version the one scoring uses",
 )
-def activate(version_id: int, ws: Ws, user: CentreUser) -> ScorecardVersionPublic:
+def activate(version_id: IdPath, ws: Ws, user: CentreUser) -> ScorecardVersionPublic:
     return ScorecardVersionPublic(**operations.activate_version(ws, user, version_id))

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from kefu.users import service
 from kefu.web.api.schemas import ERRORS, TokenCreate, TokenCreated, TokenPublic
 from kefu.web.deps import DB, CurrentUser, client_ip
+from kefu.web.params import IdPath
 
 router = APIRouter(prefix="/tokens", tags=["tokens"], responses=ERRORS)
 
@@ -32,7 +33,7 @@ def create_token(body: TokenCreate, user: CurrentUser, db: DB, request: Request)
 
 
 @router.delete("/{token_id}", status_code=204, summary="Revoke one of my API tokens")
-def revoke_token(token_id: int, user: CurrentUser, db: DB, request: Request) -> Response:
+def revoke_token(token_id: IdPath, user: CurrentUser, db: DB, request: Request) -> Response:
     me = service.get_user(db, user.username)
     service.revoke_token(db, token_id, actor=user.actor, owner=me, ip=client_ip(request))
     return Response(status_code=204)

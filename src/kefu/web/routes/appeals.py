@@ -12,6 +12,7 @@ from kefu.errors import UsageError
 from kefu.users.roles import Role
 from kefu.web.deps import CurrentUser, Ws, now
 from kefu.web.nav import NavItem
+from kefu.web.params import IdPath
 from kefu.web.templating import flash, render
 from kefu.workflow import appeals
 from kefu.workflow.models import AppealState
@@ -77,7 +78,7 @@ def file_appeal(
 
 
 @router.get("/appeals/{appeal_id}")
-def appeal_page(request: Request, ws: Ws, user: CurrentUser, appeal_id: int) -> Response:
+def appeal_page(request: Request, ws: Ws, user: CurrentUser, appeal_id: IdPath) -> Response:
     appeal = appeals.appeal_of(ws, user, appeal_id)
     ctx = {
         "appeal": appeal,
@@ -93,7 +94,7 @@ def decide_appeal(
     ws: Ws,
     user: CurrentUser,
     at: Now,
-    appeal_id: int,
+    appeal_id: IdPath,
     decision: Annotated[str, Form(max_length=10)],
     reason: Annotated[str, Form(min_length=1, max_length=appeals.MAX_TEXT)],
     field: Annotated[str, Form(max_length=40)] = "",

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from kefu.users.roles import Role
 from kefu.web.deps import CurrentUser, Ws, now
 from kefu.web.nav import NavItem
+from kefu.web.params import IdPath
 from kefu.web.templating import flash, render
 from kefu.workflow import plans
 from kefu.workflow.access import is_own, require_reviewer, today_local
@@ -70,7 +71,7 @@ def _int(value: object) -> int:
 
 
 @router.get("/plans/{plan_id}")
-def plan_page(request: Request, ws: Ws, user: CurrentUser, at: Now, plan_id: int) -> Response:
+def plan_page(request: Request, ws: Ws, user: CurrentUser, at: Now, plan_id: IdPath) -> Response:
     plan = plans.plan_of(ws, user, plan_id)
     ctx = {
         "plan": plan,
@@ -87,7 +88,7 @@ def add_item(
     ws: Ws,
     user: CurrentUser,
     at: Now,
-    plan_id: int,
+    plan_id: IdPath,
     description: Annotated[str, Form(min_length=1, max_length=plans.MAX_TEXT)],
     due_on: Annotated[date, Form()],
     owner: Annotated[str, Form(max_length=100)] = "",
@@ -103,7 +104,7 @@ def update_item(
     ws: Ws,
     user: CurrentUser,
     at: Now,
-    item_id: int,
+    item_id: IdPath,
     evidence: Annotated[str | None, Form(max_length=plans.MAX_TEXT)] = None,
     completed_on: Annotated[str, Form(max_length=10)] = "",
     reopen: Annotated[str, Form(max_length=5)] = "",

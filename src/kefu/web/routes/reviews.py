@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from kefu.users.roles import Role
 from kefu.web.deps import CurrentUser, Ws, now
 from kefu.web.nav import NavItem
+from kefu.web.params import IdPath, PageMonthQuery
 from kefu.web.templating import flash, render, request_locale
 from kefu.workflow import plans, reviews
 from kefu.workflow.models import ReviewState
@@ -35,7 +36,7 @@ def _back(request: Request, review_id: int, key: str) -> Response:
 
 @router.get("/reviews")
 def reviews_page(
-    request: Request, ws: Ws, user: CurrentUser, period: str | None = None,
+    request: Request, ws: Ws, user: CurrentUser, period: PageMonthQuery = None,
     state: str | None = None,
 ) -> Response:  # fmt: skip
     states = [s.value for s in ReviewState]
@@ -65,7 +66,7 @@ def open_review(
 
 
 @router.get("/reviews/{review_id}")
-def review_page(request: Request, ws: Ws, user: CurrentUser, review_id: int) -> Response:
+def review_page(request: Request, ws: Ws, user: CurrentUser, review_id: IdPath) -> Response:
     review = reviews.review_of(ws, user, review_id)
     linked = [p for p in plans.list_plans(ws, user, agent_id=review.agent_id)
               if p.review_id == review.id]  # fmt: skip
@@ -86,7 +87,7 @@ def update_review(
     ws: Ws,
     user: CurrentUser,
     at: Now,
-    review_id: int,
+    review_id: IdPath,
     strengths: Text = None,
     gaps: Text = None,
     measures: Text = None,
@@ -101,21 +102,23 @@ def update_review(
 
 
 @router.post("/reviews/{review_id}/hold")
-def hold_review(request: Request, ws: Ws, user: CurrentUser, at: Now, review_id: int) -> Response:
+def hold_review(
+    request: Request, ws: Ws, user: CurrentUser, at: Now, review_id: IdPath
+) -> Response:
     reviews.hold(ws, user, review_id, now=at)
     return _back(request, review_id, "wf.review_held")
 
 
 @router.post("/reviews/{review_id}/acknowledge")
 def acknowledge_review(
-    request: Request, ws: Ws, user: CurrentUser, at: Now, review_id: int
+    request: Request, ws: Ws, user: CurrentUser, at: Now, review_id: IdPath
 ) -> Response:
     reviews.acknowledge(ws, user, review_id, now=at)
     return _back(request, review_id, "wf.review_acknowledged")
 
 
 @router.get("/reviews/{review_id}/pdf")
-def review_pdf(request: Request, ws: Ws, user: CurrentUser, review_id: int) -> Response:
+def review_pdf(request: Request, ws: Ws, user: CurrentUser, review_id: IdPath) -> Response:
     data = reviews.review_pdf(ws, user, review_id, locale=request_locale(request, user))
     return Response(
         data,

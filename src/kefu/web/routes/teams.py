@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kefu.errors import NotFound
@@ -13,11 +11,12 @@ from kefu.web import appraisal, sheets
 from kefu.web.access import TeamUser
 from kefu.web.deps import Ws
 from kefu.web.pages import XLSX, download, render_page
+from kefu.web.params import PagePeriodQuery
 from kefu.web.templating import request_locale
 
 router = APIRouter()
 
-PeriodQuery = Annotated[str | None, Query(max_length=10)]
+PeriodQuery = PagePeriodQuery
 
 
 def _period(ws: Ws, user: TeamUser, period: str | None) -> str:
