@@ -82,8 +82,9 @@ def test_api_id_out_of_range_is_422_with_the_rule(
     assert response.status_code == 422, response.text
     error = response.json()["error"]
     assert error["code"] == "invalid_request"
-    assert "9223372036854775807" in error["message"] or "greater than or equal to 1" in (
-        error["message"]
+    assert (
+        "9223372036854775807" in error["message"]
+        or "greater than or equal to 1" in (error["message"])
     )
 
 
@@ -95,9 +96,7 @@ def test_api_largest_id_is_simply_not_found(api: TestClient, route: str) -> None
 
 @pytest.mark.parametrize("route", PAGE_ID_ROUTES)
 @pytest.mark.parametrize("value", [BEYOND, "0", "abc"])
-def test_page_with_impossible_id_is_a_404_page(
-    browser: TestClient, route: str, value: str
-) -> None:
+def test_page_with_impossible_id_is_a_404_page(browser: TestClient, route: str, value: str) -> None:
     response = browser.get(route.format(id=value))
     assert response.status_code == 404, response.text[:300]
     assert "text/html" in response.headers["content-type"]
@@ -159,7 +158,7 @@ def test_review_body_period_must_be_a_month(api: TestClient) -> None:
         ("POST", "/api/v1/appeals/1/decision", {"uphold": "yes", "reason": "r"}, "uphold"),
         ("POST", "/api/v1/plans/1/items", {"description": "d", "due_on": 0}, "due_on"),
         ("POST", "/api/v1/plans/1/items", {"description": "d", "due_on": "0"}, "due_on"),
-        ("PATCH", "/api/v1/plans/items/1", {"completed_on": 1700000000}, "completed_on"),
+        ("PATCH", "/api/v1/plans/items/1", {"completed_on": 0}, "completed_on"),
         ("PATCH", "/api/v1/plans/items/1", {"reopen": 1}, "reopen"),
         ("POST", "/api/v1/plans", {"review_id": "1", "title": "t", "items": []}, "review_id"),
         ("POST", "/api/v1/plans", {"review_id": 2**63, "title": "t", "items": []}, "review_id"),

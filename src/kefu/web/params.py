@@ -25,9 +25,9 @@ ID_MAX = 2**63 - 1
 PAGE_MAX = 1_000_000
 
 #: A month (2026-10), quarter (2026-Q4) or year (2026): the appraisal periods.
-PERIOD_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-[Qq][1-4])?$"
+PERIOD_PATTERN = r"^[1-9][0-9]{3}(-(0[1-9]|1[0-2])|-[Qq][1-4])?$"
 #: Reviews and plans are held per month.
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
 PERIOD_RULE = "a month (2026-10), quarter (2026-Q4) or year (2026)"
 
 IdPath = Annotated[int, Path(ge=1, le=ID_MAX, description="An id, 1 … 2^63−1")]

@@ -8,14 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from kefu.web.api.schemas import ERRORS
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import CurrentUser, Ws, now
 from kefu.web.params import IdPath, MonthQuery
 from kefu.workflow import appeals
 from kefu.workflow.models import Appeal, AppealState
 from kefu.workflow.records import CORRECTABLE
 
-router = APIRouter(prefix="/appeals", tags=["appeals"], responses=ERRORS)
+router = APIRouter(prefix="/appeals", tags=["appeals"], responses={**ERRORS, **BAD_REQUEST})
 Now = Annotated[datetime, Depends(now)]
 Value = str | int | float | bool | None
 

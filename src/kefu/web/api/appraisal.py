@@ -17,12 +17,12 @@ from kefu.web.api.results_schemas import (
     TeamRankPublic,
     TeamTablePublic,
 )
-from kefu.web.api.schemas import ERRORS
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import Ws
 from kefu.web.params import PageQuery, PeriodQuery
 from kefu.web.templating import request_locale
 
-router = APIRouter(tags=["appraisal"], responses=ERRORS)
+router = APIRouter(tags=["appraisal"], responses={**ERRORS, **BAD_REQUEST})
 
 
 def chosen_period(ws: Ws, user: ResultsUser, period: str | None) -> str:

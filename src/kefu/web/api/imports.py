@@ -9,11 +9,11 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from kefu.web import operations
 from kefu.web.access import ImportReader, ImportWriter
 from kefu.web.api.results_schemas import BatchPublic, ImportResultPublic, RejectsPublic
-from kefu.web.api.schemas import ERRORS
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import Ws
 from kefu.web.params import IdPath, PageQuery
 
-router = APIRouter(prefix="/imports", tags=["imports"], responses=ERRORS)
+router = APIRouter(prefix="/imports", tags=["imports"], responses={**ERRORS, **BAD_REQUEST})
 
 
 @router.get("", response_model=list[BatchPublic], summary="Import batches, newest first")

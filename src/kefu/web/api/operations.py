@@ -19,11 +19,11 @@ from kefu.web.api.results_schemas import (
     PeriodPublic,
     RunActionPublic,
 )
-from kefu.web.api.schemas import ERRORS
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import CentreUser, Ws
 from kefu.web.params import PeriodPath, PeriodQuery
 
-router = APIRouter(responses=ERRORS)
+router = APIRouter(responses={**ERRORS, **BAD_REQUEST})
 
 
 @router.post(

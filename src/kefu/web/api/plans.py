@@ -8,13 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from kefu.web.api.schemas import ERRORS
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import CurrentUser, Ws, now
 from kefu.web.params import IdPath, StrictDate, StrictId
 from kefu.workflow import plans
 from kefu.workflow.models import ImprovementPlan, PlanItem
 
-router = APIRouter(prefix="/plans", tags=["plans"], responses=ERRORS)
+router = APIRouter(prefix="/plans", tags=["plans"], responses={**ERRORS, **BAD_REQUEST})
 Now = Annotated[datetime, Depends(now)]
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, StrictBool
 
+from kefu.web.api.schemas import ErrorDetail
+
 
 class PeriodPublic(BaseModel):
     label: str = Field(examples=["2026-10"])
@@ -281,6 +283,18 @@ class ScorecardCreate(BaseModel):
 class IssuePublic(BaseModel):
     path: str = Field(description="Key path, e.g. dimensions[0].indicators[1].target")
     message: str
+
+
+class ScorecardIssuesDetail(ErrorDetail):
+    issues: list[IssuePublic] = Field(
+        default_factory=list, description="Every issue of the scorecard; absent for other 422s"
+    )
+
+
+class ScorecardIssuesBody(BaseModel):
+    """The error body of a refused scorecard: the usual code and message, and its issues."""
+
+    error: ScorecardIssuesDetail
 
 
 class SuggestionPublic(BaseModel):

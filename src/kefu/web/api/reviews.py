@@ -9,14 +9,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from kefu.web.api.schemas import ERRORS
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import CurrentUser, Ws, now
 from kefu.web.params import MONTH_PATTERN, IdPath, MonthQuery
 from kefu.web.templating import request_locale
 from kefu.workflow import reviews
 from kefu.workflow.models import Review, ReviewState
 
-router = APIRouter(prefix="/reviews", tags=["reviews"], responses=ERRORS)
+router = APIRouter(prefix="/reviews", tags=["reviews"], responses={**ERRORS, **BAD_REQUEST})
 Now = Annotated[datetime, Depends(now)]
 TEXT = Field(default=None, max_length=reviews.MAX_TEXT)
 

@@ -26,7 +26,12 @@ ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorBody, "description": "Not authenticated"},
     403: {"model": ErrorBody, "description": "Forbidden for this role, or CSRF token missing"},
     404: {"model": ErrorBody, "description": "Not found (or not visible to you)"},
-    422: {"model": ErrorBody, "description": "Invalid request"},
+    422: {"model": ErrorBody, "description": "Invalid request (the message names the rule)"},
+}
+#: Added by the routers whose operations can refuse a well-formed request (an unscored
+#: period, a state change out of order, a scorecard with issues…): the KefuError answer.
+BAD_REQUEST: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorBody, "description": "Cannot be done as asked; the message says why"},
 }
 
 

@@ -9,17 +9,17 @@ from fastapi.responses import JSONResponse
 
 from kefu.web import operations
 from kefu.web.api.results_schemas import (
-    IssuePublic,
     ScorecardCreate,
     ScorecardDetailPublic,
+    ScorecardIssuesBody,
     ScorecardVersionPublic,
     SuggestionsPublic,
 )
-from kefu.web.api.schemas import ERRORS
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import CentreUser, Ws
 from kefu.web.params import IdPath
 
-router = APIRouter(prefix="/scorecards", tags=["scorecards"], responses=ERRORS)
+router = APIRouter(prefix="/scorecards", tags=["scorecards"], responses={**ERRORS, **BAD_REQUEST})
 
 
 @router.get("", response_model=list[ScorecardVersionPublic], summary="Scorecard versions")
@@ -48,7 +48,7 @@ def get_version(version_id: IdPath, ws: Ws, user: CentreUser) -> ScorecardDetail
     response_model=ScorecardVersionPublic,
     status_code=201,
     summary="Add a scorecard version (422 lists every issue with its key path)",
-    responses={422: {"model": list[IssuePublic], "description": "The scorecard's issues"}},
+    responses={422: {"model": ScorecardIssuesBody, "description": "The scorecard's issues"}},
 )
 def add_version(
     body: ScorecardCreate, ws: Ws, user: CentreUser

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from kefu.users import service
-from kefu.web.api.schemas import ERRORS, TokenCreate, TokenCreated, TokenPublic
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS, TokenCreate, TokenCreated, TokenPublic
 from kefu.web.deps import DB, CurrentUser, client_ip
 from kefu.web.params import IdPath
 
-router = APIRouter(prefix="/tokens", tags=["tokens"], responses=ERRORS)
+router = APIRouter(prefix="/tokens", tags=["tokens"], responses={**ERRORS, **BAD_REQUEST})
 
 
 @router.get("", response_model=list[TokenPublic], summary="My API tokens")
