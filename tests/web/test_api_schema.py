@@ -109,6 +109,9 @@ def test_api_answers_as_documented_for_a_manager(ws: Workspace) -> None:
 
         try:
             check()
-        except (Exception, BaseExceptionGroup) as exc:  # collect all operations' failures, then report them together
+        except (
+            Exception,
+            BaseExceptionGroup,
+        ) as exc:  # collect all operations' failures, then report them together
             failures.append(f"{operation.label}: {exc}")
     assert not failures, "\n\n".join(failures)
