@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from kefu.errors import NotFound
-from kefu.web import appraisal, sheets
+from kefu.web import appraisal, privacy, sheets
 from kefu.web.access import ResultsUser, TeamUser
 from kefu.web.api.results_schemas import (
     AgentSheetPublic,
@@ -91,4 +91,5 @@ def records(
     per_page: Annotated[int, Query(ge=1, le=sheets.MAX_PER_PAGE)] = 50,
 ) -> RecordsPublic:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
-    return RecordsPublic(**sheets.records(ws, view, agent_id, indicator, page, per_page))
+    found = sheets.records(ws, view, agent_id, indicator, page, per_page)
+    return RecordsPublic(**privacy.mask_records(found, user))

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from kefu.errors import NotFound
 from kefu.reports import agent_sheet_pdf
 from kefu.users.roles import Role
-from kefu.web import appraisal, sheets
+from kefu.web import appraisal, privacy, sheets
 from kefu.web.access import AgentUser, ResultsUser
 from kefu.web.deps import Ws
 from kefu.web.nav import NavItem
@@ -69,7 +69,9 @@ def records_page(
     per_page: Annotated[int, Query(ge=1, le=sheets.MAX_PER_PAGE)] = 50,
 ) -> Response:
     view = _view(ws, user, period)
-    found = sheets.records(ws, view, agent_id, indicator, page, per_page)
+    found = privacy.mask_records(
+        sheets.records(ws, view, agent_id, indicator, page, per_page), user
+    )
     row = sheets.result_of(view, agent_id)
     ctx = {"data": found, "name": row.get("name"), "period": view.period.label}
     return render_page(request, "pages/records.html", ctx, user=user)
