@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from kefu.errors import NotFound
-from kefu.web import appraisal, privacy, sheets
+from kefu.web import appraisal, privacy, sheets, team_ids
 from kefu.web.access import ResultsUser, TeamUser
 from kefu.web.api.results_schemas import (
     AgentSheetPublic,
@@ -55,15 +55,23 @@ def overview(
 @router.get("/teams", response_model=list[TeamRankPublic], summary="Teams ranked by mean total")
 def teams(ws: Ws, user: TeamUser, period: PeriodQuery = None) -> list[TeamRankPublic]:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
-    return [TeamRankPublic(**t) for t in appraisal.team_ranking(view)]
+    return [
+        TeamRankPublic(**t, team_id=team_ids.team_id(t["team"]))
+        for t in appraisal.team_ranking(view)
+    ]
 
 
-@router.get("/teams/{team}", response_model=TeamTablePublic, summary="A team's appraisal table")
+@router.get(
+    "/teams/{team}",
+    response_model=TeamTablePublic,
+    summary="A team's appraisal table, by the team's id (team_id of GET /teams) or name",
+)
 def team_table(
     team: str, ws: Ws, user: TeamUser, request: Request, period: PeriodQuery = None
 ) -> TeamTablePublic:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
-    table = sheets.team_table(view, team, request_locale(request, user))
+    name, _ = team_ids.resolve(team, view.teams)
+    table = sheets.team_table(view, name, request_locale(request, user))
     return TeamTablePublic(**table, run=view.run_info())
 
 

@@ -48,6 +48,7 @@ class GradeCountPublic(BaseModel):
 
 class TeamRankPublic(BaseModel):
     team: str
+    team_id: str = Field(description="Addresses the team in URLs: /teams/{team_id}")
     agents: int
     mean_total: float | None
     grades: dict[str, int]
