@@ -55,10 +55,7 @@ def overview(
 @router.get("/teams", response_model=list[TeamRankPublic], summary="Teams ranked by mean total")
 def teams(ws: Ws, user: TeamUser, period: PeriodQuery = None) -> list[TeamRankPublic]:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
-    return [
-        TeamRankPublic(**t, team_id=team_ids.team_id(t["team"]))
-        for t in appraisal.team_ranking(view)
-    ]
+    return [TeamRankPublic(**t) for t in appraisal.team_ranking(view)]
 
 
 @router.get(
