@@ -33,6 +33,7 @@ from kefu.scoring.runs import (
 )
 from kefu.users.roles import Forbidden, Principal, Role
 from kefu.web.access import RESULT_ROLES
+from kefu.web.team_ids import team_id
 from kefu.workspace import Workspace
 
 TREND_MONTHS = 6
@@ -303,6 +304,7 @@ def team_ranking(view: ResultsView) -> list[dict[str, Any]]:
         out.append(
             {
                 "team": team,
+                "team_id": team_id(team),
                 "agents": len(members),
                 "mean_total": sum(totals) / len(totals) if totals else None,
                 "grades": dict(grades),

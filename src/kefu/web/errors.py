@@ -11,10 +11,13 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from kefu.errors import KefuError, NotFound
 from kefu.users.roles import Forbidden, NotAuthenticated
+from kefu.web.params import MONTH_PATTERN, PERIOD_PATTERN, PERIOD_RULE
 
 CODES = {
     400: "bad_request",
@@ -103,6 +106,26 @@ def server_error_response(request: Request) -> Response:
         return Response("500 Internal Server Error", status_code=500, media_type="text/plain")
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at this URL (RFC 9110 §15.5.6: a 405 carries Allow).
+
+    Starlette names only the methods of the first route whose path matched, so
+    ``PUT /api/v1/reviews/1`` offered GET but not PATCH, and static files none.
+    """
+    # A fresh scope: after routing, a mount (static files) has moved the request's root_path.
+    scope = {"type": "http", "path": request.url.path, "root_path": "", "method": "GET"}
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.router.routes):
+        match, _ = route.matches(scope)
+        if match is Match.NONE:
+            continue
+        found = getattr(route, "methods", None)
+        methods |= set(found) if found else {"GET"}  # a mount (static files) reads only
+    if "GET" in methods:
+        methods.add("HEAD")  # answered by HeadAsGet
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(NotAuthenticated)
     async def _not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
@@ -132,18 +155,36 @@ def install(app: FastAPI) -> None:
         response = _respond(request, exc.status_code, detail)
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
+        if exc.status_code == 405:
+            response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         from kefu.web.deps import is_api
 
-        message = "; ".join(_describe(e) for e in exc.errors()[:5])
+        found = exc.errors()
+        message = "; ".join(_describe(e) for e in found[:5])
         if is_api(request):
             return api_error(422, message)
+        if any(e.get("loc", ("",))[0] == "path" for e in found):
+            # /reviews/abc or an id beyond 2^63−1 names no page: the page does not exist.
+            return error_page(request, 404)
         return error_page(request, 400, message)
 
 
 def _describe(error: dict[str, Any]) -> str:
     where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
-    return f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid"))
+    message = str(error.get("msg", "invalid"))
+    if error.get("type") == "string_pattern_mismatch":
+        message = _RULES.get(str((error.get("ctx") or {}).get("pattern")), message)
+    return f"{where}: {message}" if where else message
+
+
+#: The rule to show instead of "String should match pattern '^[0-9]{4}…'".
+_RULES = {
+    PERIOD_PATTERN: f"must be {PERIOD_RULE}",
+    f"^$|{PERIOD_PATTERN}": f"must be {PERIOD_RULE}",
+    MONTH_PATTERN: "must be a month such as 2026-10",
+    f"^$|{MONTH_PATTERN}": "must be a month such as 2026-10",
+}

@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from kefu.users.roles import Principal
 from kefu.web.i18n import LANGUAGE_NAMES, LOCALES, Translator, normalise_locale
 from kefu.web.settings import LOCALE_COOKIE, PRELOGIN_COOKIE, SESSION_COOKIE
+from kefu.web.team_ids import team_url
 
 TEMPLATES = Path(__file__).parent / "templates"
 FLASH_COOKIE = "kefu_flash"
@@ -29,6 +30,7 @@ def make_templates() -> Jinja2Templates:
     templates.env.globals["languages"] = [(code, LANGUAGE_NAMES[code]) for code in LOCALES]
     # Root-relative URLs: correct behind a TLS-terminating proxy, unlike url_for's absolute ones.
     templates.env.globals["static"] = lambda path: f"/static/{path}"
+    templates.env.globals["team_url"] = team_url
     return templates
 
 

@@ -6,15 +6,16 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from kefu.web.api.schemas import ERRORS
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import CurrentUser, Ws, now
+from kefu.web.params import IdPath, MonthQuery
 from kefu.workflow import appeals
 from kefu.workflow.models import Appeal, AppealState
 from kefu.workflow.records import CORRECTABLE
 
-router = APIRouter(prefix="/appeals", tags=["appeals"], responses=ERRORS)
+router = APIRouter(prefix="/appeals", tags=["appeals"], responses={**ERRORS, **BAD_REQUEST})
 Now = Annotated[datetime, Depends(now)]
 Value = str | int | float | bool | None
 
@@ -29,7 +30,7 @@ class AppealCreate(BaseModel):
 
 
 class AppealDecision(BaseModel):
-    uphold: bool
+    uphold: StrictBool
     reason: str = Field(min_length=1, max_length=appeals.MAX_TEXT)
     correction: dict[str, Value] = Field(default_factory=dict)
 
@@ -69,7 +70,7 @@ def list_appeals(
     ws: Ws,
     user: CurrentUser,
     state: AppealState | None = None,
-    period: Annotated[str | None, Query(max_length=20)] = None,
+    period: MonthQuery = None,
     agent_id: Annotated[str | None, Query(max_length=100)] = None,
 ) -> list[AppealPublic]:
     found = appeals.list_appeals(ws, user, state=state, period=period, agent_id=agent_id)
@@ -93,7 +94,7 @@ def file_appeal(body: AppealCreate, ws: Ws, user: CurrentUser, at: Now) -> Appea
 
 
 @router.get("/{appeal_id}", response_model=AppealPublic, summary="One appeal")
-def get_appeal(appeal_id: int, ws: Ws, user: CurrentUser) -> AppealPublic:
+def get_appeal(appeal_id: IdPath, ws: Ws, user: CurrentUser) -> AppealPublic:
     return _public(appeals.appeal_of(ws, user, appeal_id))
 
 
@@ -103,7 +104,7 @@ def get_appeal(appeal_id: int, ws: Ws, user: CurrentUser) -> AppealPublic:
     summary="Uphold (correct the record, re-score, publish the revision) or reject",
 )
 def decide_appeal(
-    appeal_id: int, body: AppealDecision, ws: Ws, user: CurrentUser, at: Now
+    appeal_id: IdPath, body: AppealDecision, ws: Ws, user: CurrentUser, at: Now
 ) -> AppealPublic:
     decided = appeals.decide(
         ws, user, appeal_id, uphold=body.uphold, reason=body.reason,

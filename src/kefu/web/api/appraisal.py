@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from kefu.errors import NotFound
-from kefu.web import appraisal, sheets
+from kefu.web import appraisal, privacy, sheets, team_ids
 from kefu.web.access import ResultsUser, TeamUser
 from kefu.web.api.results_schemas import (
     AgentSheetPublic,
@@ -17,15 +17,12 @@ from kefu.web.api.results_schemas import (
     TeamRankPublic,
     TeamTablePublic,
 )
-from kefu.web.api.schemas import ERRORS
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import Ws
+from kefu.web.params import PageQuery, PeriodQuery
 from kefu.web.templating import request_locale
 
-router = APIRouter(tags=["appraisal"], responses=ERRORS)
-
-PeriodQuery = Annotated[
-    str | None, Query(max_length=10, description="2026-10, 2026-Q4 or 2026; default the newest")
-]
+router = APIRouter(tags=["appraisal"], responses={**ERRORS, **BAD_REQUEST})
 
 
 def chosen_period(ws: Ws, user: ResultsUser, period: str | None) -> str:
@@ -61,12 +58,17 @@ def teams(ws: Ws, user: TeamUser, period: PeriodQuery = None) -> list[TeamRankPu
     return [TeamRankPublic(**t) for t in appraisal.team_ranking(view)]
 
 
-@router.get("/teams/{team}", response_model=TeamTablePublic, summary="A team's appraisal table")
+@router.get(
+    "/teams/{team}",
+    response_model=TeamTablePublic,
+    summary="A team's appraisal table, by the team's id (team_id of GET /teams) or name",
+)
 def team_table(
     team: str, ws: Ws, user: TeamUser, request: Request, period: PeriodQuery = None
 ) -> TeamTablePublic:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
-    table = sheets.team_table(view, team, request_locale(request, user), ws)
+    name, _ = team_ids.resolve(team, view.teams)
+    table = sheets.team_table(view, name, request_locale(request, user), ws)
     return TeamTablePublic(**table, run=view.run_info())
 
 
@@ -90,8 +92,9 @@ def records(
     user: ResultsUser,
     indicator: Annotated[str | None, Query(max_length=64)] = None,
     period: PeriodQuery = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageQuery = 1,
     per_page: Annotated[int, Query(ge=1, le=sheets.MAX_PER_PAGE)] = 50,
 ) -> RecordsPublic:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
-    return RecordsPublic(**sheets.records(ws, view, agent_id, indicator, page, per_page))
+    found = sheets.records(ws, view, agent_id, indicator, page, per_page)
+    return RecordsPublic(**privacy.mask_records(found, user))

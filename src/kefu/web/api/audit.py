@@ -14,6 +14,7 @@ from kefu.web.api.schemas import ERRORS
 from kefu.web.deps import CurrentUser, Ws
 from kefu.workflow import trail
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 router = APIRouter(prefix="/audit", tags=["audit"], responses=ERRORS)
 
 
@@ -78,7 +79,14 @@ def list_entries(
     "/export",
     summary="The audit trail as CSV or xlsx",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}, "application/vnd.ms-excel": {}}}},
+    responses={
+        200: {
+            "content": {
+                "text/csv": {},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+            }
+        }
+    },
 )
 def export(
     ws: Ws,

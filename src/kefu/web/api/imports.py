@@ -9,10 +9,11 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from kefu.web import operations
 from kefu.web.access import ImportReader, ImportWriter
 from kefu.web.api.results_schemas import BatchPublic, ImportResultPublic, RejectsPublic
-from kefu.web.api.schemas import ERRORS
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import Ws
+from kefu.web.params import IdPath, PageQuery
 
-router = APIRouter(prefix="/imports", tags=["imports"], responses=ERRORS)
+router = APIRouter(prefix="/imports", tags=["imports"], responses={**ERRORS, **BAD_REQUEST})
 
 
 @router.get("", response_model=list[BatchPublic], summary="Import batches, newest first")
@@ -53,10 +54,10 @@ async def upload(
 
 @router.get("/{batch_id}/rejects", response_model=RejectsPublic, summary="Rejected rows")
 def rejects(
-    batch_id: int,
+    batch_id: IdPath,
     ws: Ws,
     user: ImportReader,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageQuery = 1,
     per_page: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> RejectsPublic:
     return RejectsPublic(**operations.rejects_page(ws, batch_id, page, per_page))

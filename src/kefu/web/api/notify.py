@@ -12,6 +12,7 @@ from kefu.notify import service
 from kefu.notify.models import Notification
 from kefu.web.api.schemas import ERRORS
 from kefu.web.deps import DB, CurrentUser, now
+from kefu.web.params import IdPath
 
 router = APIRouter(prefix="/notifications", tags=["notifications"], responses=ERRORS)
 
@@ -50,7 +51,7 @@ def my_notifications(user: CurrentUser, db: DB) -> NotificationsPublic:
     "/{notification_id}/read", response_model=NotificationPublic, summary="Mark one as read"
 )
 def mark_read(
-    notification_id: int, user: CurrentUser, db: DB, at: Annotated[datetime, Depends(now)]
+    notification_id: IdPath, user: CurrentUser, db: DB, at: Annotated[datetime, Depends(now)]
 ) -> NotificationPublic:
     service.open_notice(db, user, notification_id, at)
     found = db.get(Notification, notification_id)

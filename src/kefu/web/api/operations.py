@@ -19,17 +19,18 @@ from kefu.web.api.results_schemas import (
     PeriodPublic,
     RunActionPublic,
 )
-from kefu.web.api.schemas import ERRORS
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import CentreUser, Ws
+from kefu.web.params import PeriodPath, PeriodQuery
 
-router = APIRouter(responses=ERRORS)
+router = APIRouter(responses={**ERRORS, **BAD_REQUEST})
 
 
 @router.post(
     "/runs/{period}/score", response_model=RunActionPublic, tags=["scoring"],
     summary="Score a period (month, quarter or year)",
 )  # fmt: skip
-def score(period: str, ws: Ws, user: CentreUser) -> RunActionPublic:
+def score(period: PeriodPath, ws: Ws, user: CentreUser) -> RunActionPublic:
     return RunActionPublic(**operations.score(ws, user, period))
 
 
@@ -37,14 +38,14 @@ def score(period: str, ws: Ws, user: CentreUser) -> RunActionPublic:
     "/runs/{period}/publish", response_model=RunActionPublic, tags=["scoring"],
     summary="Publish the newest run of a period",
 )  # fmt: skip
-def publish(period: str, ws: Ws, user: CentreUser) -> RunActionPublic:
+def publish(period: PeriodPath, ws: Ws, user: CentreUser) -> RunActionPublic:
     return RunActionPublic(**operations.publish(ws, user, period))
 
 
 @router.get(
     "/runs/{period}", response_model=PeriodPublic, tags=["scoring"], summary="A period's status"
 )
-def run_state(period: str, ws: Ws, user: ResultsUser) -> PeriodPublic:
+def run_state(period: PeriodPath, ws: Ws, user: ResultsUser) -> PeriodPublic:
     appraisal.require_results_role(user)
     p = appraisal.parse_period(period)
     found = [c for c in appraisal.period_choices(ws, user) if c["label"] == p.label]
@@ -87,9 +88,7 @@ def monitor(
     "/applications", response_model=ApplicationsPublic, tags=["applications"],
     summary="Results application: pay, promotion, training, improvement plans",
 )  # fmt: skip
-def applications(
-    ws: Ws, user: ApplicationsUser, period: Annotated[str | None, Query(max_length=10)] = None
-) -> ApplicationsPublic:
+def applications(ws: Ws, user: ApplicationsUser, period: PeriodQuery = None) -> ApplicationsPublic:
     chosen = period or appraisal.default_period(ws, user)
     if chosen is None:
         from kefu.errors import NotFound

@@ -6,34 +6,35 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from kefu.web.api.schemas import ERRORS
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import CurrentUser, Ws, now
+from kefu.web.params import IdPath, StrictDate, StrictId
 from kefu.workflow import plans
 from kefu.workflow.models import ImprovementPlan, PlanItem
 
-router = APIRouter(prefix="/plans", tags=["plans"], responses=ERRORS)
+router = APIRouter(prefix="/plans", tags=["plans"], responses={**ERRORS, **BAD_REQUEST})
 Now = Annotated[datetime, Depends(now)]
 
 
 class PlanItemCreate(BaseModel):
     description: str = Field(min_length=1, max_length=plans.MAX_TEXT)
-    due_on: date
+    due_on: StrictDate
     owner: str | None = Field(default=None, max_length=100)
 
 
 class PlanCreate(BaseModel):
-    review_id: int
+    review_id: StrictId
     title: str = Field(min_length=1, max_length=300)
     items: list[PlanItemCreate] = Field(min_length=1, max_length=plans.MAX_ITEMS)
 
 
 class PlanItemUpdate(BaseModel):
     evidence: str | None = Field(default=None, max_length=plans.MAX_TEXT)
-    completed_on: date | None = None
-    reopen: bool = False
-    due_on: date | None = None
+    completed_on: StrictDate | None = None
+    reopen: StrictBool = False
+    due_on: StrictDate | None = None
 
 
 class PlanItemPublic(BaseModel):
@@ -101,7 +102,7 @@ def create_plan(body: PlanCreate, ws: Ws, user: CurrentUser, at: Now) -> PlanPub
 
 
 @router.get("/{plan_id}", response_model=PlanPublic, summary="One plan")
-def get_plan(plan_id: int, ws: Ws, user: CurrentUser) -> PlanPublic:
+def get_plan(plan_id: IdPath, ws: Ws, user: CurrentUser) -> PlanPublic:
     return _public(plans.plan_of(ws, user, plan_id))
 
 
@@ -109,7 +110,7 @@ def get_plan(plan_id: int, ws: Ws, user: CurrentUser) -> PlanPublic:
     "/{plan_id}/items", response_model=PlanItemPublic, status_code=201, summary="Add an item"
 )
 def add_item(
-    plan_id: int, body: PlanItemCreate, ws: Ws, user: CurrentUser, at: Now
+    plan_id: IdPath, body: PlanItemCreate, ws: Ws, user: CurrentUser, at: Now
 ) -> PlanItemPublic:
     return _item(plans.add_item(ws, user, plan_id, body.model_dump(), now=at))
 
@@ -120,7 +121,7 @@ def add_item(
     summary="Record evidence and completion, or move the due date",
 )
 def update_item(
-    item_id: int, body: PlanItemUpdate, ws: Ws, user: CurrentUser, at: Now
+    item_id: IdPath, body: PlanItemUpdate, ws: Ws, user: CurrentUser, at: Now
 ) -> PlanItemPublic:
     item = plans.update_item(
         ws, user, item_id, evidence=body.evidence, completed_on=body.completed_on,

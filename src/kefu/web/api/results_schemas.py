@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
+
+from kefu.web.api.schemas import ErrorDetail
 
 
 class PeriodPublic(BaseModel):
@@ -52,6 +54,7 @@ class GradeCountPublic(BaseModel):
 
 class TeamRankPublic(BaseModel):
     team: str
+    team_id: str = Field(description="Addresses the team in URLs: /teams/{team_id}")
     agents: int
     mean_total: float | None
     grades: dict[str, int]
@@ -281,12 +284,24 @@ class ScorecardDetailPublic(ScorecardVersionPublic):
 
 class ScorecardCreate(BaseModel):
     content: str = Field(min_length=1, max_length=200_000, description="The scorecard YAML")
-    activate: bool = False
+    activate: StrictBool = False
 
 
 class IssuePublic(BaseModel):
     path: str = Field(description="Key path, e.g. dimensions[0].indicators[1].target")
     message: str
+
+
+class ScorecardIssuesDetail(ErrorDetail):
+    issues: list[IssuePublic] = Field(
+        default_factory=list, description="Every issue of the scorecard; absent for other 422s"
+    )
+
+
+class ScorecardIssuesBody(BaseModel):
+    """The error body of a refused scorecard: the usual code and message, and its issues."""
+
+    error: ScorecardIssuesDetail
 
 
 class SuggestionPublic(BaseModel):

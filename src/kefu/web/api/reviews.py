@@ -9,20 +9,21 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from kefu.web.api.schemas import ERRORS
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import CurrentUser, Ws, now
+from kefu.web.params import MONTH_PATTERN, IdPath, MonthQuery
 from kefu.web.templating import request_locale
 from kefu.workflow import reviews
 from kefu.workflow.models import Review, ReviewState
 
-router = APIRouter(prefix="/reviews", tags=["reviews"], responses=ERRORS)
+router = APIRouter(prefix="/reviews", tags=["reviews"], responses={**ERRORS, **BAD_REQUEST})
 Now = Annotated[datetime, Depends(now)]
 TEXT = Field(default=None, max_length=reviews.MAX_TEXT)
 
 
 class ReviewCreate(BaseModel):
     agent_id: str = Field(min_length=1, max_length=100)
-    period: str = Field(min_length=4, max_length=20, examples=["2026-10"])
+    period: str = Field(pattern=MONTH_PATTERN, examples=["2026-10"])
 
 
 class ReviewUpdate(BaseModel):
@@ -65,7 +66,7 @@ def _public(review: Review) -> ReviewPublic:
 def list_reviews(
     ws: Ws,
     user: CurrentUser,
-    period: Annotated[str | None, Query(max_length=20)] = None,
+    period: MonthQuery = None,
     state: ReviewState | None = None,
     agent_id: Annotated[str | None, Query(max_length=100)] = None,
 ) -> list[ReviewPublic]:
@@ -79,27 +80,27 @@ def open_review(body: ReviewCreate, ws: Ws, user: CurrentUser, at: Now) -> Revie
 
 
 @router.get("/{review_id}", response_model=ReviewPublic, summary="One review")
-def get_review(review_id: int, ws: Ws, user: CurrentUser) -> ReviewPublic:
+def get_review(review_id: IdPath, ws: Ws, user: CurrentUser) -> ReviewPublic:
     return _public(reviews.review_of(ws, user, review_id))
 
 
 @router.patch("/{review_id}", response_model=ReviewPublic, summary="Write your side")
 def update_review(
-    review_id: int, body: ReviewUpdate, ws: Ws, user: CurrentUser, at: Now
+    review_id: IdPath, body: ReviewUpdate, ws: Ws, user: CurrentUser, at: Now
 ) -> ReviewPublic:
     fields = {k: getattr(body, k) or "" for k in body.model_fields_set}
     return _public(reviews.update(ws, user, review_id, now=at, **fields))
 
 
 @router.post("/{review_id}/hold", response_model=ReviewPublic, summary="Mark the meeting held")
-def hold_review(review_id: int, ws: Ws, user: CurrentUser, at: Now) -> ReviewPublic:
+def hold_review(review_id: IdPath, ws: Ws, user: CurrentUser, at: Now) -> ReviewPublic:
     return _public(reviews.hold(ws, user, review_id, now=at))
 
 
 @router.post(
     "/{review_id}/acknowledge", response_model=ReviewPublic, summary="The agent acknowledges"
 )
-def acknowledge_review(review_id: int, ws: Ws, user: CurrentUser, at: Now) -> ReviewPublic:
+def acknowledge_review(review_id: IdPath, ws: Ws, user: CurrentUser, at: Now) -> ReviewPublic:
     return _public(reviews.acknowledge(ws, user, review_id, now=at))
 
 
@@ -109,7 +110,7 @@ def acknowledge_review(review_id: int, ws: Ws, user: CurrentUser, at: Now) -> Re
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-def review_pdf(review_id: int, ws: Ws, user: CurrentUser, request: Request) -> Response:
+def review_pdf(review_id: IdPath, ws: Ws, user: CurrentUser, request: Request) -> Response:
     locale = request_locale(request, user)
     data = reviews.review_pdf(ws, user, review_id, locale=locale)
     return Response(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from kefu.users.models import ApiToken, User
 from kefu.users.roles import Role
@@ -27,7 +27,12 @@ ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorBody, "description": "Not authenticated"},
     403: {"model": ErrorBody, "description": "Forbidden for this role, or CSRF token missing"},
     404: {"model": ErrorBody, "description": "Not found (or not visible to you)"},
-    422: {"model": ErrorBody, "description": "Invalid request"},
+    422: {"model": ErrorBody, "description": "Invalid request (the message names the rule)"},
+}
+#: Added by the routers whose operations can refuse a well-formed request (an unscored
+#: period, a state change out of order, a scorecard with issues…): the KefuError answer.
+BAD_REQUEST: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorBody, "description": "Cannot be done as asked; the message says why"},
 }
 
 
@@ -68,7 +73,7 @@ class UserUpdate(BaseModel):
     role: Role | None = None
     agent_id: str | None = Field(default=None, max_length=64)
     teams: list[str] | None = Field(default=None, max_length=100)
-    disabled: bool | None = None
+    disabled: StrictBool | None = None
 
 
 class TokenCreate(BaseModel):
@@ -76,7 +81,7 @@ class TokenCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=100)
     # None: the workspace's api_token_days (90 unless set).
-    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+    expires_in_days: StrictInt | None = Field(default=None, ge=1, le=3650)
     scope: Literal["read", "write"] = Field(
         default="write", description="read: GET only; write: everything the user may do"
     )

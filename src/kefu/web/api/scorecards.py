@@ -9,16 +9,17 @@ from fastapi.responses import JSONResponse
 
 from kefu.web import operations
 from kefu.web.api.results_schemas import (
-    IssuePublic,
     ScorecardCreate,
     ScorecardDetailPublic,
+    ScorecardIssuesBody,
     ScorecardVersionPublic,
     SuggestionsPublic,
 )
-from kefu.web.api.schemas import ERRORS
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import CentreUser, Ws
+from kefu.web.params import IdPath
 
-router = APIRouter(prefix="/scorecards", tags=["scorecards"], responses=ERRORS)
+router = APIRouter(prefix="/scorecards", tags=["scorecards"], responses={**ERRORS, **BAD_REQUEST})
 
 
 @router.get("", response_model=list[ScorecardVersionPublic], summary="Scorecard versions")
@@ -36,7 +37,7 @@ def suggestions(
 
 
 @router.get("/{version_id}", response_model=ScorecardDetailPublic, summary="One version")
-def get_version(version_id: int, ws: Ws, user: CentreUser) -> ScorecardDetailPublic:
+def get_version(version_id: IdPath, ws: Ws, user: CentreUser) -> ScorecardDetailPublic:
     v = operations.get_version(ws, version_id)
     active = operations.active_hashes(ws)
     return ScorecardDetailPublic(**operations.version_dict(v, active), content=v.content)
@@ -47,7 +48,7 @@ def get_version(version_id: int, ws: Ws, user: CentreUser) -> ScorecardDetailPub
     response_model=ScorecardVersionPublic,
     status_code=201,
     summary="Add a scorecard version (422 lists every issue with its key path)",
-    responses={422: {"model": list[IssuePublic], "description": "The scorecard's issues"}},
+    responses={422: {"model": ScorecardIssuesBody, "description": "The scorecard's issues"}},
 )
 def add_version(
     body: ScorecardCreate, ws: Ws, user: CentreUser
@@ -74,5 +75,5 @@ def add_version(
     response_model=ScorecardVersionPublic,
     summary="Make a version the one scoring uses",
 )
-def activate(version_id: int, ws: Ws, user: CentreUser) -> ScorecardVersionPublic:
+def activate(version_id: IdPath, ws: Ws, user: CentreUser) -> ScorecardVersionPublic:
     return ScorecardVersionPublic(**operations.activate_version(ws, user, version_id))

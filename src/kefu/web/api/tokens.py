@@ -6,10 +6,11 @@ from fastapi import APIRouter, Request, Response
 
 from kefu.users import service
 from kefu.users.roles import Forbidden
-from kefu.web.api.schemas import ERRORS, TokenCreate, TokenCreated, TokenPublic
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS, TokenCreate, TokenCreated, TokenPublic
 from kefu.web.deps import DB, CurrentUser, Ws, client_ip
+from kefu.web.params import IdPath
 
-router = APIRouter(prefix="/tokens", tags=["tokens"], responses=ERRORS)
+router = APIRouter(prefix="/tokens", tags=["tokens"], responses={**ERRORS, **BAD_REQUEST})
 
 
 @router.get("", response_model=list[TokenPublic], summary="My API tokens")
@@ -40,7 +41,7 @@ def create_token(
 
 
 @router.delete("/{token_id}", status_code=204, summary="Revoke one of my API tokens")
-def revoke_token(token_id: int, user: CurrentUser, db: DB, request: Request) -> Response:
+def revoke_token(token_id: IdPath, user: CurrentUser, db: DB, request: Request) -> Response:
     me = service.get_user(db, user.username)
     service.revoke_token(db, token_id, actor=user.actor, owner=me, ip=client_ip(request))
     return Response(status_code=204)

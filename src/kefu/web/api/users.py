@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from kefu.users import service
-from kefu.web.api.schemas import ERRORS, UserCreate, UserPublic, UserUpdate
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS, UserCreate, UserPublic, UserUpdate
 from kefu.web.deps import DB, AdminUser, client_ip
 
-router = APIRouter(prefix="/users", tags=["users"], responses=ERRORS)
+router = APIRouter(prefix="/users", tags=["users"], responses={**ERRORS, **BAD_REQUEST})
 
 
 @router.get("", response_model=list[UserPublic], summary="All users")

@@ -16,6 +16,7 @@ from kefu.users.models import User, WebSession
 from kefu.users.passwords import verify_password
 from kefu.users.roles import NotAuthenticated
 from kefu.web.deps import DB, Auth, AuthDep, CurrentUser, client_ip, get_ws, now
+from kefu.web.params import IdPath
 from kefu.web.routes.auth import safe_next
 from kefu.web.templating import (
     flash,
@@ -78,7 +79,7 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(request: Request, user: CurrentUser, db: DB, token_id: int) -> Response:
+def revoke_token(request: Request, user: CurrentUser, db: DB, token_id: IdPath) -> Response:
     me = service.get_user(db, user.username)
     service.revoke_token(db, token_id, actor=user.actor, owner=me, ip=client_ip(request))
     response = RedirectResponse("/account", status_code=303)

@@ -12,18 +12,19 @@ from kefu.errors import NotFound
 from kefu.reports import agent_sheet_pdf
 from kefu.reports.explain import explained
 from kefu.users.roles import Role
-from kefu.web import appraisal, sheets
+from kefu.web import appraisal, privacy, sheets
 from kefu.web.access import AgentUser, ResultsUser
 from kefu.web.deps import Ws
 from kefu.web.nav import NavItem
 from kefu.web.pages import PDF, download, render_page
+from kefu.web.params import PagePeriodQuery, PageQuery
 from kefu.web.templating import request_locale
 
 router = APIRouter()
 
 nav = [NavItem("pages.nav.my_sheet", "/agents/me", frozenset({Role.agent}), "/agents")]
 
-PeriodQuery = Annotated[str | None, Query(max_length=10)]
+PeriodQuery = PagePeriodQuery
 
 
 def _view(ws: Ws, user: ResultsUser, period: str | None) -> appraisal.ResultsView:
@@ -76,11 +77,13 @@ def records_page(
     user: ResultsUser,
     indicator: Annotated[str | None, Query(max_length=64)] = None,
     period: PeriodQuery = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageQuery = 1,
     per_page: Annotated[int, Query(ge=1, le=sheets.MAX_PER_PAGE)] = 50,
 ) -> Response:
     view = _view(ws, user, period)
-    found = sheets.records(ws, view, agent_id, indicator, page, per_page)
+    found = privacy.mask_records(
+        sheets.records(ws, view, agent_id, indicator, page, per_page), user
+    )
     row = sheets.result_of(view, agent_id)
     ctx = {"data": found, "name": row.get("name"), "period": view.period.label}
     return render_page(request, "pages/records.html", ctx, user=user)

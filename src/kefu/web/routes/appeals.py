@@ -14,6 +14,7 @@ from kefu.users.roles import Forbidden, Principal, Role
 from kefu.web.deps import CurrentUser, Ws, now
 from kefu.web.forms import error_text
 from kefu.web.nav import NavItem
+from kefu.web.params import IdPath
 from kefu.web.templating import flash, render, request_locale
 from kefu.workflow import appeals
 from kefu.workflow.models import AppealState
@@ -99,7 +100,7 @@ def file_appeal(
 
 
 @router.get("/appeals/{appeal_id}")
-def appeal_page(request: Request, ws: Ws, user: CurrentUser, appeal_id: int) -> Response:
+def appeal_page(request: Request, ws: Ws, user: CurrentUser, appeal_id: IdPath) -> Response:
     return _appeal_page(request, ws, user, appeal_id)
 
 
@@ -128,7 +129,7 @@ def decide_appeal(
     ws: Ws,
     user: CurrentUser,
     at: Now,
-    appeal_id: int,
+    appeal_id: IdPath,
     decision: Annotated[str, Form(max_length=10)],
     reason: Typed = "",
     field: Annotated[str, Form(max_length=40)] = "",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kefu.web import appraisal
@@ -12,6 +10,7 @@ from kefu.web.access import APPLICATION_ROLES, ApplicationsUser
 from kefu.web.deps import Ws
 from kefu.web.nav import NavItem
 from kefu.web.pages import render_page
+from kefu.web.params import PagePeriodQuery
 from kefu.web.templating import request_locale
 
 router = APIRouter()
@@ -24,7 +23,7 @@ def applications_page(
     request: Request,
     ws: Ws,
     user: ApplicationsUser,
-    period: Annotated[str | None, Query(max_length=10)] = None,
+    period: PagePeriodQuery = None,
 ) -> Response:
     chosen = period or appraisal.default_period(ws, user)
     locale = request_locale(request, user)

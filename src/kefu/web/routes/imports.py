@@ -16,6 +16,7 @@ from kefu.web.api.imports import read_uploads
 from kefu.web.deps import Ws
 from kefu.web.nav import NavItem
 from kefu.web.pages import CSV, download, render_page
+from kefu.web.params import IdPath, PageQuery
 
 router = APIRouter()
 
@@ -82,10 +83,10 @@ def upload_again(
 @router.get("/imports/{batch_id}/rejects")
 def rejects_page(
     request: Request,
-    batch_id: int,
+    batch_id: IdPath,
     ws: Ws,
     user: ImportReader,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageQuery = 1,
     per_page: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Response:
     data = operations.rejects_page(ws, batch_id, page, per_page)
@@ -93,7 +94,7 @@ def rejects_page(
 
 
 @router.get("/imports/{batch_id}/rejects.csv")
-def rejects_csv(batch_id: int, ws: Ws, user: ImportReader) -> Response:
+def rejects_csv(batch_id: IdPath, ws: Ws, user: ImportReader) -> Response:
     rows = operations.all_rejects(ws, batch_id)
     buf = io.StringIO()
     writer = csv_writer(buf, lineterminator="\r\n")

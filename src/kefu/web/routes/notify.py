@@ -23,6 +23,7 @@ from kefu.users import service as users
 from kefu.users.roles import Role
 from kefu.web.deps import DB, AdminUser, CurrentUser, Ws, now
 from kefu.web.nav import NavItem
+from kefu.web.params import IdPath
 from kefu.web.templating import flash, render, translator
 
 router = APIRouter()
@@ -44,7 +45,7 @@ def notifications_page(request: Request, user: CurrentUser, db: DB) -> Response:
 
 @router.post("/notifications/{notification_id}/open")
 def open_notification(
-    request: Request, user: CurrentUser, db: DB, at: Now, notification_id: int
+    request: Request, user: CurrentUser, db: DB, at: Now, notification_id: IdPath
 ) -> Response:
     return RedirectResponse(service.open_notice(db, user, notification_id, at), status_code=303)
 
@@ -148,7 +149,7 @@ async def add_channel(request: Request, ws: Ws, user: AdminUser) -> Response:
 
 
 @router.post("/admin/notify/channels/{channel_id}/events")
-async def set_events(request: Request, ws: Ws, user: AdminUser, channel_id: int) -> Response:
+async def set_events(request: Request, ws: Ws, user: AdminUser, channel_id: IdPath) -> Response:
     form = await request.form()
     try:
         service.set_topics(ws, channel_id, [str(v) for v in form.getlist("events")], user.actor)
@@ -161,7 +162,7 @@ async def set_events(request: Request, ws: Ws, user: AdminUser, channel_id: int)
 
 
 @router.post("/admin/notify/channels/{channel_id}/test")
-def test_channel(request: Request, ws: Ws, user: AdminUser, channel_id: int) -> Response:
+def test_channel(request: Request, ws: Ws, user: AdminUser, channel_id: IdPath) -> Response:
     try:
         result = service.try_channel(ws, channel_id, user.actor)
     except ChannelError as exc:
@@ -176,7 +177,7 @@ def test_channel(request: Request, ws: Ws, user: AdminUser, channel_id: int) -> 
 
 
 @router.post("/admin/notify/channels/{channel_id}/remove")
-def remove_channel(request: Request, ws: Ws, user: AdminUser, channel_id: int) -> Response:
+def remove_channel(request: Request, ws: Ws, user: AdminUser, channel_id: IdPath) -> Response:
     service.remove_channel(ws, channel_id, user.actor)
     response = RedirectResponse("/admin/notify", status_code=303)
     flash(request, response, "notify.removed")
@@ -184,7 +185,7 @@ def remove_channel(request: Request, ws: Ws, user: AdminUser, channel_id: int) -
 
 
 @router.post("/admin/notify/deliveries/{delivery_id}/resend")
-def resend(request: Request, ws: Ws, user: AdminUser, delivery_id: int) -> Response:
+def resend(request: Request, ws: Ws, user: AdminUser, delivery_id: IdPath) -> Response:
     try:
         service.resend(ws, delivery_id, user.actor)
     except ChannelError as exc:

@@ -12,6 +12,7 @@ from kefu.users.roles import Role
 from kefu.web import appraisal, operations
 from kefu.web.deps import CentreUser, CurrentUser, Ws
 from kefu.web.pages import render_page
+from kefu.web.params import PagePeriodQuery
 from kefu.web.routes.home import home
 from kefu.web.templating import flash, request_locale
 
@@ -23,7 +24,7 @@ def overview_page(
     request: Request,
     ws: Ws,
     user: CurrentUser,
-    period: Annotated[str | None, Query(max_length=10)] = None,
+    period: PagePeriodQuery = None,
     team: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     if user.role is Role.agent and user.agent_id:

@@ -12,6 +12,7 @@ from kefu.errors import KefuError, NotFound
 from kefu.users.roles import Forbidden, Role
 from kefu.web.deps import CurrentUser, Ws, now
 from kefu.web.nav import NavItem
+from kefu.web.params import IdPath
 from kefu.web.templating import flash, render
 from kefu.workflow import plans, reviews
 from kefu.workflow.access import is_own, require_reviewer, today_local
@@ -81,7 +82,7 @@ def _int(value: object) -> int:
 
 
 @router.get("/plans/{plan_id}")
-def plan_page(request: Request, ws: Ws, user: CurrentUser, at: Now, plan_id: int) -> Response:
+def plan_page(request: Request, ws: Ws, user: CurrentUser, at: Now, plan_id: IdPath) -> Response:
     plan = plans.plan_of(ws, user, plan_id)
     ctx = {
         "plan": plan,
@@ -98,7 +99,7 @@ def add_item(
     ws: Ws,
     user: CurrentUser,
     at: Now,
-    plan_id: int,
+    plan_id: IdPath,
     description: Annotated[str, Form(min_length=1, max_length=plans.MAX_TEXT)],
     due_on: Annotated[date, Form()],
     owner: Annotated[str, Form(max_length=100)] = "",
@@ -114,7 +115,7 @@ def update_item(
     ws: Ws,
     user: CurrentUser,
     at: Now,
-    item_id: int,
+    item_id: IdPath,
     evidence: Annotated[str | None, Form(max_length=plans.MAX_TEXT)] = None,
     completed_on: Annotated[str, Form(max_length=10)] = "",
     reopen: Annotated[str, Form(max_length=5)] = "",

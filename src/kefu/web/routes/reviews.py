@@ -13,6 +13,7 @@ from kefu.users.roles import Forbidden, Principal, Role
 from kefu.web.deps import CurrentUser, Ws, now
 from kefu.web.forms import error_text
 from kefu.web.nav import NavItem
+from kefu.web.params import IdPath, PageMonthQuery
 from kefu.web.templating import flash, render, request_locale
 from kefu.workflow import plans, reviews
 from kefu.workflow.models import Review, ReviewState
@@ -39,7 +40,7 @@ def _back(request: Request, review_id: int, key: str) -> Response:
 
 @router.get("/reviews")
 def reviews_page(
-    request: Request, ws: Ws, user: CurrentUser, period: str | None = None,
+    request: Request, ws: Ws, user: CurrentUser, period: PageMonthQuery = None,
     state: str | None = None,
 ) -> Response:  # fmt: skip
     return _reviews_page(request, ws, user, period, state)
@@ -85,7 +86,7 @@ def open_review(
 
 
 @router.get("/reviews/{review_id}")
-def review_page(request: Request, ws: Ws, user: CurrentUser, review_id: int) -> Response:
+def review_page(request: Request, ws: Ws, user: CurrentUser, review_id: IdPath) -> Response:
     return _review_page(request, ws, user, reviews.review_of(ws, user, review_id))
 
 
@@ -135,7 +136,7 @@ def update_review(
     ws: Ws,
     user: CurrentUser,
     at: Now,
-    review_id: int,
+    review_id: IdPath,
     strengths: Text = None,
     gaps: Text = None,
     measures: Text = None,
@@ -155,7 +156,7 @@ def update_review(
 
 @router.post("/reviews/{review_id}/hold")
 def hold_review(
-    request: Request, ws: Ws, user: CurrentUser, at: Now, review_id: int,
+    request: Request, ws: Ws, user: CurrentUser, at: Now, review_id: IdPath,
     strengths: Text = None, gaps: Text = None, measures: Text = None,
 ) -> Response:  # fmt: skip
     fields = _typed(strengths=strengths, gaps=gaps, measures=measures)
@@ -170,7 +171,7 @@ def hold_review(
 
 @router.post("/reviews/{review_id}/acknowledge")
 def acknowledge_review(
-    request: Request, ws: Ws, user: CurrentUser, at: Now, review_id: int,
+    request: Request, ws: Ws, user: CurrentUser, at: Now, review_id: IdPath,
     self_assessment: Text = None, requests: Text = None,
 ) -> Response:  # fmt: skip
     fields = _typed(self_assessment=self_assessment, requests=requests)
@@ -184,7 +185,7 @@ def acknowledge_review(
 
 
 @router.get("/reviews/{review_id}/pdf")
-def review_pdf(request: Request, ws: Ws, user: CurrentUser, review_id: int) -> Response:
+def review_pdf(request: Request, ws: Ws, user: CurrentUser, review_id: IdPath) -> Response:
     data = reviews.review_pdf(ws, user, review_id, locale=request_locale(request, user))
     return Response(
         data,

@@ -14,6 +14,7 @@ from kefu.web import operations
 from kefu.web.deps import CentreUser, Ws
 from kefu.web.nav import NavItem
 from kefu.web.pages import render_page
+from kefu.web.params import IdPath
 from kefu.web.templating import flash
 
 router = APIRouter()
@@ -60,7 +61,7 @@ def add_version(
 
 
 @router.get("/scorecards/{version_id}")
-def version_page(request: Request, version_id: int, ws: Ws, user: CentreUser) -> Response:
+def version_page(request: Request, version_id: IdPath, ws: Ws, user: CentreUser) -> Response:
     v = operations.get_version(ws, version_id)
     info = operations.version_dict(v, operations.active_hashes(ws))
     ctx = {"version": info, "content": v.content}
@@ -68,7 +69,7 @@ def version_page(request: Request, version_id: int, ws: Ws, user: CentreUser) ->
 
 
 @router.post("/scorecards/{version_id}/activate")
-def activate(request: Request, version_id: int, ws: Ws, user: CentreUser) -> Response:
+def activate(request: Request, version_id: IdPath, ws: Ws, user: CentreUser) -> Response:
     operations.activate_version(ws, user, version_id)
     response = RedirectResponse("/scorecards", status_code=303)
     flash(request, response, "pages.scorecards.activated")

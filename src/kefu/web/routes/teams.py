@@ -1,10 +1,8 @@
-"""The team appraisal table ``/teams/{team}`` and the workbook downloads."""
+"""The team appraisal table ``/teams/{team}`` (the team's id, or its name) and the workbooks."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kefu.errors import NotFound
@@ -14,11 +12,13 @@ from kefu.web import appraisal, sheets
 from kefu.web.access import TeamUser
 from kefu.web.deps import Ws
 from kefu.web.pages import XLSX, download, render_page
+from kefu.web.params import PagePeriodQuery
+from kefu.web.team_ids import resolve
 from kefu.web.templating import request_locale
 
 router = APIRouter()
 
-PeriodQuery = Annotated[str | None, Query(max_length=10)]
+PeriodQuery = PagePeriodQuery
 
 
 def _period(ws: Ws, user: TeamUser, period: str | None) -> str:
@@ -33,6 +33,7 @@ def team_page(
     request: Request, team: str, ws: Ws, user: TeamUser, period: PeriodQuery = None
 ) -> Response:
     view = appraisal.results_view(ws, user, _period(ws, user, period))
+    team, _ = resolve(team, view.teams)  # links use the id; old URLs carry the name
     table = sheets.team_table(view, team, request_locale(request, user), ws)
     ctx = {
         "table": table,
@@ -50,13 +51,14 @@ def team_workbook(
     request: Request, team: str, ws: Ws, user: TeamUser, period: PeriodQuery = None
 ) -> Response:
     view = appraisal.results_view(ws, user, _period(ws, user, period))
+    team, _ = resolve(team, view.teams)
     members = [r for r in view.rows if str(r.get("team") or "") == team]
     if not members or view.meta is None:
         raise NotFound(f"no results of team '{team}' for {view.period.label}")
     locale = request_locale(request, user)
     members = explained(ws, view.everyone, members, locale)
     content = appraisal_workbook(members, view.meta, locale=locale, whole_centre=False)
-    return download(content, f"{team}-{view.period.label}.xlsx", XLSX)
+    return download(content, f"{team.replace('/', '-')}-{view.period.label}.xlsx", XLSX)
 
 
 @router.get("/export/appraisal.xlsx")
