@@ -67,6 +67,9 @@ class Settings(BaseModel):
     import_max_sheet_cells: int = Field(default=50_000_000, ge=1)
     # Rejected rows kept in the reject log per import; beyond, only their count.
     import_max_rejects: int = Field(default=100_000, ge=0)
+    # Requests `kefu serve` works on at once (worker threads; one database connection
+    # each). anyio's default; more only helps with a database that has the connections.
+    web_threads: int = Field(default=40, ge=1, le=1000)
 
     @field_validator("timezone")
     @classmethod

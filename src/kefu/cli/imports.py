@@ -27,6 +27,7 @@ from kefu.cli.common import (
     open_workspace,
 )
 from kefu.errors import KefuError, NotFound, UsageError
+from kefu.ingest.batches import ImportBusy
 from kefu.ingest.mapping import load_profile
 from kefu.ingest.pipeline import ImportInterrupted, capped_rejects
 from kefu.ingest.readers import SUFFIXES
@@ -141,7 +142,8 @@ def _import_all(ws, files, table, source, mapping, sheet, fmt):  # type: ignore[
 
                 r = ws_import(ws, f, table, source, mapping, sheet, actor, say)
                 results.append(r.as_dict())
-            except (UsageError, ImportInterrupted):
+            except (UsageError, ImportInterrupted, ImportBusy):
+                # Another import holds the workspace: say so at once for the whole command.
                 raise
             except KefuError as exc:
                 failures.append(exc.message)

@@ -32,7 +32,6 @@ from kefu.scoring.registry import (
 from kefu.scoring.scorecard import Scorecard, ScorecardInvalid, load_scorecard
 from kefu.store.catalog import ImportBatch, ImportReject
 from kefu.users.roles import Principal, Role
-from kefu.web.access import UPLOAD_ROLES
 from kefu.workspace import Workspace
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -126,46 +125,72 @@ class Upload:
     content: bytes
 
 
-def import_uploads(
+class UploadRefused(KefuError):
+    """An upload that cannot become an import job (HTTP ``status``); nothing was saved."""
+
+    def __init__(self, status: int, message: str, key: str, **params: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.key = key
+        self.params = params
+
+
+def check_upload(files: list[Upload], *, table: str | None = None) -> None:
+    """Refuse at once what no import could read: no file, an unknown table, a wrong type."""
+    if not files:
+        raise UploadRefused(422, "choose at least one file to upload", "imports.no_file")
+    if table and table not in TABLES:
+        raise UploadRefused(
+            422, f"unknown table '{table}'; the tables are: {', '.join(TABLES)}",
+            "imports.unknown_table", table=table, tables=", ".join(TABLES),
+        )  # fmt: skip
+    for f in files:
+        name = _safe_name(f.filename)
+        if not name.lower().endswith(ALLOWED_SUFFIXES):
+            raise UploadRefused(
+                415, f"{name}: only CSV, Excel and Parquet files can be imported",
+                "imports.wrong_type", file=name,
+            )  # fmt: skip
+        if len(f.content) > MAX_UPLOAD_BYTES:
+            raise UploadRefused(
+                413, f"{name}: the file is larger than 200 MB", "imports.too_large", file=name
+            )
+
+
+def save_uploads(ws: Workspace, files: list[Upload]) -> list[dict[str, str]]:
+    """Write each upload under a fresh folder; the job imports them from there."""
+    saved = []
+    for f in files:
+        name = _safe_name(f.filename)
+        folder = ws.uploads_dir / secrets.token_hex(8)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(f.content)
+        saved.append({"name": name, "path": str((folder / name).relative_to(ws.home))})
+    return saved
+
+
+def import_saved(
     ws: Workspace,
-    user: Principal,
-    files: list[Upload],
+    actor: str,
+    name: str,
+    path: Path,
     *,
     table: str | None = None,
     mapping: str | None = None,
     source: str | None = None,
-) -> list[dict[str, Any]]:
-    """Import each uploaded file; a file that cannot be read gets its error as summary."""
+    progress: Any = None,
+) -> dict[str, Any]:
+    """Import one saved upload; a file that cannot be read gets its error as summary."""
     from kefu.ingest import import_file
 
-    user.require(*UPLOAD_ROLES)
-    if not files:
-        raise UsageError("choose at least one file to upload")
-    if table and table not in TABLES:
-        raise UsageError(f"unknown table '{table}'; the tables are: {', '.join(TABLES)}")
-    out = []
-    for f in files:
-        name = _safe_name(f.filename)
-        if not name.lower().endswith(ALLOWED_SUFFIXES):
-            out.append(_failed(name, "only CSV, Excel and Parquet files can be imported"))
-            continue
-        if len(f.content) > MAX_UPLOAD_BYTES:
-            out.append(_failed(name, "the file is larger than 200 MB"))
-            continue
-        folder = ws.uploads_dir / secrets.token_hex(8)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / name
-        path.write_bytes(f.content)
-        try:
-            result = import_file(
-                ws, path, table=table or None, source=source or None, mapping=mapping or None,
-                actor=f"web:{user.actor}",
-            )  # fmt: skip
-        except KefuError as exc:
-            out.append(_failed(name, exc.message, exc.key, dict(exc.params)))
-            continue
-        out.append({**result.as_dict(), "file": name, "ok": True})
-    return out
+    try:
+        result = import_file(
+            ws, path, table=table or None, source=source or None, mapping=mapping or None,
+            actor=actor, progress=progress,
+        )  # fmt: skip
+    except KefuError as exc:
+        return _failed(name, exc.message, exc.key, dict(exc.params))
+    return {**result.as_dict(), "file": name, "ok": True}
 
 
 def _failed(

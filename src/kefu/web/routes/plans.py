@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from kefu.users.roles import Role
@@ -54,8 +55,11 @@ async def create_plan(request: Request, ws: Ws, user: CurrentUser, at: Now) -> R
         if description:
             items.append({"description": description, "due_on": str(form.get(f"due_on_{n}") or ""),
                           "owner": str(form.get(f"owner_{n}") or "")})  # fmt: skip
-    plan = plans.create_plan(
-        ws, user, review_id, title=str(form.get("title") or ""), items=items, now=at
+    # The form is read on the event loop; the store is written on a worker thread.
+    plan = await run_in_threadpool(
+        lambda: plans.create_plan(
+            ws, user, review_id, title=str(form.get("title") or ""), items=items, now=at
+        )
     )
     return _to(request, f"/plans/{plan.id}", "wf.plan_created")
 
