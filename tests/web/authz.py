@@ -153,6 +153,7 @@ RULES: dict[tuple[str, str], Rule] = {
     # a form without files: refused as a bad request once the role is admitted
     ("POST", "/imports"): Rule(UPLOAD, ok=400, body={"table": "agents"}),
     ("GET", "/imports/{batch_id}/rejects"): Rule(IMPORT_READ, params={"batch_id": "1"}),
+    ("GET", "/imports/jobs/{job_id}"): Rule(IMPORT_READ, params={"job_id": "1"}),
     ("GET", "/imports/{batch_id}/rejects.csv"): Rule(IMPORT_READ, params={"batch_id": "1"}),
     ("GET", "/scorecards"): Rule(CENTRE),
     # an invalid scorecard is shown again with its issues
@@ -179,6 +180,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/imports"): Rule(IMPORT_READ),
     ("POST", "/api/v1/imports"): Rule(UPLOAD, ok=422, body={"table": "agents"}),
     ("GET", "/api/v1/imports/{batch_id}/rejects"): Rule(IMPORT_READ, params={"batch_id": "1"}),
+    ("GET", "/api/v1/imports/jobs/{job_id}"): Rule(IMPORT_READ, params={"job_id": "1"}),
     ("GET", "/api/v1/scorecards"): Rule(CENTRE),
     ("GET", "/api/v1/scorecards/suggestions"): Rule(CENTRE),
     ("GET", "/api/v1/scorecards/{version_id}"): Rule(CENTRE, params={"version_id": "1"}),
