@@ -45,6 +45,10 @@ def every_role(status: int, variant: str = "own") -> dict[tuple[Role | None, str
     return {(role, variant): status for role in Role}
 
 
+# A choice for an upload refused for its ids (kefu.web.routes.imports.upload_again).
+AGAIN = {"upload": "0" * 64, "file": "x.csv", "choice": "update", "source": "s"}
+
+
 # -- the objects the matrix puts in paths -------------------------------------------
 # The matrix workspace holds agents A001 (team T1) and A002 (team T2); the agent
 # user is A001, the supervisor leads T1. Each resolver returns the path parameters
@@ -152,6 +156,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/imports"): Rule(IMPORT_READ),
     # a form without files: refused as a bad request once the role is admitted
     ("POST", "/imports"): Rule(UPLOAD, ok=400, body={"table": "agents"}),
+    # a choice for an upload that is not kept: not found once the role is admitted
+    ("POST", "/imports/again"): Rule(UPLOAD, ok=404, body=AGAIN),
     ("GET", "/imports/{batch_id}/rejects"): Rule(IMPORT_READ, params={"batch_id": "1"}),
     ("GET", "/imports/jobs/{job_id}"): Rule(IMPORT_READ, params={"job_id": "1"}),
     ("GET", "/imports/{batch_id}/rejects.csv"): Rule(IMPORT_READ, params={"batch_id": "1"}),

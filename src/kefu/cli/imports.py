@@ -32,6 +32,7 @@ from kefu.ingest.mapping import load_profile
 from kefu.ingest.pipeline import ImportInterrupted, capped_rejects
 from kefu.ingest.readers import SUFFIXES
 from kefu.ingest.recognize import table_from_name
+from kefu.ingest.sources import SourceCollision
 from kefu.ingest.tables import table as lookup_table
 
 SUMMARY = ["file", "table", "batch", "status", "rows_read", "accepted", "rejected", "skipped",
@@ -61,7 +62,11 @@ def import_(
         str | None, typer.Option(help="Canonical table (default: from the file name or headers).")
     ] = None,
     source: Annotated[
-        str | None, typer.Option(help="System the records come from (lineage).")
+        str | None,
+        typer.Option(
+            help="System the records come from (default: the mapping profile's source, "
+            "else the table's last source, else 'default')."
+        ),
     ] = None,
     mapping: Annotated[
         str | None, typer.Option(help="Mapping profile (workspace or built-in).")
@@ -69,6 +74,13 @@ def import_(
     sheet: Annotated[
         str | None, typer.Option(help="Worksheet of an .xlsx (default: the first).")
     ] = None,
+    as_new_source: Annotated[
+        bool,
+        typer.Option(
+            "--as-new-source",
+            help="Load ids that another source already holds as records of a different system.",
+        ),
+    ] = False,
     home: HomeOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -82,7 +94,9 @@ def import_(
     files = expand(paths)
     with _stopped_by_sigterm():
         try:
-            results, failures = _import_all(ws, files, table, source, mapping, sheet, fmt)
+            results, failures = _import_all(
+                ws, files, table, source, mapping, sheet, fmt, as_new_source
+            )
         except (KeyboardInterrupt, ImportInterrupted):
             # The import under way was undone (its batch abandoned); earlier files stay.
             err_console.print(
@@ -127,7 +141,7 @@ def _stopped_by_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _import_all(ws, files, table, source, mapping, sheet, fmt):  # type: ignore[no-untyped-def]
+def _import_all(ws, files, table, source, mapping, sheet, fmt, as_new=False):  # type: ignore[no-untyped-def]
     results, failures = [], []
     actor = cli_actor()
     show = fmt is OutputFormat.table and console.is_terminal
@@ -140,11 +154,15 @@ def _import_all(ws, files, table, source, mapping, sheet, fmt):  # type: ignore[
                 def say(msg: str, t: TaskID = task, n: str = f.name) -> None:
                     bar.update(t, description=f"{n}: {msg}")
 
-                r = ws_import(ws, f, table, source, mapping, sheet, actor, say)
+                r = ws_import(ws, f, table, source, mapping, sheet, actor, say, as_new)
                 results.append(r.as_dict())
             except (UsageError, ImportInterrupted, ImportBusy):
                 # Another import holds the workspace: say so at once for the whole command.
                 raise
+            except SourceCollision as exc:
+                failures.append(exc.message)
+                results.append({"file": f.name, "table": exc.table, "status": "refused",
+                                "message": exc.message})  # fmt: skip
             except KefuError as exc:
                 failures.append(exc.message)
                 results.append({"file": f.name, "status": "unreadable", "message": exc.message})
@@ -177,11 +195,11 @@ def _summary_table(rows: list[dict[str, object]]) -> None:
     console.print(table)
 
 
-def ws_import(ws, f, table, source, mapping, sheet, actor, progress):  # type: ignore[no-untyped-def]
+def ws_import(ws, f, table, source, mapping, sheet, actor, progress, as_new=False):  # type: ignore[no-untyped-def]
     from kefu.ingest import import_file
 
     return import_file(ws, f, table=table, source=source, mapping=mapping, sheet=sheet,
-                       actor=actor, progress=progress)  # fmt: skip
+                       actor=actor, progress=progress, as_new_source=as_new)  # fmt: skip
 
 
 @app.command()

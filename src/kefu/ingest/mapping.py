@@ -9,7 +9,7 @@ set of YAML forms compiled to SQL with every user value quoted as a literal.
 Format::
 
     table: contacts              # canonical table (required)
-    source: anonymous-bank       # lineage ``source`` of the records (default: the profile name)
+    source: anonymous-bank       # lineage ``source`` of the records (default: the table's last)
     description: free text
     encoding: gb18030            # override the detected encoding (CSV/TSV)
     delimiter: "\\t"              # override the sniffed delimiter (CSV/TSV)

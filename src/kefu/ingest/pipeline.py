@@ -28,7 +28,7 @@ from sqlalchemy import insert
 
 from kefu import audit
 from kefu.errors import KefuError
-from kefu.ingest import batches
+from kefu.ingest import batches, sources
 from kefu.ingest.limits import Limits, check
 from kefu.ingest.mapping import Profile, load_profile, norm_header
 from kefu.ingest.parsing import SQL_TYPES, ident, lit
@@ -202,11 +202,15 @@ def import_file(
     sheet: str | None = None,
     actor: str | None = None,
     progress: Progress | None = None,
+    as_new_source: bool = False,
 ) -> FileResult:
     """Import one export file; raises :class:`KefuError` if the file cannot be read.
 
     Rows that break a rule are rejected (kept in the reject log); the rest are
     published together as one batch. Re-importing identical content is a no-op.
+    The records' source is chosen by :func:`kefu.ingest.sources.resolve`; a file
+    whose ids another source holds is refused (:class:`~kefu.ingest.sources.SourceCollision`)
+    unless ``as_new_source`` says it comes from a different system.
     """
     path = Path(path)
     say = progress or (lambda _msg: None)
@@ -221,12 +225,12 @@ def import_file(
     with batches.import_lock(ws):
         batches.cleanup_abandoned(ws, actor)
         name = name or table_from_name(path)
-        src = _source(source, profile)
+        src = sources.resolve(ws, source, profile, name) if name else ""
         if name and digest.ready(QUICK_DIGEST_SECONDS):
             # Small files are hashed at once: known content costs nothing to skip.
             done = batches.find_committed(ws, name, src, digest.value())
             if done is not None:
-                return _already(path.name, name, done)
+                return _remembered(ws, _already(path.name, name, done), src)
         session = _Session(ws)
         try:
             if name:
@@ -247,13 +251,15 @@ def import_file(
             )
             if name is None:
                 name = table_from_headers(path, raw.headers)
+                src = sources.resolve(ws, source, profile, name)
                 session.watch(ws, digest, name, src)
-            return _load(ws, session, TABLES[name], raw, profile, path.name, src, digest,
-                         mapping, actor, say)  # fmt: skip
+            result = _load(ws, session, TABLES[name], raw, profile, path.name, src, digest,
+                           mapping, actor, say, check_sources=not as_new_source)  # fmt: skip
+            return _remembered(ws, result, src)
         except duckdb.InterruptException:
             if session.already is None or name is None:
                 raise ImportInterrupted(path.name) from None
-            return _already(path.name, name, session.already)
+            return _remembered(ws, _already(path.name, name, session.already), src)
         except RuntimeError as exc:
             # DuckDB stops a query on Ctrl-C (or SIGTERM, where a handler raises) with this.
             if "interrupted" not in str(exc).lower():
@@ -304,8 +310,10 @@ def import_records(
                 rows=len(records),
                 excel=False,
             )
+            # Kefu's own records (a correction, a plan item) name the source they belong
+            # to: there is no choice of source to check, nor one to remember.
             return _load(ws, session, spec, raw, None, label, source, Digest.known(digest),
-                         None, actor, lambda _msg: None)  # fmt: skip
+                         None, actor, lambda _msg: None, check_sources=False)  # fmt: skip
         finally:
             session.close()
 
@@ -332,8 +340,10 @@ def known_headers(table_name: str | None, profile: Profile | None) -> frozenset[
     return frozenset(known)
 
 
-def _source(source: str | None, profile: Profile | None) -> str:
-    return source or (profile.source or profile.name if profile else None) or "default"
+def _remembered(ws: Workspace, result: FileResult, source: str) -> FileResult:
+    """``result``, once its source is kept as the table's source for the next import."""
+    sources.remember(ws, result.table, source)
+    return result
 
 
 def _already(file: str, table_name: str, batch_id: int) -> FileResult:
@@ -368,6 +378,8 @@ def _load(
     mapping: str | None,
     actor: str,
     say: Progress,
+    *,
+    check_sources: bool,
 ) -> FileResult:
     con = session.con
     tz = (profile.timezone if profile and profile.timezone else None) or ws.timezone
@@ -419,6 +431,11 @@ def _load(
     done = batches.find_committed(ws, spec.name, source, digest.value())
     if done is not None:
         return _already(file_name, spec.name, done)
+    if check_sources and new:
+        found = sources.collisions(ws, con, spec, source)
+        if found:
+            # Refused before a batch is reserved: nothing to undo, nothing in the catalog.
+            raise sources.SourceCollision(file_name, spec.name, source, found[0])
     batch_id = batches.reserve(
         ws, table=spec.name, source=source, source_file=file_name, sha256=digest.value(),
         mapping=mapping, actor=actor,

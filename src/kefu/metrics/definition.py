@@ -45,6 +45,18 @@ class Unit(StrEnum):
     INDEX = "index"
 
 
+# The values an indicator of each unit can take (metrics.md, "Units"); None: unbounded.
+# Rates are fractions, durations seconds, scores 0–100, NPS -100…100.
+UNIT_RANGES: dict[Unit, tuple[float | None, float | None]] = {
+    Unit.RATE: (0.0, 1.0),
+    Unit.SECONDS: (0.0, None),
+    Unit.SCORE: (0.0, 100.0),
+    Unit.NPS: (-100.0, 100.0),
+    Unit.COUNT: (0.0, None),
+    Unit.INDEX: (0.0, None),
+}
+
+
 class IndicatorKind(StrEnum):
     RATIO = "ratio"
     MEAN = "mean"
@@ -95,6 +107,13 @@ class Indicator:
     # FCR-based figures stay provisional until the repeat window after the period is imported.
     repeat_sensitive: bool = False
     finish: Finish | None = None
+    # Where the unit's range does not fit (a mean of 1–5 ratings): the values it can take.
+    value_range: tuple[float | None, float | None] | None = None
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The lowest and highest value the indicator can take (None: unbounded)."""
+        return self.value_range or UNIT_RANGES[self.unit]
 
     @property
     def sources(self) -> tuple[str, ...]:

@@ -82,6 +82,7 @@ def indicators() -> list[Indicator]:
             ("surveys",),
             mean_parts("csat_mean", "surveys", _has_csat, _csat),
             details={"surveys": _SURVEY},
+            value_range=(1.0, 5.0),
         ),
         Indicator(
             "nps",

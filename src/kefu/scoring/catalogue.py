@@ -66,6 +66,27 @@ def units() -> dict[str, str]:
     return out
 
 
+@cache
+def _bounds() -> dict[str, tuple[float | None, float | None]]:
+    from kefu.metrics.definition import UNIT_RANGES, Unit
+
+    out = {k: UNIT_RANGES[Unit(u)] for k, u in units().items() if u in set(Unit)}
+    for key, ind in _registry().items():
+        found = getattr(ind, "bounds", None)
+        if found is not None:
+            out[key] = found
+    return out
+
+
+def bounds(indicator: str) -> tuple[float | None, float | None] | None:
+    """The lowest and highest value ``indicator`` can take (None: unbounded), if known.
+
+    >>> bounds("csat_rate"), bounds("aht_avg.phone"), bounds("csat_mean")
+    ((0.0, 1.0), (0.0, None), (1.0, 5.0))
+    """
+    return _bounds().get(indicator)
+
+
 def known_ids() -> list[str]:
     return list(units())
 

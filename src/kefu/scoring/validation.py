@@ -26,6 +26,9 @@ _EPS = 1e-9
 class Issue:
     path: str
     message: str
+    # Where the web catalogue has the message in every language: its id and parameters.
+    key: str | None = None
+    params: Mapping[str, Any] | None = None
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
@@ -197,8 +200,60 @@ def _unknown_indicator(ident: Any, path: str) -> list[Issue]:
     ]
 
 
+def _fmt_rate(x: float) -> str:
+    return f"{round(x / 100, 12):g}"
+
+
+def out_of_range(indicator: Any, value: Any, path: str) -> list[Issue]:
+    """An issue when ``value`` (a target, threshold, band end…) is one ``indicator`` cannot take.
+
+    A rate written as a percentage (``95`` for 95 %) would make every agent miss the
+    target and score zero, so it gets the fix as its hint.
+    """
+    v = _num(value)
+    found = catalogue.bounds(indicator) if isinstance(indicator, str) else None
+    if v is None or found is None:
+        return []
+    lo, hi = found
+    if (lo is None or v >= lo) and (hi is None or v <= hi):
+        return []
+    if catalogue.is_rate(indicator) and 1 < v <= 100:
+        rate = _fmt_rate(v)
+        message = f"{_fmt(v)} looks like a percentage: write a rate as {rate}"
+        params = {"value": _fmt(v), "rate": rate}
+        return [Issue(path, message, "pages.scorecards.range.percent", params)]
+    low = _fmt(lo if lo is not None else float("-inf"))
+    params = {"value": _fmt(v), "indicator": indicator, "lo": low}
+    if hi is None:
+        message = f"{_fmt(v)} is outside what {indicator} can be: {low} or more"
+        return [Issue(path, message, "pages.scorecards.range.at_least", params)]
+    params["hi"] = _fmt(hi)
+    message = f"{_fmt(v)} is outside what {indicator} can be: {low} to {_fmt(hi)}"
+    return [Issue(path, message, "pages.scorecards.range.between", params)]
+
+
+def _values_in_range(ind: Mapping[str, Any], path: str) -> list[Issue]:
+    """Targets, thresholds, band ends and step limits in the indicator's own unit."""
+    ident = ind.get("id")
+    issues: list[Issue] = []
+    for key in ("target", "threshold"):
+        issues += out_of_range(ident, ind.get(key), f"{path}.{key}")
+    band = ind.get("band")
+    if isinstance(band, list):
+        for k, end in enumerate(band[:2]):
+            issues += out_of_range(ident, end, f"{path}.band[{k}]")
+    steps = ind.get("steps")
+    if isinstance(steps, list):
+        for k, step in enumerate(steps):
+            if isinstance(step, Mapping):
+                for key in ("min", "max"):
+                    issues += out_of_range(ident, step.get(key), f"{path}.steps[{k}].{key}")
+    return issues
+
+
 def _indicator(ind: Mapping[str, Any], path: str) -> list[Issue]:
     issues = _unknown_indicator(ind.get("id"), f"{path}.id")
+    issues += _values_in_range(ind, path)
     direction = ind.get("direction")
     steps = ind.get("steps")
     target, threshold = _num(ind.get("target")), _num(ind.get("threshold"))
@@ -537,6 +592,12 @@ def _misc(raw: Mapping[str, Any]) -> list[Issue]:
                 if has_ind == has_count:
                     issues.append(Issue(path, "an alert watches either an indicator or a count"))
                 issues += _unknown_indicator(alert.get("indicator"), f"{path}.indicator")
+                for key in ("above", "below"):
+                    issues += out_of_range(alert.get("indicator"), alert.get(key), f"{path}.{key}")
+                outside = alert.get("outside")
+                if isinstance(outside, list):
+                    for end, x in enumerate(outside[:2]):
+                        issues += out_of_range(alert.get("indicator"), x, f"{path}.outside[{end}]")
                 conds = [
                     c for c in ("above", "below", "outside", "at_least") if alert.get(c) is not None
                 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kefu.store.appdb import Base, UTCDateTime, utcnow
@@ -95,6 +95,8 @@ class ImportJob(Base):
     table_name: Mapped[str | None] = mapped_column(String(40))
     mapping: Mapped[str | None] = mapped_column(String(100))
     source: Mapped[str | None] = mapped_column(String(100))
+    # Ids another source holds are loaded as a different system's records (a choice).
+    as_new_source: Mapped[bool] = mapped_column(Boolean, default=False)
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str | None] = mapped_column(Text)
     message_key: Mapped[str | None] = mapped_column(String(100))

@@ -63,12 +63,13 @@ def create_job(
     table: str | None,
     mapping: str | None,
     source: str | None,
+    as_new_source: bool = False,
 ) -> ImportJob:
     """A queued job for saved uploads (committed with the request that made it)."""
     job = ImportJob(
         state=JobState.QUEUED, files=files, table_name=table or None, mapping=mapping or None,
         source=source or None, rows_read=0, message=None, message_key=None, message_params={},
-        results=[], created_by=actor, pid=os.getpid(),
+        results=[], created_by=actor, pid=os.getpid(), as_new_source=as_new_source,
     )  # fmt: skip
     db.add(job)
     db.flush()
@@ -121,6 +122,7 @@ def run_job(ws: Workspace, job_id: int) -> None:
             return
         job.state, job.started_at = JobState.RUNNING, utcnow()
         files, table, mapping, source = list(job.files), job.table_name, job.mapping, job.source
+        as_new = bool(job.as_new_source)
         actor = f"web:{job.created_by}"
     results: list[dict[str, Any]] = []
     rows = 0
@@ -135,7 +137,7 @@ def run_job(ws: Workspace, job_id: int) -> None:
             say("starting")
             result = operations.import_saved(
                 ws, actor, name, ws.home / Path(f["path"]), table=table, mapping=mapping,
-                source=source, progress=say,
+                source=source, as_new_source=as_new, progress=say,
             )  # fmt: skip
             results.append(_plain(result))
             rows += int(result.get("rows_read") or 0)

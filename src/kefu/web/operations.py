@@ -9,6 +9,8 @@ supersedes.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -158,14 +160,13 @@ def check_upload(files: list[Upload], *, table: str | None = None) -> None:
 
 
 def save_uploads(ws: Workspace, files: list[Upload]) -> list[dict[str, str]]:
-    """Write each upload under a fresh folder; the job imports them from there."""
+    """Keep each upload under its content's SHA-256; the job imports it from there, and a
+    file refused because its ids belong to another source can be imported again by digest."""
     saved = []
     for f in files:
         name = _safe_name(f.filename)
-        folder = ws.uploads_dir / secrets.token_hex(8)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(f.content)
-        saved.append({"name": name, "path": str((folder / name).relative_to(ws.home))})
+        path = _keep_upload(ws, hashlib.sha256(f.content).hexdigest(), name, f.content)
+        saved.append({"name": name, "path": str(path.relative_to(ws.home))})
     return saved
 
 
@@ -178,19 +179,53 @@ def import_saved(
     table: str | None = None,
     mapping: str | None = None,
     source: str | None = None,
+    as_new_source: bool = False,
     progress: Any = None,
 ) -> dict[str, Any]:
-    """Import one saved upload; a file that cannot be read gets its error as summary."""
+    """Import one saved upload; a file that cannot be read gets its error as summary.
+
+    A file refused because its ids belong to another source is ``refused`` with its
+    digest (``upload``), so the page can offer to import it again with a choice.
+    """
     from kefu.ingest import import_file
+    from kefu.ingest.sources import SourceCollision
 
     try:
         result = import_file(
             ws, path, table=table or None, source=source or None, mapping=mapping or None,
-            actor=actor, progress=progress,
+            actor=actor, progress=progress, as_new_source=as_new_source,
         )  # fmt: skip
+    except SourceCollision as exc:
+        refused = _failed(name, exc.message, exc.key, dict(exc.params))
+        refused.update(status="refused", table=exc.table, upload=path.parent.name, mapping=mapping)
+        return refused
     except KefuError as exc:
         return _failed(name, exc.message, exc.key, dict(exc.params))
     return {**result.as_dict(), "file": name, "ok": True}
+
+
+UPLOAD_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _keep_upload(ws: Workspace, digest: str, name: str, content: bytes) -> Path:
+    folder = ws.uploads_dir / digest
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if not path.is_file():
+        # Written whole under another name first: two uploads of one file share the path.
+        tmp = folder / f".{secrets.token_hex(8)}.part"
+        tmp.write_bytes(content)
+        os.replace(tmp, path)
+    return path
+
+
+def kept_upload(ws: Workspace, digest: str, name: str) -> Upload:
+    """An upload kept by :func:`save_uploads`, to import it again with another choice."""
+    safe = _safe_name(name)
+    path = ws.uploads_dir / digest / safe
+    if not UPLOAD_DIGEST.fullmatch(digest) or safe != name or not path.is_file():
+        raise NotFound("that upload is no longer kept; choose the file again")
+    return Upload(name, path.read_bytes())
 
 
 def _failed(
@@ -258,7 +293,10 @@ def check_scorecard(text: str) -> tuple[Scorecard | None, list[dict[str, str]]]:
     try:
         return load_scorecard(text if "\n" in text else text + "\n"), []
     except ScorecardInvalid as exc:
-        return None, [{"path": i.path, "message": i.message} for i in exc.issues]
+        return None, [
+            {"path": i.path, "message": i.message, "key": i.key, "params": dict(i.params or {})}
+            for i in exc.issues
+        ]
 
 
 def add_version(ws: Workspace, user: Principal, text: str) -> tuple[dict[str, Any] | None, list]:

@@ -44,6 +44,7 @@ def start_job(
     table: str | None,
     mapping: str | None,
     source: str | None,
+    as_new_source: bool = False,
 ) -> int:
     """Check, save and queue an upload (on a worker thread); raises what refuses it."""
     ws = request.app.state.ws
@@ -53,7 +54,8 @@ def start_job(
     if busy is not None and busy.pid != os.getpid():
         raise busy
     saved = operations.save_uploads(ws, uploads)
-    job = jobs.create_job(db, actor, saved, table=table, mapping=mapping, source=source)
+    job = jobs.create_job(db, actor, saved, table=table, mapping=mapping, source=source,
+                          as_new_source=as_new_source)  # fmt: skip
     return job.id
 
 
@@ -71,6 +73,9 @@ async def upload(
     table: Annotated[str | None, Form(max_length=40)] = None,
     mapping: Annotated[str | None, Form(max_length=100)] = None,
     source: Annotated[str | None, Form(max_length=100)] = None,
+    as_new_source: Annotated[
+        bool, Form(description="Load ids another source holds as a different system's records")
+    ] = False,
 ) -> JSONResponse:
     from kefu.ingest.batches import ImportBusy
 
@@ -78,7 +83,7 @@ async def upload(
     try:
         job_id = await run_in_threadpool(
             start_job, request, db, user.actor, uploads, table=table, mapping=mapping,
-            source=source,
+            source=source, as_new_source=as_new_source,
         )  # fmt: skip
     except operations.UploadRefused as exc:
         return api_error(exc.status, exc.message)

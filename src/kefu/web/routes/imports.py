@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -77,6 +77,40 @@ def job_page(request: Request, job_id: int, db: DB, user: ImportReader) -> Respo
     job = jobs.job_dict(jobs.get_job(db, job_id))
     ctx = {"job": job, "results": job["results"], "running": job["state"] not in jobs.FINISHED}
     return render_page(request, "pages/import_job.html", ctx, user=user)
+
+
+@router.post("/imports/again")
+def upload_again(
+    request: Request,
+    ws: Ws,
+    db: DB,
+    user: ImportWriter,
+    background: BackgroundTasks,
+    upload: Annotated[str, Form(max_length=64)],
+    file: Annotated[str, Form(max_length=200)],
+    choice: Annotated[Literal["update", "keep_both"], Form()],
+    source: Annotated[str, Form(max_length=100)],
+    table: Annotated[str, Form(max_length=40)] = "",
+    mapping: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """A file refused because its ids belong to another source, imported with the choice made.
+
+    ``update``: under the source that holds those ids, as the same records;
+    ``keep_both``: under the source it was refused for, as a different system. The
+    form names the source of either choice. It runs as a new import job.
+    """
+    kept = operations.kept_upload(ws, upload, file)
+    try:
+        job_id = start_job(
+            request, db, user.actor, [kept], table=table or None, mapping=mapping or None,
+            source=source, as_new_source=choice == "keep_both",
+        )  # fmt: skip
+    except (operations.UploadRefused, ImportBusy) as exc:
+        status = exc.status if isinstance(exc, operations.UploadRefused) else 409
+        error = {"key": exc.key, "params": dict(exc.params)}
+        return _page(request, ws, db, user, status_code=status, upload_error=error)
+    background.add_task(request.app.state.jobs.submit, job_id)
+    return RedirectResponse(f"/imports/jobs/{job_id}", status_code=303)
 
 
 @router.get("/imports/{batch_id}/rejects")

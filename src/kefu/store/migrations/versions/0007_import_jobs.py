@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("table_name", sa.String(40)),
         sa.Column("mapping", sa.String(100)),
         sa.Column("source", sa.String(100)),
+        sa.Column("as_new_source", sa.Boolean, nullable=False),
         sa.Column("rows_read", sa.Integer, nullable=False),
         sa.Column("message", sa.Text),
         sa.Column("message_key", sa.String(100)),
