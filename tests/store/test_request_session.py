@@ -20,7 +20,8 @@ def _names(ws: Workspace) -> list[str]:
         return [j.files[0]["name"] for j in s.scalars(select(ImportJob).order_by(ImportJob.id))]
 
 
-def test_sessions_opened_during_a_request_are_the_request_session(ws: Workspace) -> None:
+def test_sessions_opened_during_a_request_are_the_request_session(any_ws: Workspace) -> None:
+    ws = any_ws
     pool = ws.db.engine.pool
     with ws.db.request_session() as request:
         _job(request, "first.csv")  # the request has its connection now
@@ -35,7 +36,8 @@ def test_sessions_opened_during_a_request_are_the_request_session(ws: Workspace)
     assert _names(ws) == ["first.csv", "second.csv"]
 
 
-def test_a_failed_block_inside_a_request_undoes_only_itself(ws: Workspace) -> None:
+def test_a_failed_block_inside_a_request_undoes_only_itself(any_ws: Workspace) -> None:
+    ws = any_ws
     with ws.db.request_session() as request:
         _job(request, "kept.csv")
         with pytest.raises(RuntimeError), ws.db.transaction() as s:
@@ -44,7 +46,8 @@ def test_a_failed_block_inside_a_request_undoes_only_itself(ws: Workspace) -> No
     assert _names(ws) == ["kept.csv"]
 
 
-def test_a_failed_request_commits_nothing(ws: Workspace) -> None:
+def test_a_failed_request_commits_nothing(any_ws: Workspace) -> None:
+    ws = any_ws
     with pytest.raises(RuntimeError), ws.db.request_session() as request:
         _job(request, "lost.csv")
         raise RuntimeError("the route fails")
