@@ -72,6 +72,9 @@ class Settings(BaseModel):
     # Addresses of the reverse proxies whose X-Forwarded-For/-Proto `kefu serve
     # --proxy-headers` believes (uvicorn's forwarded_allow_ips); "*" trusts any.
     trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
+    # Requests `kefu serve` works on at once (worker threads; one database connection
+    # each). anyio's default; more only helps with a database that has the connections.
+    web_threads: int = Field(default=40, ge=1, le=1000)
 
     @field_validator("timezone")
     @classmethod

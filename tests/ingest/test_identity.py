@@ -254,8 +254,14 @@ def test_a_refused_file_records_no_batch_in_the_catalog(ws: Workspace, tmp_path:
 # -- the web upload: the same rule, the choice as two buttons on the kept file -------
 def _upload(web, client, name: str, content: bytes, **form: str):  # type: ignore[no-untyped-def]
     token = web.csrf(client, "/imports")
-    return client.post("/imports", files=[("files", (name, content, "text/csv"))],
-                       data={**form, "csrf_token": token})  # fmt: skip
+    return _job_page(client, client.post("/imports", files=[("files", (name, content, "text/csv"))],
+                                         data={**form, "csrf_token": token}))  # fmt: skip
+
+
+def _job_page(client, answer):  # type: ignore[no-untyped-def]
+    # An upload (or a choice) answers with its import job's page, where the results are.
+    assert answer.status_code == 303, answer.text
+    return client.get(answer.headers["location"])
 
 
 def _hidden(page: str, form: int, name: str) -> str:
@@ -269,7 +275,8 @@ def _choose(web, client, page: str, choice: str):  # type: ignore[no-untyped-def
     form = 0 if choice == "update" else 1
     data = {k: _hidden(page, form, k) for k in ("upload", "file", "table", "mapping", "source")}
     token = web.csrf(client, "/imports")
-    return client.post("/imports/again", data={**data, "choice": choice, "csrf_token": token})
+    answer = client.post("/imports/again", data={**data, "choice": choice, "csrf_token": token})
+    return _job_page(client, answer)
 
 
 def test_the_demo_complaints_uploaded_through_the_web_load_nothing_new(

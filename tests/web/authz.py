@@ -159,6 +159,7 @@ RULES: dict[tuple[str, str], Rule] = {
     # a choice for an upload that is not kept: not found once the role is admitted
     ("POST", "/imports/again"): Rule(UPLOAD, ok=404, body=AGAIN),
     ("GET", "/imports/{batch_id}/rejects"): Rule(IMPORT_READ, params={"batch_id": "1"}),
+    ("GET", "/imports/jobs/{job_id}"): Rule(IMPORT_READ, params={"job_id": "1"}),
     ("GET", "/imports/{batch_id}/rejects.csv"): Rule(IMPORT_READ, params={"batch_id": "1"}),
     ("GET", "/scorecards"): Rule(CENTRE),
     # an invalid scorecard is shown again with its issues
@@ -185,6 +186,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/imports"): Rule(IMPORT_READ),
     ("POST", "/api/v1/imports"): Rule(UPLOAD, ok=422, body={"table": "agents"}),
     ("GET", "/api/v1/imports/{batch_id}/rejects"): Rule(IMPORT_READ, params={"batch_id": "1"}),
+    ("GET", "/api/v1/imports/jobs/{job_id}"): Rule(IMPORT_READ, params={"job_id": "1"}),
     ("GET", "/api/v1/scorecards"): Rule(CENTRE),
     ("GET", "/api/v1/scorecards/suggestions"): Rule(CENTRE),
     ("GET", "/api/v1/scorecards/{version_id}"): Rule(CENTRE, params={"version_id": "1"}),

@@ -148,5 +148,8 @@ class Web:
 
 def make_web(ws: Workspace, **settings: object) -> Web:
     clock = Clock()
+    # Uploads are imported before the next request by default, so a test reads the job's
+    # page or status right after; tests of the job thread pass inline_imports=False.
+    settings = {"inline_imports": True, **settings}
     app = create_app(ws, settings=WebSettings(clock=clock, **settings))  # type: ignore[arg-type]
     return Web(ws, clock, app)

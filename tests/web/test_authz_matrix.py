@@ -14,6 +14,7 @@ from kefu import scoring
 from kefu.users.roles import Role
 from kefu.users.throttle import Rule as ThrottleRule
 from kefu.users.throttle import ThrottlePolicy
+from kefu.web.jobs import create_job
 from kefu.workspace import Workspace
 from tests.factories import add_records
 from tests.scoring.helpers import FakeEngine, fig
@@ -87,6 +88,9 @@ def matrix_web(ws: Workspace) -> Web:
     for month in ("2026-09", "2026-10"):
         scoring.score_period(ws, month, actor="test", compute=FakeEngine(figures))
     scoring.publish(ws, "2026-09", actor="test")
+    with ws.db.transaction() as s:  # an upload's import job, for the job routes
+        create_job(s, "test", [{"name": "a.csv", "path": "uploads/a.csv"}], table=None,
+                   mapping=None, source=None)  # fmt: skip
     return web
 
 

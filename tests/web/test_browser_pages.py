@@ -120,6 +120,9 @@ def test_each_role_sees_its_part(page, live_server: LiveServer) -> None:  # type
     page.select_option("#up-table", "agents")
     with page.expect_navigation():
         page.click("#upload-form button[type=submit]")
+    # The upload answers with its job's page, which refreshes itself until the import is done.
+    assert "/imports/jobs/" in page.url
+    page.wait_for_selector("#upload-results")
     summary = page.inner_text("#upload-results")
     assert "花名册.csv" in summary and "已导入" in summary
     page.context.clear_cookies()

@@ -175,8 +175,10 @@ def test_upload_shows_summary_and_rejects_as_csv(app: Web) -> None:
         data={"table": "agents"},
         headers={"X-CSRF-Token": token},
     )
-    assert response.status_code == 201, response.text
-    (summary,) = response.json()
+    assert response.status_code == 202, response.text
+    job = client.get(response.headers["location"]).json()
+    assert job["state"] == "done"
+    (summary,) = job["results"]
     assert (summary["accepted"], summary["rejected"]) == (1, 1)
     rejects = client.get(f"/api/v1/imports/{summary['batch']}/rejects").json()
     assert rejects["total"] == 1 and rejects["rejects"][0]["row"] == 3

@@ -28,6 +28,7 @@ from kefu.cli.common import (
     term_text,
 )
 from kefu.errors import KefuError, NotFound, UsageError
+from kefu.ingest.batches import ImportBusy
 from kefu.ingest.mapping import load_profile
 from kefu.ingest.pipeline import ImportInterrupted, capped_rejects
 from kefu.ingest.readers import SUFFIXES
@@ -156,7 +157,8 @@ def _import_all(ws, files, table, source, mapping, sheet, fmt, as_new=False):  #
 
                 r = ws_import(ws, f, table, source, mapping, sheet, actor, say, as_new)
                 results.append(r.as_dict())
-            except (UsageError, ImportInterrupted):
+            except (UsageError, ImportInterrupted, ImportBusy):
+                # Another import holds the workspace: say so at once for the whole command.
                 raise
             except SourceCollision as exc:
                 failures.append(exc.message)

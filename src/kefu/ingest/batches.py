@@ -12,6 +12,7 @@ leaves the previous state; what it leaves behind is removed by the next import
 from __future__ import annotations
 
 import fcntl
+import io
 import json
 import os
 import shutil
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from kefu import audit
+from kefu.errors import KefuError
 from kefu.store.catalog import BatchState, ImportBatch
 
 if TYPE_CHECKING:
@@ -32,16 +34,87 @@ if TYPE_CHECKING:
 LOCK_FILE = "import.lock"
 
 
-@contextmanager
-def import_lock(ws: Workspace) -> Iterator[None]:
-    """Serialise importers (and compaction) of one workspace; released even on kill -9."""
+class ImportBusy(KefuError):
+    """Another import (or compaction) of the workspace holds the lock: said at once, no wait."""
+
+    exit_code = 3
+
+    def __init__(self, batch: int | None, started: str | None, pid: int | None = None) -> None:
+        self.pid = pid  # the holder's process
+        self.key = "imports.busy" if batch is not None else "imports.busy_no_batch"
+        self.params = {"batch": batch, "started": started or "?"}
+        where = f"batch {batch}, " if batch is not None else ""
+        super().__init__(f"Another import is running ({where}started at {started or '?'})")
+
+
+def _holder(ws: Workspace) -> ImportBusy:
+    """Who holds the lock, from what it wrote into the lock file."""
+    try:
+        info = json.loads((ws.home / LOCK_FILE).read_text() or "{}")
+    except (OSError, ValueError):
+        info = {}
+    started = None
+    if isinstance(info.get("started_at"), str):
+        from zoneinfo import ZoneInfo
+
+        at = datetime.fromisoformat(info["started_at"]).astimezone(ZoneInfo(ws.timezone))
+        started = at.strftime("%H:%M")
+    batch, pid = info.get("batch"), info.get("pid")
+    return ImportBusy(
+        batch if isinstance(batch, int) else None, started, pid if isinstance(pid, int) else None
+    )
+
+
+def lock_busy(ws: Workspace) -> ImportBusy | None:
+    """The error a new import would meet now, or None when the lock is free."""
     path = ws.home / LOCK_FILE
     with path.open("a") as f:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
         try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _holder(ws)
+        fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+    return None
+
+
+@contextmanager
+def import_lock(ws: Workspace) -> Iterator[None]:
+    """Serialise importers (and compaction) of one workspace; released even on kill -9.
+
+    A held lock raises :class:`ImportBusy` at once (batch and start time of the
+    holder): a silent wait of minutes looks like a hang.
+    """
+    path = ws.home / LOCK_FILE
+    with path.open("a+") as f:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise _holder(ws) from None
+        try:
+            _note(f, {"pid": os.getpid(), "started_at": datetime.now(UTC).isoformat()})
             yield
         finally:
+            f.truncate(0)
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def _note(f: io.TextIOBase, info: dict[str, object]) -> None:
+    f.truncate(0)
+    f.write(json.dumps(info))
+    f.flush()
+
+
+def note_batch(ws: Workspace, batch_id: int) -> None:
+    """Record in the lock file (held by this process) the batch being imported."""
+    path = ws.home / LOCK_FILE
+    try:
+        info = json.loads(path.read_text() or "{}")
+    except (OSError, ValueError):
+        info = {}
+    if info.get("pid") != os.getpid():
+        return
+    info["batch"] = batch_id
+    path.write_text(json.dumps(info))
 
 
 def pid_alive(pid: int | None) -> bool:
@@ -130,7 +203,9 @@ def reserve(
         )  # fmt: skip
         s.add(batch)
         s.flush()
-        return batch.id
+        batch_id = batch.id
+    note_batch(ws, batch_id)
+    return batch_id
 
 
 def abandon(ws: Workspace, batch_id: int, table: str) -> None:

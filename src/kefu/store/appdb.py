@@ -7,7 +7,8 @@ created and upgraded only by the migrations in ``kefu/store/migrations``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -55,10 +56,18 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, 8 KiB pages, foreign keys and a busy timeout."""
+#: Connections the pool keeps by default (SQLAlchemy's own default).
+DEFAULT_POOL_SIZE = 5
+
+
+def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, 8 KiB pages, foreign keys and a busy timeout.
+
+    ``pool_size``: connections kept open; up to 10 more are opened when all are busy.
+    """
+    pool = {} if pool_size == DEFAULT_POOL_SIZE else {"pool_size": pool_size}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, **pool)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -72,7 +81,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 def alembic_config(url: str):  # type: ignore[no-untyped-def]
@@ -111,20 +120,85 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+class _Binding:
+    """The session a web request holds; cleared (for every copy of the context) at its end."""
+
+    def __init__(self, session: Session) -> None:
+        self.session: Session | None = session
+
+
+# The request's session, seen by the code the request calls (and the threads it runs
+# on, which copy the context): while a request holds a connection, nothing it calls
+# takes a second one from the pool, so N concurrent requests need N connections.
+_bound: ContextVar[_Binding | None] = ContextVar("kefu_request_session", default=None)
+
+
 class AppDB:
     """Engine plus session factory for one workspace."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool_size: int = DEFAULT_POOL_SIZE) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.pool_size = pool_size
+        self.engine = make_engine(url, pool_size)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
-    def session(self) -> Session:
-        return self._sessions()
+    def size_pool(self, pool_size: int) -> None:
+        """Keep at least ``pool_size`` connections (the web server: one per thread)."""
+        if pool_size <= self.pool_size:
+            return
+        old = self.engine
+        self.pool_size = pool_size
+        self.engine = make_engine(self.url, pool_size)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        old.dispose()
+
+    def bound(self) -> Session | None:
+        """The session of the request being served on this context, if any."""
+        binding = _bound.get()
+        return binding.session if binding is not None else None
+
+    @contextmanager
+    def request_session(self) -> Iterator[Session]:
+        """The one session of a web request: committed at the end, rolled back on error.
+
+        Until it ends, :meth:`session` and :meth:`transaction` called by the
+        request's code hand out this session instead of opening another.
+        """
+        session = self._sessions()
+        binding = _Binding(session)
+        token = _bound.set(binding)
+        try:
+            with session.begin():
+                yield session
+        finally:
+            binding.session = None
+            # Ended from a copy of the context (a worker thread): the binding is cleared.
+            with suppress(ValueError):
+                _bound.reset(token)
+            session.close()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session for reading; inside a web request, the request's own."""
+        bound = self.bound()
+        if bound is not None:
+            yield bound
+            return
+        with self._sessions() as session:
+            yield session
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session that commits on success and rolls back on any error."""
+        """A session that commits on success and rolls back on any error.
+
+        Inside a web request it is a savepoint of the request's session: an error
+        undoes this block only; the request commits everything when it ends.
+        """
+        bound = self.bound()
+        if bound is not None:
+            with bound.begin_nested():
+                yield bound
+            return
         with self._sessions.begin() as session:
             yield session
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kefu.store.appdb import Base, UTCDateTime, utcnow
@@ -69,3 +69,42 @@ class ImportReject(Base):
     raw: Mapped[dict[str, str | None] | None] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_import_rejects_batch", "batch_id", "row"),)
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ImportJob(Base):
+    """An upload being imported on the server's job thread (``/imports/jobs/<id>``).
+
+    ``results`` holds one summary per file as it finishes; ``rows_read`` counts
+    the rows read so far; ``message`` (with ``message_key``/``message_params`` for
+    the page's language) says what the job is doing or why it failed.
+    """
+
+    __tablename__ = "import_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    state: Mapped[str] = mapped_column(String(12), default=JobState.QUEUED)
+    # [{"name": shown name, "path": saved upload relative to the workspace}]
+    files: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    table_name: Mapped[str | None] = mapped_column(String(40))
+    mapping: Mapped[str | None] = mapped_column(String(100))
+    source: Mapped[str | None] = mapped_column(String(100))
+    # Ids another source holds are loaded as a different system's records (a choice).
+    as_new_source: Mapped[bool] = mapped_column(Boolean, default=False)
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str | None] = mapped_column(Text)
+    message_key: Mapped[str | None] = mapped_column(String(100))
+    message_params: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    results: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The server process running it: a job of a server that stopped is marked failed.
+    pid: Mapped[int | None] = mapped_column(Integer)

@@ -9,6 +9,7 @@ batch; older versions stay on disk for the audit trail.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,9 @@ from kefu.store.catalog import BatchState, ImportBatch
 if TYPE_CHECKING:
     import ibis
     from ibis.backends import BaseBackend
+
+
+_EMPTY_IDS = itertools.count()
 
 
 class FactStore:
@@ -65,7 +69,15 @@ class FactStore:
         spec = TABLES[name]
         files = [str(p) for p in self.committed_files(name)]
         if not files:
-            return ibis.memtable(arrow_schema(spec).empty_table())
+            # Bound to ``con``: an unbound memtable runs on ibis's one default DuckDB
+            # connection, which concurrent requests would then share (and DuckDB refuses).
+            empty = arrow_schema(spec).empty_table()
+            raw = getattr(con, "con", None)  # the DuckDB connection under Ibis's backend
+            if raw is None:
+                return ibis.memtable(empty)
+            label = f"_empty_{name}_{next(_EMPTY_IDS)}"
+            raw.register(label, empty)
+            return con.table(label)
         t = con.read_parquet(files if len(files) > 1 else files[0])
         t = t.select(*spec.names, *LINEAGE_NAMES)
         if all_versions or not self.has_versions(name):

@@ -18,7 +18,9 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kefu.web import errors
+from kefu.web.concurrency import AdmissionLimit, pool_size, use_threads
 from kefu.web.deps import csrf_protect
+from kefu.web.jobs import ImportJobs, fail_orphans
 from kefu.web.nav import NavItem
 from kefu.web.security import HeadAsGet, SecurityMiddleware, security_kwargs
 from kefu.web.settings import WebSettings
@@ -47,12 +49,15 @@ def _lifespan(ws: Workspace, settings: WebSettings):  # type: ignore[no-untyped-
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        use_threads(app.state.threads)
+        fail_orphans(ws)  # jobs a stopped server left unfinished say so
         running = None
         if settings.notify_sender:
             from kefu.notify.sender import start_background
 
             running = start_background(ws)
         yield
+        app.state.jobs.shutdown()
         if running is not None:
             thread, stop = running
             stop.set()
@@ -87,6 +92,10 @@ def create_app(
     app.state.ws = ws
     app.state.settings = settings
     app.state.templates = make_templates()
+    # One connection per request thread (see kefu.web.concurrency).
+    app.state.threads = settings.threads or ws.settings.web_threads
+    ws.db.size_pool(pool_size(app.state.threads))
+    app.state.jobs = ImportJobs(ws, inline=settings.inline_imports)
     nav: list[NavItem] = []
     csrf = [Depends(csrf_protect)]
     for name in PAGE_MODULES + extra_pages:
@@ -103,4 +112,5 @@ def create_app(
     errors.install(app)
     app.add_middleware(SecurityMiddleware, **security_kwargs(settings))
     app.add_middleware(HeadAsGet)
+    app.add_middleware(AdmissionLimit, limit=app.state.threads)
     return app

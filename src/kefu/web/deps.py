@@ -17,12 +17,13 @@ foreign object. CSRF is checked for every router registered in ``create_app``.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -50,10 +51,24 @@ def get_settings(request: Request) -> WebSettings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    """One application-store session per request, committed when the route returns."""
-    with get_ws(request).db.transaction() as session:
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    """One application-store session per request, committed when the route returns.
+
+    Entered here, on the request's own context, so that the code the route calls
+    (on a worker thread, which copies the context) finds it through
+    ``ws.db.session()`` / ``ws.db.transaction()`` instead of taking a second
+    connection from the pool. Opening and committing touch the database: they
+    run on a worker thread, never on the event loop.
+    """
+    manager = get_ws(request).db.request_session()
+    session = manager.__enter__()
+    try:
         yield session
+    except BaseException as exc:
+        if not await run_in_threadpool(manager.__exit__, type(exc), exc, exc.__traceback__):
+            raise
+    else:
+        await run_in_threadpool(manager.__exit__, None, None, None)
 
 
 Ws = Annotated[Workspace, Depends(get_ws)]

@@ -127,8 +127,10 @@ def allowed_methods(request: Request) -> list[str]:
 
 
 def install(app: FastAPI) -> None:
+    # Plain functions: Starlette runs them on a worker thread, and an error page reads the
+    # store (who is asking, the menu badges), which must not block the event loop.
     @app.exception_handler(NotAuthenticated)
-    async def _not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
+    def _not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
         from kefu.web.deps import is_api
 
         if is_api(request):
@@ -136,21 +138,21 @@ def install(app: FastAPI) -> None:
         return _login_redirect(request)
 
     @app.exception_handler(Forbidden)
-    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+    def _forbidden(request: Request, exc: Forbidden) -> Response:
         from kefu.web.deps import CsrfError
 
         return _respond(request, 403, exc.message, "csrf" if isinstance(exc, CsrfError) else None)
 
     @app.exception_handler(NotFound)
-    async def _not_found(request: Request, exc: NotFound) -> Response:
+    def _not_found(request: Request, exc: NotFound) -> Response:
         return _respond(request, 404, exc.message, exc=exc)
 
     @app.exception_handler(KefuError)
-    async def _kefu_error(request: Request, exc: KefuError) -> Response:
+    def _kefu_error(request: Request, exc: KefuError) -> Response:
         return _respond(request, 400, exc.message, exc=exc)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+    def _http(request: Request, exc: StarletteHTTPException) -> Response:
         detail = exc.detail if isinstance(exc.detail, str) else CODES.get(exc.status_code, "")
         response = _respond(request, exc.status_code, detail)
         for name, value in (exc.headers or {}).items():
@@ -160,7 +162,7 @@ def install(app: FastAPI) -> None:
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+    def _invalid(request: Request, exc: RequestValidationError) -> Response:
         from kefu.web.deps import is_api
 
         found = exc.errors()

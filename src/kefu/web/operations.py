@@ -34,7 +34,6 @@ from kefu.scoring.registry import (
 from kefu.scoring.scorecard import Scorecard, ScorecardInvalid, load_scorecard
 from kefu.store.catalog import ImportBatch, ImportReject
 from kefu.users.roles import Principal, Role
-from kefu.web.access import UPLOAD_ROLES
 from kefu.workspace import Workspace
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -128,55 +127,81 @@ class Upload:
     content: bytes
 
 
-def import_uploads(
+class UploadRefused(KefuError):
+    """An upload that cannot become an import job (HTTP ``status``); nothing was saved."""
+
+    def __init__(self, status: int, message: str, key: str, **params: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.key = key
+        self.params = params
+
+
+def check_upload(files: list[Upload], *, table: str | None = None) -> None:
+    """Refuse at once what no import could read: no file, an unknown table, a wrong type."""
+    if not files:
+        raise UploadRefused(422, "choose at least one file to upload", "imports.no_file")
+    if table and table not in TABLES:
+        raise UploadRefused(
+            422, f"unknown table '{table}'; the tables are: {', '.join(TABLES)}",
+            "imports.unknown_table", table=table, tables=", ".join(TABLES),
+        )  # fmt: skip
+    for f in files:
+        name = _safe_name(f.filename)
+        if not name.lower().endswith(ALLOWED_SUFFIXES):
+            raise UploadRefused(
+                415, f"{name}: only CSV, Excel and Parquet files can be imported",
+                "imports.wrong_type", file=name,
+            )  # fmt: skip
+        if len(f.content) > MAX_UPLOAD_BYTES:
+            raise UploadRefused(
+                413, f"{name}: the file is larger than 200 MB", "imports.too_large", file=name
+            )
+
+
+def save_uploads(ws: Workspace, files: list[Upload]) -> list[dict[str, str]]:
+    """Keep each upload under its content's SHA-256; the job imports it from there, and a
+    file refused because its ids belong to another source can be imported again by digest."""
+    saved = []
+    for f in files:
+        name = _safe_name(f.filename)
+        path = _keep_upload(ws, hashlib.sha256(f.content).hexdigest(), name, f.content)
+        saved.append({"name": name, "path": str(path.relative_to(ws.home))})
+    return saved
+
+
+def import_saved(
     ws: Workspace,
-    user: Principal,
-    files: list[Upload],
+    actor: str,
+    name: str,
+    path: Path,
     *,
     table: str | None = None,
     mapping: str | None = None,
     source: str | None = None,
     as_new_source: bool = False,
-) -> list[dict[str, Any]]:
-    """Import each uploaded file; a file that cannot be read gets its error as summary.
+    progress: Any = None,
+) -> dict[str, Any]:
+    """Import one saved upload; a file that cannot be read gets its error as summary.
 
-    Each file is kept under its content's SHA-256, so a file refused because its ids
-    belong to another source can be imported again by that digest, without a new upload.
+    A file refused because its ids belong to another source is ``refused`` with its
+    digest (``upload``), so the page can offer to import it again with a choice.
     """
     from kefu.ingest import import_file
     from kefu.ingest.sources import SourceCollision
 
-    user.require(*UPLOAD_ROLES)
-    if not files:
-        raise UsageError("choose at least one file to upload")
-    if table and table not in TABLES:
-        raise UsageError(f"unknown table '{table}'; the tables are: {', '.join(TABLES)}")
-    out = []
-    for f in files:
-        name = _safe_name(f.filename)
-        if not name.lower().endswith(ALLOWED_SUFFIXES):
-            out.append(_failed(name, "only CSV, Excel and Parquet files can be imported"))
-            continue
-        if len(f.content) > MAX_UPLOAD_BYTES:
-            out.append(_failed(name, "the file is larger than 200 MB"))
-            continue
-        digest = hashlib.sha256(f.content).hexdigest()
-        path = _keep_upload(ws, digest, name, f.content)
-        try:
-            result = import_file(
-                ws, path, table=table or None, source=source or None, mapping=mapping or None,
-                actor=f"web:{user.actor}", as_new_source=as_new_source,
-            )  # fmt: skip
-        except SourceCollision as exc:
-            refused = _failed(name, exc.message, exc.key, dict(exc.params))
-            refused.update(status="refused", table=exc.table, upload=digest, mapping=mapping)
-            out.append(refused)
-            continue
-        except KefuError as exc:
-            out.append(_failed(name, exc.message, exc.key, dict(exc.params)))
-            continue
-        out.append({**result.as_dict(), "file": name, "ok": True})
-    return out
+    try:
+        result = import_file(
+            ws, path, table=table or None, source=source or None, mapping=mapping or None,
+            actor=actor, progress=progress, as_new_source=as_new_source,
+        )  # fmt: skip
+    except SourceCollision as exc:
+        refused = _failed(name, exc.message, exc.key, dict(exc.params))
+        refused.update(status="refused", table=exc.table, upload=path.parent.name, mapping=mapping)
+        return refused
+    except KefuError as exc:
+        return _failed(name, exc.message, exc.key, dict(exc.params))
+    return {**result.as_dict(), "file": name, "ok": True}
 
 
 UPLOAD_DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -195,7 +220,7 @@ def _keep_upload(ws: Workspace, digest: str, name: str, content: bytes) -> Path:
 
 
 def kept_upload(ws: Workspace, digest: str, name: str) -> Upload:
-    """An upload kept by :func:`import_uploads`, to import it again with another choice."""
+    """An upload kept by :func:`save_uploads`, to import it again with another choice."""
     safe = _safe_name(name)
     path = ws.uploads_dir / digest / safe
     if not UPLOAD_DIGEST.fullmatch(digest) or safe != name or not path.is_file():

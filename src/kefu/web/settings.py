@@ -32,3 +32,8 @@ class WebSettings:
     default_locale: str = "zh-CN"
     # Deliver notifications from a background thread of the server (``kefu serve``).
     notify_sender: bool = False
+    # Worker threads (and so concurrent requests and pooled connections); None: the
+    # workspace's ``web_threads`` setting.
+    threads: int | None = None
+    # Run an upload's import before answering instead of on the job thread (tests).
+    inline_imports: bool = False

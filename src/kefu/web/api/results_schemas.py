@@ -251,6 +251,24 @@ class ImportResultPublic(BaseModel):
     ok: bool
 
 
+class ImportJobPublic(BaseModel):
+    """An upload's import job: ``state`` is queued, running, done or failed."""
+
+    id: int
+    state: str
+    files: list[str]
+    table: str | None
+    rows_read: int = Field(description="Rows read so far (of the files finished)")
+    message: str | None = Field(description="What the job is doing, or why it failed")
+    message_key: str | None
+    message_params: dict[str, Any]
+    results: list[dict[str, Any]] = Field(description="One summary per file imported so far")
+    created_at: datetime
+    created_by: str
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
 class RejectPublic(BaseModel):
     source_file: str
     row: int

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from kefu.notify import service
@@ -134,15 +135,18 @@ async def add_channel(request: Request, ws: Ws, user: AdminUser) -> Response:
         ca_file=field("ca_file", 500),
     )
     try:
-        service.add_channel(ws, spec, user.actor)
+        # The form is read on the event loop; the store is written on a worker thread.
+        await run_in_threadpool(service.add_channel, ws, spec, user.actor)
     except ChannelError as exc:
         # The form comes back without its secrets: they are never written into a page.
         shown = {k: field(k) for k in ("kind", "name", "scope_kind", "scope", "locale", "host",
                                        "port", "security", "username", "sender", "sender_name",
                                        "recipients", "ca_file")}  # fmt: skip
         shown["events"] = events  # type: ignore[assignment]
-        return _admin_page(request, ws, user, status=400, form=shown, error_key=exc.key,
-                           error_params=exc.params)  # fmt: skip
+        return await run_in_threadpool(
+            _admin_page, request, ws, user, status=400, form=shown, error_key=exc.key,
+            error_params=exc.params,
+        )  # fmt: skip
     response = RedirectResponse("/admin/notify", status_code=303)
     flash(request, response, "notify.added")
     return response
@@ -151,11 +155,13 @@ async def add_channel(request: Request, ws: Ws, user: AdminUser) -> Response:
 @router.post("/admin/notify/channels/{channel_id}/events")
 async def set_events(request: Request, ws: Ws, user: AdminUser, channel_id: IdPath) -> Response:
     form = await request.form()
+    topics = [str(v) for v in form.getlist("events")]
     try:
-        service.set_topics(ws, channel_id, [str(v) for v in form.getlist("events")], user.actor)
+        await run_in_threadpool(service.set_topics, ws, channel_id, topics, user.actor)
     except ChannelError as exc:
-        return _admin_page(request, ws, user, status=400, error_key=exc.key,
-                           error_params=exc.params)  # fmt: skip
+        return await run_in_threadpool(
+            _admin_page, request, ws, user, status=400, error_key=exc.key, error_params=exc.params
+        )
     response = RedirectResponse("/admin/notify", status_code=303)
     flash(request, response, "notify.events_saved")
     return response

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from kefu.errors import KefuError, NotFound
@@ -56,20 +57,25 @@ async def create_plan(request: Request, ws: Ws, user: CurrentUser, at: Now) -> R
         if description:
             items.append({"description": description, "due_on": str(form.get(f"due_on_{n}") or ""),
                           "owner": str(form.get(f"owner_{n}") or "")})  # fmt: skip
-    try:
-        plan = plans.create_plan(
-            ws, user, review_id, title=str(form.get("title") or ""), items=items, now=at
-        )
-    except (Forbidden, NotFound):
-        raise
-    except KefuError as exc:
-        # The review page comes back with the plan as typed, and why it was refused.
-        from kefu.web.routes.reviews import _review_page
+    typed = {k: str(v) for k, v in form.items() if isinstance(v, str)}
 
-        typed = {k: str(v) for k, v in form.items() if isinstance(v, str)}
-        review = reviews.review_of(ws, user, review_id)
-        return _review_page(request, ws, user, review, plan_form=typed, plan_error=exc)
-    return _to(request, f"/plans/{plan.id}", "wf.plan_created")
+    def create() -> Response:
+        try:
+            plan = plans.create_plan(
+                ws, user, review_id, title=str(form.get("title") or ""), items=items, now=at
+            )
+        except (Forbidden, NotFound):
+            raise
+        except KefuError as exc:
+            # The review page comes back with the plan as typed, and why it was refused.
+            from kefu.web.routes.reviews import _review_page
+
+            review = reviews.review_of(ws, user, review_id)
+            return _review_page(request, ws, user, review, plan_form=typed, plan_error=exc)
+        return _to(request, f"/plans/{plan.id}", "wf.plan_created")
+
+    # The form is read on the event loop; the store is written on a worker thread.
+    return await run_in_threadpool(create)
 
 
 def _int(value: object) -> int:
