@@ -12,7 +12,8 @@ from alembic import op
 from kefu.store.appdb import UTCDateTime
 
 revision = "0007_import_jobs"
-down_revision = "0008_tokens_throttle"  # revisions applied in the order they landed: 0006, 0009, 0008, 0007
+# Revisions run in the order they landed: 0006, 0009, 0008, 0007.
+down_revision = "0008_tokens_throttle"
 branch_labels = None
 depends_on = None
 
