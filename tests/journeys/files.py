@@ -34,3 +34,10 @@ def write_csv(path: Path, rows: list[dict[str, str]], encoding: str) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def complaints(path: Path, agent_id: str, month: str) -> list[dict[str, str]]:
+    """The rows of ``agent_id`` in ``month`` as the complaints export has them."""
+    return [
+        r for r in read_csv(path) if r["被投诉坐席"] == agent_id and r["投诉时间"].startswith(month)
+    ]
