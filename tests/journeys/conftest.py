@@ -66,7 +66,6 @@ class CentreTemplate:
 @pytest.fixture(scope="session")
 def centre_template(tmp_path_factory: pytest.TempPathFactory) -> CentreTemplate:
 
-
     run = DemoRun(
         home=tmp_path_factory.mktemp("centre") / "demo",
         agents=AGENTS,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
 from tests.journeys.conftest import UNDER_WAY, Centre, Person
 from tests.journeys.files import read_csv, upheld_cs_complaints, write_csv
 
