@@ -9,9 +9,10 @@ from __future__ import annotations
 import socket
 
 CHROMIUM = "/usr/bin/chromium"
-# Headless, no sandbox (containers), and nothing that reaches out to the network on its own.
+# No sandbox (containers), and nothing that reaches out to the network on its own.
+# Headless comes from Playwright's ``headless=True``: adding "--headless" here as well
+# switches Chromium to a mode where the vendored Swagger UI page never renders.
 CHROMIUM_ARGS = [
-    "--headless",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
