@@ -174,9 +174,10 @@ class Person:
 def _person(browser: Any, centre: Centre, **context: Any) -> Iterator[Person]:
     ctx = browser.new_context(base_url=centre.url, locale="zh-CN", accept_downloads=True,
                               **context)  # fmt: skip
-    ctx.set_default_timeout(20_000)
-    # Pages that compute a month's figures the first time are slow on a busy machine.
-    ctx.set_default_navigation_timeout(90_000)
+    ctx.set_default_timeout(60_000)
+    # Scoring a month, or a page computing its figures the first time, is slow on a busy
+    # machine (the suite runs on two workers): the navigation that follows may wait long.
+    ctx.set_default_navigation_timeout(180_000)
     page = ctx.new_page()
     # "Publish this month?" and the like: the person says yes.
     page.on("dialog", lambda dialog: dialog.accept())

@@ -91,7 +91,7 @@ def test_manager_month_end(centre: Centre, desktop: Person, tmp_path: Path) -> N
     # Score November: the three late complaints count once.
     page.goto(f"/?period={UNDER_WAY}")
     with page.expect_navigation():
-        page.click("#score-button")
+        page.click("#score-button", no_wait_after=True)  # the navigation waits
     assert _counted(desktop, agent) == in_file + LATE
 
     # Not published yet: no pay table.
@@ -100,7 +100,7 @@ def test_manager_month_end(centre: Centre, desktop: Person, tmp_path: Path) -> N
 
     page.goto(f"/?period={UNDER_WAY}")
     with page.expect_navigation():
-        page.click("#publish-button")
+        page.click("#publish-button", no_wait_after=True)  # the navigation waits
     assert "已发布" in desktop.text(".run-status")
 
     page.goto(f"/applications?period={UNDER_WAY}")

@@ -76,7 +76,7 @@ def test_manager_upholds_the_complaint_appeal(centre: Centre, desktop: Person) -
     page.fill("#de-value", "rejected")
     page.fill("#de-reason", "核实为快递延误，投诉不成立。")
     with page.expect_navigation():
-        page.click("#decide")
+        page.click("#decide", no_wait_after=True)  # the navigation waits
     assert desktop.text("#appeal-state") == translate("zh-CN", "wf.appeal_state.upheld")
 
     after = _sheet(desktop, agent)

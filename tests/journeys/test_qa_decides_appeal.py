@@ -30,7 +30,7 @@ def test_qa_upholds_the_open_qa_appeal(centre: Centre, desktop: Person) -> None:
     page.fill("#de-value", str(requested["compliance_score"]))
     page.fill("#de-reason", "复听录音，开场白与身份核实均完成，按规范改分。")
     with page.expect_navigation():
-        page.click("#decide")
+        page.click("#decide", no_wait_after=True)  # the navigation waits
     assert desktop.text("#appeal-state") == translate("zh-CN", "wf.appeal_state.upheld")
     # The correction re-scored October: the agent's old total is the published one.
     row = page.locator("#changes tbody tr", has_text=agent).first
