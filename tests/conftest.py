@@ -66,3 +66,16 @@ def any_ws(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Workspace
     workspace = Workspace.init(tmp_path / "ws", database_url=url)
     yield workspace
     workspace.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium per test worker, shared by the web tests and the journeys."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

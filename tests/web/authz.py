@@ -80,6 +80,7 @@ MONITOR = CENTRE | {Role.supervisor}
 IMPORT_READ = frozenset({Role.admin, Role.manager, Role.qa, Role.supervisor})
 UPLOAD = frozenset({Role.admin, Role.manager, Role.qa})
 APPLICATIONS = CENTRE | {Role.hr}
+PAY = frozenset({Role.manager, Role.hr})
 # HR sees every agent's and team's *published* results.
 HR_SEES = CENTRE | {Role.hr}
 # Publishing twice is refused: the manager's request comes after the admin's.
@@ -167,6 +168,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/scorecards/{version_id}"): Rule(CENTRE, params={"version_id": "1"}),
     ("POST", "/scorecards/{version_id}/activate"): Rule(CENTRE, ok=303, params={"version_id": "1"}),
     ("GET", "/applications"): Rule(APPLICATIONS),
+    # the pay export: manager and HR; the manager's default month (2026-10) is not published
+    ("GET", "/applications/pay.xlsx"): Rule(PAY, overrides={(Role.manager, "own"): 409}),
+    ("GET", "/applications/pay.csv"): Rule(PAY, overrides={(Role.manager, "own"): 409}),
     # appraisal API
     ("GET", "/api/v1/periods"): Rule(RESULTS),
     ("GET", "/api/v1/overview"): Rule(TEAMS),

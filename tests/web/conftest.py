@@ -8,7 +8,6 @@ marked ``@pytest.mark.browser`` and ``@pytest.mark.xdist_group("browser")``).
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,18 +17,8 @@ import pytest
 from argon2 import PasswordHasher
 
 from kefu.workspace import Workspace
+from tests.browser import free_port
 from tests.web.support import Web, make_web
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(autouse=True)
@@ -60,18 +49,12 @@ class LiveServer:
     url: str
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def live_server(web: Web) -> Iterator[LiveServer]:
     """The app served by uvicorn on a free port in a background thread."""
     import uvicorn
 
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(web.app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -84,16 +67,6 @@ def live_server(web: Web) -> Iterator[LiveServer]:
     yield LiveServer(web, f"http://127.0.0.1:{port}")
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
