@@ -28,15 +28,16 @@ LATE = 3  # new complaints in the late export
 def _late_export(centre: Centre, agent: str, folder: Path) -> Path:
     """Three new upheld complaints against ``agent`` on 28 November, then two broken rows."""
     demo = read_csv(centre.export("complaints")[0])
+    # The late system's numbers (TS-B…) cannot be any of the demo's own (TS + date + sequence).
     november = [r for r in demo if r["投诉时间"].startswith(UNDER_WAY)][:LATE]
     rows = [
-        {**r, "投诉单号": f"TS2026112800{n:04d}", "被投诉坐席": agent, "通话ID": "",
+        {**r, "投诉单号": f"TS-B2026112800{n:04d}", "被投诉坐席": agent, "通话ID": "",
          "投诉时间": f"2026-11-28 10:0{n}:00", "投诉原因": "服务态度", "严重程度": "一般",
          "是否客服责任": "是", "处理状态": "成立"}
         for n, r in enumerate(november, start=1)
     ]  # fmt: skip
-    rows.append({**rows[0], "投诉单号": "TS20261128009998", "投诉时间": "2026-11-31 09:00:00"})
-    rows.append({**rows[0], "投诉单号": "TS20261128009999", "处理状态": "待定"})
+    rows.append({**rows[0], "投诉单号": "TS-B20261128009998", "投诉时间": "2026-11-31 09:00:00"})
+    rows.append({**rows[0], "投诉单号": "TS-B20261128009999", "处理状态": "待定"})
     return write_csv(folder / "投诉_2026-11补报.csv", rows, encoding="gbk")
 
 
@@ -108,7 +109,10 @@ def test_manager_month_end(centre: Centre, desktop: Person, tmp_path: Path) -> N
     for tr in page.locator("#applications tbody tr").all():
         cells = [c.strip() for c in tr.inner_text().split("\t")]
         agent_id = tr.locator("td").first.get_attribute("data-value")
-        shown[agent_id] = (cells[1], cells[2], cells[3], cells[4])
+        grade, *reason = cells[3].splitlines()
+        # e.g. 强制分布:全中心 24 人中总分排第 3 名,A 等名额 5 人
+        assert reason, f"{agent_id}'s grade {grade} says why"
+        shown[agent_id] = (cells[1], cells[2], grade, cells[4])
     with page.expect_download() as got:
         page.click("#download-pay-xlsx")
     book = openpyxl.load_workbook(io.BytesIO(Path(got.value.path()).read_bytes()))
