@@ -70,7 +70,7 @@ def test_manager_month_end(centre: Centre, desktop: Person, tmp_path: Path) -> N
 
     # The late export: 5 rows read, 3 accepted and new, 2 rejected.
     first = _upload(desktop, late).split("\t")
-    assert [c.strip() for c in first[3:7]] == ["5", "3", "2", "3"], first
+    assert [c.strip() for c in first[1:7]] == ["投诉", "已导入", "5", "3", "2", "3"], first
     page.locator("tr", has_text=late.name).first.get_by_role("link", name="2").click()
     page.wait_for_selector("#rejects-table")
     rejects = [

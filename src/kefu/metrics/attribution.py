@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import ibis
+import pyarrow as pa
 
 from kefu.metrics.figures import Level
 
@@ -126,16 +127,20 @@ class Roster:
             "_a_from_utc": [self._utc(a.start) for a in chosen],
             "_a_to_utc": [self._utc(a.end) for a in chosen],
         }
-        schema = {
-            "_a_agent": "string",
-            "_a_team": "string",
-            "_a_site": "string",
-            "_a_from_date": "date",
-            "_a_to_date": "date",
-            "_a_from_utc": "timestamp",
-            "_a_to_utc": "timestamp",
-        }
-        return ibis.memtable(data, schema=schema), single
+        schema = pa.schema(
+            [
+                ("_a_agent", pa.string()),
+                ("_a_team", pa.string()),
+                ("_a_site", pa.string()),
+                ("_a_from_date", pa.date32()),
+                ("_a_to_date", pa.date32()),
+                ("_a_from_utc", pa.timestamp("us")),
+                ("_a_to_utc", pa.timestamp("us")),
+            ]
+        )
+        # Arrow, typed column by column: with no assignment in the window (a day far
+        # from any roster), a dict of empty lists would become float columns.
+        return ibis.memtable(pa.table(data, schema=schema)), single
 
 
 def with_key(rel: ir.Table, source: Source, level: Level, roster: Roster, ctx: Ctx) -> ir.Table:

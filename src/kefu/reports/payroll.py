@@ -13,18 +13,15 @@ through :mod:`kefu.reports.safe`, numbers stay numbers.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping, Sequence
 from typing import Any
-
-import xlsxwriter
 
 from kefu.errors import KefuError
 from kefu.periods import Period
 from kefu.reports.formatting import POINT_DECIMALS, round_half_up
 from kefu.reports.labels import check_locale
-from kefu.reports.safe import csv_cell, write_text
+from kefu.reports.safe import csv_writer, workbook, write_text
 from kefu.reports.xlsx import display_width
 from kefu.workspace import Workspace
 
@@ -83,14 +80,11 @@ def _coefficient(row: Row) -> float | None:
 def payroll_csv(rows: Sequence[Row], *, locale: str = "zh-CN") -> bytes:
     """The pay export as CSV bytes (UTF-8 with BOM for Excel, CRLF lines)."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = csv_writer(buf, lineterminator="\r\n")  # neutralises formula-like text
     writer.writerow(_headers(locale))
     for r in rows:
         writer.writerow(
-            [
-                csv_cell(r.get(key)) if key in TEXT_KEYS else csv_cell(_number(r, key))
-                for key, _, _ in COLUMNS
-            ]
+            [r.get(key) if key in TEXT_KEYS else _number(r, key) for key, _, _ in COLUMNS]
         )
     return (BOM + buf.getvalue()).encode("utf-8")
 
@@ -103,7 +97,7 @@ def payroll_workbook(rows: Sequence[Row], period: str, *, locale: str = "zh-CN")
     """The pay export as an xlsx workbook: one sheet, a header row, one row per agent."""
     headers = _headers(locale)
     out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    wb = workbook(out, in_memory=True)
     base = {"font_name": "Microsoft YaHei", "font_size": 10}
     head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1})
     text = wb.add_format(base)

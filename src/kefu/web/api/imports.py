@@ -13,7 +13,7 @@ from kefu.ingest.batches import lock_busy
 from kefu.web import jobs, operations
 from kefu.web.access import ImportReader, ImportWriter
 from kefu.web.api.results_schemas import BatchPublic, ImportJobPublic, RejectsPublic
-from kefu.web.api.schemas import BAD_REQUEST, ERRORS
+from kefu.web.api.schemas import BAD_REQUEST, ERRORS, ErrorBody
 from kefu.web.deps import DB, Ws
 from kefu.web.errors import api_error
 from kefu.web.params import IdPath, PageQuery
@@ -63,7 +63,12 @@ def start_job(
 @router.post(
     "", response_model=ImportJobPublic, status_code=202,
     summary="Upload export files; they are imported by a background job",
-    responses={202: {"description": "Accepted: poll the job at the Location URL"}},
+    responses={
+        202: {"description": "Accepted: poll the job at the Location URL"},
+        409: {"model": ErrorBody, "description": "Another import is running (its batch and start)"},
+        413: {"model": ErrorBody, "description": "A file is larger than an upload may be"},
+        415: {"model": ErrorBody, "description": "A file is not CSV, Excel or Parquet"},
+    },
 )  # fmt: skip
 async def upload(
     request: Request,
