@@ -50,45 +50,37 @@ def _unit(indicator: str, locale: str) -> str:
 
 def bonus_line(item: Mapping[str, Any], rule: BonusRule | None, locale: str) -> str:
     """``表扬 6 次 × 1 分 = 6 分,封顶 5 分`` (English: ``praise 6 × 1 = 6 points, capped at 5``)."""
-    zh = locale.startswith("zh")
     name = _unit(str(item.get("indicator")), locale)
+    return _count_line(name, item, rule and (rule.points_each, rule.cap), locale)
+
+
+def penalty_line(item: Mapping[str, Any], rule: PenaltyRule | None, locale: str) -> str:
+    """``投诉 2 次 × 5 分 = 10 分`` (with the cap when one applied)."""
+    name = event_name(str(item.get("event")), locale)
+    return _count_line(name, item, rule and (rule.points_each, rule.cap), locale)
+
+
+def _count_line(
+    name: str, item: Mapping[str, Any], rule: tuple[float, float | None] | None, locale: str
+) -> str:
+    """A count times its points each, as a manager checks it in their head; the cap if it bit."""
+    zh = locale.startswith("zh")
     count, points = item.get("count") or 0, item.get("points") or 0
     if rule is None:  # a result stored without its rule at hand: what it gave
         return (
             f"{name} {number(count)} 次 = {number(points)} 分"
             if zh
-            else (f"{name} {number(count)} = {number(points)} points")
+            else f"{name} {number(count)} = {number(points)} points"
         )
-    raw = float(count) * rule.points_each
+    each, cap = rule
+    raw = float(count) * each
     line = (
-        f"{name} {number(count)} 次 × {number(rule.points_each)} 分 = {number(raw)} 分"
+        f"{name} {number(count)} 次 × {number(each)} 分 = {number(raw)} 分"
         if zh
-        else f"{name} {number(count)} × {number(rule.points_each)} = {number(raw)} points"
+        else f"{name} {number(count)} × {number(each)} = {number(raw)} points"
     )
-    if raw > float(points) + 1e-9:
-        line += f",封顶 {number(rule.cap)} 分" if zh else f", capped at {number(rule.cap)}"
-    return line
-
-
-def penalty_line(item: Mapping[str, Any], rule: PenaltyRule | None, locale: str) -> str:
-    """``投诉 2 次 × 5 分 = 10 分`` (with the cap when one applied)."""
-    zh = locale.startswith("zh")
-    name = event_name(str(item.get("event")), locale)
-    count, points = item.get("count") or 0, item.get("points") or 0
-    if rule is None:
-        return (
-            f"{name} {number(count)} 次 = {number(points)} 分"
-            if zh
-            else (f"{name} {number(count)} = {number(points)} points")
-        )
-    raw = float(count) * rule.points_each
-    line = (
-        f"{name} {number(count)} 次 × {number(rule.points_each)} 分 = {number(raw)} 分"
-        if zh
-        else f"{name} {number(count)} × {number(rule.points_each)} = {number(raw)} points"
-    )
-    if rule.cap is not None and raw > float(points) + 1e-9:
-        line += f",封顶 {number(rule.cap)} 分" if zh else f", capped at {number(rule.cap)}"
+    if cap is not None and raw > float(points) + 1e-9:
+        line += f",封顶 {number(cap)} 分" if zh else f", capped at {number(cap)}"
     return line
 
 
