@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kefu.ingest import import_file, readers
+from kefu.ingest import encoding as encodings
+from kefu.ingest import import_file
 from kefu.ingest.readers import DuplicateHeader, read_raw
 from kefu.workspace import Workspace
 from tests.ingest.helpers import rejects, stored, write
@@ -43,7 +44,7 @@ PATHS = {
 def reading(request, monkeypatch):
     encoding, knobs = PATHS[request.param]
     for name, value in knobs.items():
-        monkeypatch.setattr(readers, name, value)
+        monkeypatch.setattr(encodings, name, value)
     return encoding
 
 
@@ -122,7 +123,7 @@ def test_any_table_written_by_the_csv_module_reads_back_identically(
     f.write_bytes(_csv([headers, *body]).encode(encoding))
     con = duckdb.connect()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(readers, "PIECES", pieces)
+        mp.setattr(encodings, "PIECES", pieces)
         # Named, as a mapping profile can: guessing the encoding of a few bytes is not
         # what this is about (the import tests below detect it on realistic headers).
         raw = read_raw(con, f, folder, delimiter=",", encoding=encoding.replace("gbk", "gb18030"))
@@ -163,10 +164,10 @@ def test_rejected_rows_are_numbered_by_record_in_either_encoding(
     f = folder / "surveys.csv"
     f.write_bytes(_csv([SURVEYS, *rows]).encode(encoding))
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(readers, "PIECES", 3)
+        mp.setattr(encodings, "PIECES", 3)
         if streamed:
-            mp.setattr(readers, "STREAM_BYTES", 0)
-            mp.setattr(readers, "CONVERT_BYTES", 64)
+            mp.setattr(encodings, "STREAM_BYTES", 0)
+            mp.setattr(encodings, "CONVERT_BYTES", 64)
         r = import_file(ws, f)
     assert r.rows_read == len(rows)
     bad = [(i + 2, row) for i, row in enumerate(rows) if row[2] != WHEN]
