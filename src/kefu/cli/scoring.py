@@ -168,6 +168,18 @@ def revisions(
 
 
 # -- scorecards ----------------------------------------------------------------
+def _print_issues(where: str, exc: Any) -> None:
+    """Every issue of a :class:`ScorecardInvalid`, one per line and never wrapped (people grep
+    and copy these)."""
+    err_console.print(
+        f"[bold red]{term_text(where)}: {len(exc.issues)} issue(s)[/]",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for issue in exc.issues:
+        err_console.print(f"  - {issue}", highlight=False, markup=False, soft_wrap=True)
+
+
 @scorecard_app.command("check")
 def scorecard_check(file: Annotated[Path, typer.Argument(help="Scorecard YAML file.")]) -> None:
     """Check a scorecard file and list every issue (exit 1 if any)."""
@@ -176,12 +188,7 @@ def scorecard_check(file: Annotated[Path, typer.Argument(help="Scorecard YAML fi
     try:
         card = load_scorecard(file)
     except ScorecardInvalid as exc:
-        # One issue per line, never wrapped: people grep and copy these.
-        err_console.print(
-            f"[bold red]{file}: {len(exc.issues)} issue(s)[/]", highlight=False, soft_wrap=True
-        )
-        for issue in exc.issues:
-            err_console.print(f"  - {issue}", highlight=False, markup=False, soft_wrap=True)
+        _print_issues(str(file), exc)
         raise typer.Exit(1) from None
     console.print(
         f"{file}: OK — {card.name} {card.version}, {len(card.rules)} indicators, "
@@ -257,6 +264,38 @@ def scorecard_add(
         console.print(f"saved {card.name} {card.version} as {path.name} (version {version.id})")
     finally:
         ws.close()
+
+
+@scorecard_app.command("activate")
+def scorecard_activate(
+    version: Annotated[
+        str, typer.Argument(help="Stored version: its id, hash (or its start) or version label.")
+    ],
+    home: HomeOption = None,
+) -> None:
+    """Make a stored scorecard version the one scoring uses (it replaces the file it supersedes)."""
+    from kefu.scoring.activation import activate_version, find_version
+    from kefu.scoring.scorecard import ScorecardInvalid
+
+    ws = _open(home)
+    try:
+        found = find_version(ws, version)
+        try:
+            done = activate_version(ws, found.id, actor=cli_actor())
+        except ScorecardInvalid as exc:
+            _print_issues(f"version {found.id} ({found.name} {found.version})", exc)
+            raise typer.Exit(1) from None
+    finally:
+        ws.close()
+    replaced = ", ".join(done.replaced) or "no file"
+    console.print(
+        term_text(
+            f"activated {done.card.name} {done.card.version} (version {done.version.id}, "
+            f"hash {done.card.content_hash[:12]}) as {done.path.name}; replaced {replaced}"
+        ),
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @scorecard_app.command("list")

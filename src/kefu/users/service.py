@@ -197,6 +197,43 @@ def reset_totp(session: Session, user: User, *, actor: str, ip: str | None = Non
     )
 
 
+def start_totp(user: User) -> str | None:
+    """A new secret to enrol with, replacing an unconfirmed one; None once 2FA is on.
+
+    Nothing is audited: the secret does nothing until :func:`enable_totp` confirms it.
+    """
+    from kefu.users import totp  # pyotp and qrcode: only for enrolment, not every command
+
+    if user.totp_enabled:
+        return None
+    user.totp_secret = totp.new_secret()
+    user.totp_last_step = None
+    return user.totp_secret
+
+
+def enable_totp(
+    session: Session, user: User, code: str, at: datetime, *, ip: str | None = None
+) -> bool:
+    """Turn on the second factor when ``code`` is right for the enrolment secret (audited).
+
+    False, with nothing changed, when the code is wrong or used, or there is
+    nothing to confirm (no secret, or 2FA already on).
+    """
+    from kefu.users import totp
+
+    if user.totp_enabled or not user.totp_secret:
+        return False
+    step = totp.accept(user.totp_secret, code, at, user.totp_last_step)
+    if step is None:
+        return False
+    before = user.public()
+    user.totp_enabled = True
+    user.totp_last_step = step
+    record(session, user.username, "user.enable_2fa", "user", user.username,
+           before=before, after=user.public(), ip=ip)  # fmt: skip
+    return True
+
+
 def set_locale(session: Session, user: User, locale: str, *, actor: str) -> None:
     if locale not in LOCALES:
         raise UsageError(f"unknown language '{locale}' (zh-CN or en)")

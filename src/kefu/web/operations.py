@@ -19,16 +19,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from kefu import audit
 from kefu.errors import KefuError, NotFound, UsageError
 from kefu.ingest.tables import TABLES
 from kefu.periods import Grain, Period
 from kefu.scoring.models import ScorecardVersion
 from kefu.scoring.registry import (
-    load_version,
     record_version,
-    save_scorecard,
-    scorecard_files,
     workspace_scorecards,
 )
 from kefu.scoring.scorecard import Scorecard, ScorecardInvalid, load_scorecard
@@ -316,33 +312,11 @@ def activate_version(ws: Workspace, user: Principal, version_id: int) -> dict[st
     A version replaces the workspace file of the same scorecard name, or, for
     the default scorecard (no ``applies_to``), the current default file.
     """
+    from kefu.scoring.activation import activate_version as activate
+
     user.require(Role.admin, Role.manager)
-    v = get_version(ws, version_id)
-    card = load_version(ws, v.content_hash)
-    replaced: list[tuple[Path, bytes]] = []
-    for path in scorecard_files(ws):
-        other = load_scorecard(path)
-        if other.name == card.name or (card.is_default and other.is_default):
-            replaced.append((path, path.read_bytes()))
-    for path, _ in replaced:
-        path.unlink()
-    try:
-        save_scorecard(ws, card, actor=f"web:{user.actor}")
-    except KefuError:
-        for path, content in replaced:
-            path.write_bytes(content)
-        raise
-    with ws.db.transaction() as s:
-        audit.record(
-            s,
-            f"web:{user.actor}",
-            "scorecard.activate",
-            "scorecard",
-            v.id,
-            before={"files": [p.name for p, _ in replaced]},
-            after={"name": card.name, "version": card.version, "content_hash": v.content_hash},
-        )
-    return version_dict(v, active_hashes(ws))
+    done = activate(ws, version_id, actor=f"web:{user.actor}")
+    return version_dict(done.version, active_hashes(ws))
 
 
 def target_suggestions(ws: Workspace, months: int = 6) -> dict[str, Any]:

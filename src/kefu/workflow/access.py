@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, false, select
 
 from kefu.periods import Period
 from kefu.users.roles import Forbidden, Principal, Role
+from kefu.workflow.models import Appeal, ImprovementPlan, Review
 from kefu.workspace import Workspace
+
+#: The workflow records listed per role: each has the agent it is about and their team.
+Record = TypeVar("Record", Review, Appeal, ImprovementPlan)
 
 #: Roles that write the supervisor's side of reviews and plans (besides the team's supervisor).
 REVIEWERS = frozenset({Role.admin, Role.manager, Role.supervisor})
@@ -75,3 +83,38 @@ def leads_team(user: Principal, team: str | None) -> bool:
     return user.role in (Role.admin, Role.manager) or (
         user.role is Role.supervisor and team is not None and team in user.teams
     )
+
+
+def visible_records(
+    ws: Workspace,
+    user: Principal,
+    model: type[Record],
+    *,
+    what: str,
+    denied: frozenset[Role],
+    where: Sequence[ColumnElement[bool]] = (),
+    order_by: Sequence[Any] = (),
+    qa_sees: ColumnElement[bool] | None = None,
+) -> list[Record]:
+    """The reviews, appeals or plans ``user`` may see: the one role-scoped list query.
+
+    ``denied`` roles are refused (:class:`Forbidden`, naming ``what``); an agent
+    sees their own, a supervisor their teams', QA what ``qa_sees`` selects (else
+    nothing), managers and admins everything::
+
+        visible_records(ws, user, Review, what="reviews", denied=frozenset({Role.qa, Role.hr}),
+                        where=[Review.period == "2026-10"], order_by=[Review.agent_id])
+    """
+    if user.role in denied:
+        raise Forbidden(f"your role does not give access to {what}")
+    q = select(model).where(*where).order_by(*order_by)
+    if user.role is Role.agent:
+        q = q.where(model.agent_id == (user.agent_id or ""))
+    elif user.role is Role.supervisor:
+        q = q.where(model.team.in_(sorted(user.teams)))
+    elif user.role is Role.qa and qa_sees is not None:
+        q = q.where(qa_sees)
+    elif user.role not in (Role.admin, Role.manager):
+        q = q.where(false())
+    with ws.db.session() as s:
+        return list(s.scalars(q))

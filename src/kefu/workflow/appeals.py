@@ -25,7 +25,14 @@ from kefu.store import notices
 from kefu.timefmt import NUMERIC, format_moment
 from kefu.users.roles import Forbidden, Principal, Role
 from kefu.workflow import records
-from kefu.workflow.access import DECIDERS, agent_team, appeal_window_days, is_own, now_utc
+from kefu.workflow.access import (
+    DECIDERS,
+    agent_team,
+    appeal_window_days,
+    is_own,
+    now_utc,
+    visible_records,
+)
 from kefu.workflow.models import Appeal, AppealState
 from kefu.workspace import Workspace
 
@@ -337,25 +344,19 @@ def list_appeals(
     period: str | None = None,
     agent_id: str | None = None,
 ) -> list[Appeal]:
-    """The appeals ``user`` may see, newest first."""
-    if user.role is Role.hr:
-        raise Forbidden("your role does not give access to appeals")
-    with ws.db.session() as s:
-        q = select(Appeal).order_by(Appeal.id.desc())
-        if state:
-            q = q.where(Appeal.state == AppealState(state))
-        if period:
-            q = q.where(Appeal.period == Period.parse(period).label)
-        if agent_id:
-            q = q.where(Appeal.agent_id == agent_id)
-        if user.role is Role.agent:
-            q = q.where(Appeal.agent_id == (user.agent_id or ""))
-        elif user.role is Role.supervisor:
-            q = q.where(Appeal.team.in_(sorted(user.teams)))
-        elif user.role is Role.qa:
-            mine = sorted(t for t, roles in DECIDERS.items() if Role.qa in roles)
-            q = q.where(Appeal.table_name.in_(mine))
-        return list(s.scalars(q))
+    """The appeals ``user`` may see, newest first (QA: those of the tables QA decides)."""
+    where = []
+    if state:
+        where.append(Appeal.state == AppealState(state))
+    if period:
+        where.append(Appeal.period == Period.parse(period).label)
+    if agent_id:
+        where.append(Appeal.agent_id == agent_id)
+    qa_tables = sorted(t for t, roles in DECIDERS.items() if Role.qa in roles)
+    return visible_records(
+        ws, user, Appeal, what="appeals", denied=frozenset({Role.hr}), where=where,
+        order_by=[Appeal.id.desc()], qa_sees=Appeal.table_name.in_(qa_tables),
+    )  # fmt: skip
 
 
 def appeal_of(ws: Workspace, user: Principal, appeal_id: int) -> Appeal:

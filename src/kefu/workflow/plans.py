@@ -14,7 +14,6 @@ import logging
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kefu import audit
@@ -30,6 +29,7 @@ from kefu.workflow.access import (
     now_utc,
     require_reviewer,
     today_local,
+    visible_records,
 )
 from kefu.workflow.models import ImprovementPlan, PlanItem, Review
 from kefu.workspace import Workspace
@@ -264,17 +264,12 @@ def _flush_facts(ws: Workspace, actor: str) -> None:
 def list_plans(
     ws: Workspace, user: Principal, *, agent_id: str | None = None
 ) -> list[ImprovementPlan]:
-    if user.role in (Role.qa, Role.hr):
-        raise Forbidden("your role does not give access to improvement plans")
-    with ws.db.session() as s:
-        q = select(ImprovementPlan).order_by(ImprovementPlan.id.desc())
-        if agent_id:
-            q = q.where(ImprovementPlan.agent_id == agent_id)
-        if user.role is Role.agent:
-            q = q.where(ImprovementPlan.agent_id == (user.agent_id or ""))
-        elif user.role is Role.supervisor:
-            q = q.where(ImprovementPlan.team.in_(sorted(user.teams)))
-        return list(s.scalars(q))
+    """The improvement plans ``user`` may see, newest first."""
+    where = [ImprovementPlan.agent_id == agent_id] if agent_id else []
+    return visible_records(
+        ws, user, ImprovementPlan, what="improvement plans", denied=frozenset({Role.qa, Role.hr}),
+        where=where, order_by=[ImprovementPlan.id.desc()],
+    )  # fmt: skip
 
 
 def plan_of(ws: Workspace, user: Principal, plan_id: int) -> ImprovementPlan:

@@ -27,6 +27,7 @@ from kefu.workflow.access import (
     leads_team,
     now_utc,
     require_reviewer,
+    visible_records,
 )
 from kefu.workflow.models import ImprovementPlan, Review, ReviewState
 from kefu.workspace import Workspace
@@ -342,21 +343,17 @@ def list_reviews(
     agent_id: str | None = None,
 ) -> list[Review]:
     """The reviews ``user`` may see, newest period first."""
-    if user.role in (Role.qa, Role.hr):
-        raise Forbidden("your role does not give access to reviews")
-    with ws.db.session() as s:
-        q = select(Review).order_by(Review.period.desc(), Review.agent_id)
-        if period:
-            q = q.where(Review.period == _month(period).label)
-        if state:
-            q = q.where(Review.state == ReviewState(state))
-        if agent_id:
-            q = q.where(Review.agent_id == agent_id)
-        if user.role is Role.agent:
-            q = q.where(Review.agent_id == (user.agent_id or ""))
-        elif user.role is Role.supervisor:
-            q = q.where(Review.team.in_(sorted(user.teams)))
-        return list(s.scalars(q))
+    where = []
+    if period:
+        where.append(Review.period == _month(period).label)
+    if state:
+        where.append(Review.state == ReviewState(state))
+    if agent_id:
+        where.append(Review.agent_id == agent_id)
+    return visible_records(
+        ws, user, Review, what="reviews", denied=frozenset({Role.qa, Role.hr}), where=where,
+        order_by=[Review.period.desc(), Review.agent_id],
+    )  # fmt: skip
 
 
 def review_of(ws: Workspace, user: Principal, review_id: int) -> Review:

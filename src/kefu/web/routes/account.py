@@ -187,9 +187,7 @@ def totp_enrol_start(
     QR code; starting again replaces an unconfirmed secret.
     """
     _, me = _enrol_user(auth)
-    if not me.totp_enabled:
-        me.totp_secret = totp.new_secret()
-        me.totp_last_step = None
+    service.start_totp(me)
     return RedirectResponse(f"/account/2fa?next={quote(safe_next(next), safe='')}", status_code=303)
 
 
@@ -206,8 +204,7 @@ def totp_enrol(
     target, at, ip = safe_next(next), now(request), client_ip(request)
     if me.totp_enabled or not me.totp_secret:
         return RedirectResponse("/account/2fa", status_code=303)
-    step = totp.accept(me.totp_secret, code, at, me.totp_last_step)
-    if step is None:
+    if not service.enable_totp(db, me, code, at, ip=ip):
         uri = totp.provisioning_uri(me.totp_secret, me.username)
         ctx = {
             "next": target,
@@ -219,19 +216,6 @@ def totp_enrol(
             "forced": forced,
         }
         return render(request, "enrol.html", ctx, user=auth.principal, status_code=400)
-    before = me.public()
-    me.totp_enabled = True
-    me.totp_last_step = step
-    record(
-        db,
-        me.username,
-        "user.enable_2fa",
-        "user",
-        me.username,
-        before=before,
-        after=me.public(),
-        ip=ip,
-    )
     _, sid = sessions.rotate(db, row, sessions.STAGE_FULL, at)
     if forced:
         me.last_login_at = at
