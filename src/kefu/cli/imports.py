@@ -272,3 +272,25 @@ def compact(
     if not done:
         console.print("nothing to compact")
     ws.close()
+
+
+@app.command("rederive-sentiment")
+def rederive_sentiment(
+    force: Annotated[
+        bool, typer.Option("--force", help="Score every survey again, even the current ones.")
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """Score stored survey comments with the current sentiment model (after a model change)."""
+    from kefu.ingest.sentiment import model_version, rederive
+
+    ws = open_workspace(home)
+    try:
+        done = rederive(ws, force=force)
+    finally:
+        ws.close()
+    console.print(
+        f"surveys scored by {model_version()}: {done.files} file(s), {done.rows} survey(s) "
+        f"rewritten; {done.skipped} file(s) already current",
+        highlight=False,
+    )
