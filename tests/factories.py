@@ -14,7 +14,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kefu.ingest.tables import TABLES, arrow_schema
+from kefu.ingest import sentiment
+from kefu.ingest.tables import DERIVED, TABLES, arrow_schema
 from kefu.store.catalog import BatchState, ImportBatch
 from kefu.workspace import Workspace
 
@@ -74,6 +75,9 @@ def add_records(
         columns["batch_id"].append(batch_id)
         columns["source_file"].append(source_file or f"{table}.csv")
         columns["source_row"].append(i + 2)
+    if table in DERIVED:
+        # Derived as an import derives them (a survey comment's sentiment).
+        columns |= sentiment.columns(pa.array(columns["comment"], pa.string()))
     arrow = pa.table(columns, schema=arrow_schema(spec))
     path = ws.facts.batch_file(table, batch_id)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -23,6 +24,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+# Command modules import only typer and kefu.cli.common at the top; each command imports
+# what it uses (Ibis, SQLAlchemy, the reports…) when it runs, so start-up stays instant.
 # Command modules, in the order their commands appear in --help (the flow of the work).
 COMMAND_MODULES = (
     "workspace", "config", "demo", "imports", "metrics", "scoring", "reports", "workflow",
@@ -32,8 +35,23 @@ for _module in COMMAND_MODULES:
     importlib.import_module(f"kefu.cli.{_module}")
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from kefu import __version__
+
+        typer.echo(f"kefu {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
     """Kefu 客服绩效 — performance appraisal for courier customer-service centres."""
 
 

@@ -1,4 +1,8 @@
-"""Options and output shared by every command."""
+"""Options and output shared by every command.
+
+Kept light: every command module imports it at start-up (``kefu --help`` included),
+so the workspace, the reports and rich's tables are imported where they are used.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +14,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
-from kefu.reports.safe import csv_writer
-from kefu.workspace import Workspace
+if TYPE_CHECKING:
+    from kefu.workspace import Workspace
 
 HomeOption = Annotated[
     Path | None,
@@ -46,7 +49,16 @@ err_console = Console(stderr=True)
 
 
 def open_workspace(home: Path | None) -> Workspace:
+    from kefu.workspace import Workspace
+
     return Workspace.open(home)
+
+
+def cli_actor() -> str:
+    """Who acts in the audit trail when a command changes something (``cli:<user>``)."""
+    from kefu.audit import cli_actor as actor
+
+    return actor()
 
 
 # Bidirectional overrides reorder what the terminal shows ("Trojan Source").
@@ -102,6 +114,8 @@ def emit(
         (out or sys.stdout).write(text + "\n")
         return
     if fmt is OutputFormat.csv:
+        from kefu.reports.safe import csv_writer
+
         buf = io.StringIO()
         writer = csv_writer(buf, lineterminator="\n")
         writer.writerow(columns)
@@ -109,6 +123,8 @@ def emit(
             writer.writerow([_plain(r.get(c)) for c in columns])
         (out or sys.stdout).write(buf.getvalue())
         return
+    from rich.table import Table
+
     table = Table(title=term_text(title) if title else None, show_lines=False)
     for c in columns:
         table.add_column(term_text(c))

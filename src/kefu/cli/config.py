@@ -10,8 +10,6 @@ import typer
 from kefu.cli import app
 from kefu.cli.common import FormatOption, HomeOption, OutputFormat, console, emit, err_console
 from kefu.errors import NoWorkspace
-from kefu.settings import Settings, SettingsInvalid
-from kefu.workspace import SETTINGS_FILE, default_home
 
 config_app = typer.Typer(help="Check and show the workspace's settings (kefu.yaml).")
 app.add_typer(config_app, name="config")
@@ -22,6 +20,8 @@ def _settings_file(home: Path | None, file: Path | None) -> Path:
         if not file.is_file():
             raise NoWorkspace(f"{file}: no such file")
         return file
+    from kefu.workspace import SETTINGS_FILE, default_home
+
     path = Path(home or default_home()).resolve() / SETTINGS_FILE
     if not path.is_file():
         raise NoWorkspace(
@@ -38,6 +38,8 @@ def check(
     home: HomeOption = None,
 ) -> None:
     """Validate kefu.yaml: every unknown key or wrong value, with its key and a suggestion."""
+    from kefu.settings import Settings, SettingsInvalid
+
     path = _settings_file(home, file)
     try:
         settings = Settings.load(path)
@@ -63,6 +65,8 @@ def show(
     import os
 
     from sqlalchemy.engine import make_url
+
+    from kefu.settings import Settings
 
     settings = Settings.load(_settings_file(home, file))
     rows = settings.effective()

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kefu.cli import app
 from kefu.cli.common import OutputFormat, console, emit, err_console
-from kefu.demo.exports import ExportFormat
-from kefu.demo.generator import (
-    DEFAULT_AGENTS,
-    DEFAULT_MONTHS,
-    DEFAULT_SEED,
-    DEFAULT_START,
-    generate,
-)
+
+# The generator's defaults and formats, restated so that `kefu --help` need not import
+# the generator (tests/cli/test_startup.py holds them equal).
+DEFAULT_AGENTS = 120
+DEFAULT_MONTHS = 3
+DEFAULT_SEED = 1111
+DEFAULT_START = "2026-09"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
 
 
 @app.command()
@@ -46,6 +50,17 @@ def demo(
     ] = OutputFormat.table,
 ) -> None:
     """Generate a demo courier centre's exports (all eleven tables) into a folder."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from kefu.demo import exports
+    from kefu.demo.generator import generate
+
     show = fmt is OutputFormat.table and console.is_terminal
     columns = (TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True, disable=not show) as bar:
@@ -56,7 +71,7 @@ def demo(
             months=months,
             seed=seed,
             start=start,
-            fmt=export_format,
+            fmt=exports.ExportFormat(export_format.value),
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     emit(summary.as_rows(), fmt, ["file", "table", "rows", "dirty_rows"], title="Demo exports")

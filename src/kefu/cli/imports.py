@@ -8,19 +8,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from sqlalchemy import select
 
-from kefu.audit import cli_actor
 from kefu.cli import app
 from kefu.cli.common import (
     FormatOption,
     HomeOption,
     OutputFormat,
+    cli_actor,
     console,
     emit,
     err_console,
@@ -28,13 +25,12 @@ from kefu.cli.common import (
     term_text,
 )
 from kefu.errors import KefuError, NotFound, UsageError
-from kefu.ingest.batches import ImportBusy
-from kefu.ingest.mapping import load_profile
-from kefu.ingest.pipeline import ImportInterrupted, capped_rejects
-from kefu.ingest.readers import SUFFIXES
-from kefu.ingest.recognize import table_from_name
-from kefu.ingest.sources import SourceCollision
-from kefu.ingest.tables import table as lookup_table
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+# The pipeline (and with it pyarrow, DuckDB, SQLAlchemy) is imported inside the commands:
+# every other command, and `kefu --help`, starts without it.
 
 SUMMARY = ["file", "table", "batch", "status", "rows_read", "accepted", "rejected", "skipped",
            "new", "changed", "unchanged"]  # fmt: skip
@@ -42,6 +38,9 @@ SUMMARY = ["file", "table", "batch", "status", "rows_read", "accepted", "rejecte
 
 def expand(paths: list[Path]) -> list[Path]:
     """Files to import, folders expanded; rosters (agents) first so the rest can check agents."""
+    from kefu.ingest.readers import SUFFIXES
+    from kefu.ingest.recognize import table_from_name
+
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
@@ -86,6 +85,10 @@ def import_(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Import exports; bad rows are rejected with a reason, the rest loads (see `kefu rejects`)."""
+    from kefu.ingest.mapping import load_profile
+    from kefu.ingest.pipeline import ImportInterrupted, capped_rejects
+    from kefu.ingest.tables import table as lookup_table
+
     ws = open_workspace(home)
     # Usage errors (a table or profile that does not exist) stop before any file is read.
     if table is not None:
@@ -143,6 +146,12 @@ def _stopped_by_sigterm() -> Iterator[None]:
 
 
 def _import_all(ws, files, table, source, mapping, sheet, fmt, as_new=False):  # type: ignore[no-untyped-def]
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from kefu.ingest.batches import ImportBusy
+    from kefu.ingest.pipeline import ImportInterrupted
+    from kefu.ingest.sources import SourceCollision
+
     results, failures = [], []
     actor = cli_actor()
     show = fmt is OutputFormat.table and console.is_terminal
@@ -189,6 +198,8 @@ def _summary_table(rows: list[dict[str, object]]) -> None:
                 highlight=False,
             )
         return
+    from rich.table import Table
+
     table = Table(title="Import", title_justify="left")
     for key, heading in headings.items():
         table.add_column(heading, justify="left" if key in ("file", "table") else "right")
@@ -213,6 +224,8 @@ def rejects(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Rejected rows with file, row, column, value and rule; --format csv gives a file to fix."""
+    from sqlalchemy import select
+
     from kefu.store.catalog import ImportBatch, ImportReject
 
     ws = open_workspace(home)
@@ -259,3 +272,25 @@ def compact(
     if not done:
         console.print("nothing to compact")
     ws.close()
+
+
+@app.command("rederive-sentiment")
+def rederive_sentiment(
+    force: Annotated[
+        bool, typer.Option("--force", help="Score every survey again, even the current ones.")
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """Score stored survey comments with the current sentiment model (after a model change)."""
+    from kefu.ingest.sentiment import model_version, rederive
+
+    ws = open_workspace(home)
+    try:
+        done = rederive(ws, force=force)
+    finally:
+        ws.close()
+    console.print(
+        f"surveys scored by {model_version()}: {done.files} file(s), {done.rows} survey(s) "
+        f"rewritten; {done.skipped} file(s) already current",
+        highlight=False,
+    )

@@ -17,7 +17,6 @@ from kefu.cli.common import (
     open_workspace,
 )
 from kefu.errors import UsageError
-from kefu.metrics import compute, explain
 from kefu.metrics.figures import IndicatorParams, Level
 from kefu.periods import Period
 
@@ -70,6 +69,8 @@ def metrics(
     home: HomeOption = None,
 ) -> None:
     """Compute indicator figures with numerator, denominator and sample."""
+    from kefu.metrics.engine import compute
+
     ws = open_workspace(home)
     try:
         figures = compute(
@@ -108,6 +109,8 @@ def explain_command(
     home: HomeOption = None,
 ) -> None:
     """Show the records behind one figure, with their source file and row."""
+    from kefu.metrics.explain import explain
+
     chosen = [
         (lvl, key)
         for lvl, key in ((Level.AGENT, agent), (Level.TEAM, team), (Level.SITE, site))

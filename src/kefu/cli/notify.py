@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from kefu.audit import cli_actor
 from kefu.cli import app
 from kefu.cli.common import (
     FormatOption,
     HomeOption,
     OutputFormat,
+    cli_actor,
     console,
     emit,
     err_console,

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import os
 import tempfile
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from kefu import audit
 from kefu.cli import app
-from kefu.cli.common import HomeOption, console, open_workspace
-from kefu.reports.exports import ExportFormat, build_export
-from kefu.reports.labels import LOCALES
+from kefu.cli.common import HomeOption, cli_actor, console, open_workspace
+
+# kefu.reports' formats and locales, restated so that `kefu --help` need not import the
+# reports (tests/cli/test_startup.py holds them equal).
+LOCALES = ("zh-CN", "en")
+
+
+class ExportFormat(StrEnum):
+    XLSX = "xlsx"
+    PDF = "pdf"
+    CSV = "csv"
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -61,10 +69,20 @@ def report(
     team's values and head counts; a PDF for a team (or the whole centre) has
     one page per agent. Results not yet published are marked as a draft.
     """
+    from kefu import audit
+    from kefu.reports.exports import ExportFormat as Format
+    from kefu.reports.exports import build_export
+
     ws = open_workspace(home)
     try:
         export = build_export(
-            ws, period, fmt, team=team, agent=agent, locale=locale, published=published
+            ws,
+            period,
+            Format(fmt.value),
+            team=team,
+            agent=agent,
+            locale=locale,
+            published=published,
         )
         target = out or Path(export.filename)
         _write_atomically(target, export.data)
@@ -72,7 +90,7 @@ def report(
         with ws.db.transaction() as s:
             audit.record(
                 s,
-                audit.cli_actor(),
+                cli_actor(),
                 "report.export",
                 "period",
                 export.period,

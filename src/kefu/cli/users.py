@@ -7,11 +7,17 @@ from typing import Annotated
 
 import typer
 
-from kefu.audit import cli_actor
 from kefu.cli import app
-from kefu.cli.common import FormatOption, HomeOption, OutputFormat, console, emit, open_workspace
+from kefu.cli.common import (
+    FormatOption,
+    HomeOption,
+    OutputFormat,
+    cli_actor,
+    console,
+    emit,
+    open_workspace,
+)
 from kefu.errors import UsageError
-from kefu.users import service
 
 users_app = typer.Typer(help="User accounts of the web application.", no_args_is_help=True)
 token_app = typer.Typer(
@@ -54,6 +60,8 @@ def add(
     home: HomeOption = None,
 ) -> None:
     """Create a user; the password is prompted for unless --password-stdin."""
+    from kefu.users import service
+
     parsed = service.parse_role(role)
     password = _read_password(password_stdin)
     ws = open_workspace(home)
@@ -78,6 +86,8 @@ def add(
 @users_app.command("list")
 def list_(home: HomeOption = None, fmt: FormatOption = OutputFormat.table) -> None:
     """All users with their role, scope and state."""
+    from kefu.users import service
+
     ws = open_workspace(home)
     try:
         with ws.db.transaction() as s:
@@ -116,6 +126,8 @@ def list_(home: HomeOption = None, fmt: FormatOption = OutputFormat.table) -> No
 @users_app.command("passwd")
 def passwd(username: str, password_stdin: PasswordStdin = False, home: HomeOption = None) -> None:
     """Set a user's password (ends all their sessions)."""
+    from kefu.users import service
+
     password = _read_password(password_stdin)
     ws = open_workspace(home)
     try:
@@ -127,6 +139,8 @@ def passwd(username: str, password_stdin: PasswordStdin = False, home: HomeOptio
 
 
 def _simple(username: str, home: HomeOption, action: str) -> None:
+    from kefu.users import service
+
     ws = open_workspace(home)
     try:
         with ws.db.transaction() as s:
@@ -176,6 +190,8 @@ def token_create(
     home: HomeOption = None,
 ) -> None:
     """Create an API token; it is printed once and only its hash is kept."""
+    from kefu.users import service
+
     ws = open_workspace(home)
     try:
         with ws.db.transaction() as s:
@@ -205,6 +221,8 @@ def token_list(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """API tokens (never the tokens themselves)."""
+    from kefu.users import service
+
     ws = open_workspace(home)
     try:
         with ws.db.transaction() as s:
@@ -233,6 +251,8 @@ def token_revoke(
     home: HomeOption = None,
 ) -> None:
     """Revoke an API token at once."""
+    from kefu.users import service
+
     ws = open_workspace(home)
     try:
         with ws.db.transaction() as s:

@@ -13,7 +13,10 @@ import typer
 from kefu.cli import app
 from kefu.cli.common import FormatOption, HomeOption, OutputFormat, console, emit, open_workspace
 from kefu.errors import UsageError
-from kefu.workflow import trail
+
+# kefu.workflow.trail's cap, restated so that start-up need not import SQLAlchemy
+# (tests/cli/test_startup.py holds them equal).
+MAX_ROWS = 100_000
 
 SHOWN = ("id", "at", "actor", "action", "object_type", "object_id", "before", "after")
 
@@ -53,7 +56,7 @@ def audit_command(
         str | None, typer.Option("--object-type", help="e.g. appeal, review, scoring_run.")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many entries.")] = (
-        trail.MAX_ROWS
+        MAX_ROWS
     ),
     output: Annotated[
         Path | None,
@@ -62,6 +65,8 @@ def audit_command(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """The audit trail: every write with who, when, what, before and after (oldest first)."""
+    from kefu.workflow import trail
+
     ws = open_workspace(home)
     rows = trail.entries(
         ws,

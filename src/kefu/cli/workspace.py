@@ -8,7 +8,10 @@ import typer
 
 from kefu.cli import app
 from kefu.cli.common import HomeOption, console
-from kefu.workspace import DEFAULT_TIMEZONE, Workspace, default_home
+
+# kefu.settings' default, restated so that start-up need not import the settings model
+# (tests/cli/test_startup.py holds them equal).
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 @app.command()
@@ -26,6 +29,8 @@ def init(
     ] = None,
 ) -> None:
     """Create a workspace: settings, application store and fact store (safe to re-run)."""
+    from kefu.workspace import Workspace, default_home
+
     ws = Workspace.init(home or default_home(), timezone=timezone, database_url=database_url)
     console.print(f"Kefu workspace ready at [bold]{ws.home}[/] (time zone {ws.timezone})")
     ws.close()

@@ -17,7 +17,7 @@ import duckdb
 from kefu import audit
 from kefu.ingest import batches
 from kefu.ingest.parsing import ident, lit
-from kefu.ingest.tables import LINEAGE_NAMES, TABLES, table
+from kefu.ingest.tables import LINEAGE_NAMES, TABLES, derived_names, table
 from kefu.store.catalog import BatchState, ImportBatch
 
 if TYPE_CHECKING:
@@ -53,10 +53,18 @@ def _compact_table(ws: Workspace, name: str, actor: str) -> None:
     ]
     part = max(existing_parts, default=-1) + 1
     tmp, final = ws.facts.tmp_file(name, last, part), ws.facts.batch_file(name, last, part)
-    columns = ", ".join(ident(c) for c in (*TABLES[name].names, *LINEAGE_NAMES))
     files = "[" + ", ".join(lit(str(p)) for p in old) + "]"
     con = duckdb.connect()
     try:
+        present = {
+            row[0]
+            for row in con.execute(
+                f"DESCRIBE SELECT * FROM read_parquet({files}, union_by_name = true)"
+            ).fetchall()
+        }
+        # Derived columns (a survey's sentiment) are kept when the files carry them.
+        derived = [c for c in derived_names(name) if c in present]
+        columns = ", ".join(ident(c) for c in (*TABLES[name].names, *LINEAGE_NAMES, *derived))
         con.execute(
             f"COPY (SELECT {columns} FROM read_parquet({files}, union_by_name = true) "
             f"ORDER BY batch_id, source_row) TO {lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd)"

@@ -604,16 +604,44 @@ def _write(
         f"CAST({ident('v_' + c.name)} AS {SQL_TYPES[c.kind]}) AS {ident(c.name)}"
         for c in spec.columns
     )
+    derived, joined = _derived_sql(con, spec)
     con.execute(
         f"COPY (SELECT {cols}, {lit(source)} AS source, CAST({batch_id} AS BIGINT) AS batch_id, "
-        f"{lit(file_name)} AS source_file, __row AS source_row "
-        f"FROM versioned WHERE __status IN ('new', 'changed')) "
+        f"{lit(file_name)} AS source_file, __row AS source_row{derived} "
+        f"FROM versioned{joined} WHERE __status IN ('new', 'changed')) "
         f"TO {lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
     )
     with tmp.open("rb") as f:
         os.fsync(f.fileno())
     os.replace(tmp, final)
     return [str(final.relative_to(ws.facts.root))]
+
+
+def _derived_sql(con: duckdb.DuckDBPyConnection, spec: Table) -> tuple[str, str]:
+    """The derived columns of the records written (a survey comment's sentiment) as SQL.
+
+    Each distinct comment is scored once, in Python, and joined back by its text.
+    """
+    if spec.name != "surveys":
+        return "", ""
+    import pyarrow as pa
+
+    from kefu.ingest import sentiment
+
+    texts = con.execute(
+        "SELECT DISTINCT CAST(v_comment AS VARCHAR) FROM versioned "
+        "WHERE __status IN ('new', 'changed') AND v_comment IS NOT NULL"
+    ).fetchall()
+    comments = [t for (t,) in texts]
+    scored = pa.table(
+        {"__s_comment": pa.array(comments, pa.string()),
+         "__s_score": pa.array(sentiment.scores(comments), pa.float64())}
+    )  # fmt: skip
+    con.register("__sentiment", scored)
+    return (
+        f", __s_score AS sentiment, {lit(sentiment.model_version())} AS sentiment_model",
+        " LEFT JOIN __sentiment ON __s_comment = CAST(v_comment AS VARCHAR)",
+    )
 
 
 # Other dates a record counts on besides its period column, so the stale range covers them:

@@ -306,6 +306,17 @@ LINEAGE: tuple[tuple[str, str], ...] = (
 )
 LINEAGE_NAMES = tuple(name for name, _ in LINEAGE)
 
+# Columns derived at import and stored after the lineage (never mapped from a file):
+# the sentiment model's score of each survey comment, and which model gave it, so that
+# computing indicators never loads the model (kefu.ingest.sentiment).
+DERIVED: dict[str, tuple[tuple[str, str], ...]] = {
+    "surveys": (("sentiment", "float64"), ("sentiment_model", "text")),
+}
+
+
+def derived_names(name: str) -> tuple[str, ...]:
+    return tuple(column for column, _ in DERIVED.get(name, ()))
+
 
 def table(name: str) -> Table:
     """Look up a canonical table by name, with a usable error for typos."""
@@ -318,7 +329,7 @@ def table(name: str) -> Table:
 
 
 def arrow_schema(t: Table, *, lineage: bool = True):  # type: ignore[no-untyped-def]
-    """The Parquet schema of a stored table (canonical columns, then lineage)."""
+    """The Parquet schema of a stored table (canonical columns, lineage, derived columns)."""
     import pyarrow as pa
 
     kinds = {
@@ -333,6 +344,7 @@ def arrow_schema(t: Table, *, lineage: bool = True):  # type: ignore[no-untyped-
     }
     fields = [pa.field(c.name, kinds[c.kind]) for c in t.columns]
     if lineage:
-        lineage_types = {"text": pa.string(), "int64": pa.int64()}
+        lineage_types = {"text": pa.string(), "int64": pa.int64(), "float64": pa.float64()}
         fields += [pa.field(name, lineage_types[kind]) for name, kind in LINEAGE]
+        fields += [pa.field(name, lineage_types[kind]) for name, kind in DERIVED.get(t.name, ())]
     return pa.schema(fields)

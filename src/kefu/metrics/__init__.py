@@ -6,11 +6,34 @@ figures = compute(ws, "2026-10", level="team")
 
 from __future__ import annotations
 
-from kefu.metrics.definition import Dimension, Indicator, IndicatorKind, Unit
-from kefu.metrics.engine import compute
-from kefu.metrics.explain import ExplainedRecord, Explanation, explain
-from kefu.metrics.figures import Figure, IndicatorParams, Level, Status
-from kefu.metrics.registry import INDICATORS, indicator
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kefu.metrics.definition import Dimension, Indicator, IndicatorKind, Unit
+    from kefu.metrics.engine import compute
+    from kefu.metrics.explain import ExplainedRecord, Explanation, explain
+    from kefu.metrics.figures import Figure, IndicatorParams, Level, Status
+    from kefu.metrics.registry import INDICATORS, indicator
+
+# Loaded on first use, so importing one light submodule (an enum, the labels) does
+# not import the whole package (the CLI's start-up depends on it).
+_HOMES = {
+    "Dimension": "kefu.metrics.definition",
+    "ExplainedRecord": "kefu.metrics.explain",
+    "Explanation": "kefu.metrics.explain",
+    "Figure": "kefu.metrics.figures",
+    "INDICATORS": "kefu.metrics.registry",
+    "Indicator": "kefu.metrics.definition",
+    "IndicatorKind": "kefu.metrics.definition",
+    "IndicatorParams": "kefu.metrics.figures",
+    "Level": "kefu.metrics.figures",
+    "Status": "kefu.metrics.figures",
+    "Unit": "kefu.metrics.definition",
+    "compute": "kefu.metrics.engine",
+    "explain": "kefu.metrics.explain",
+    "indicator": "kefu.metrics.registry",
+}
 
 __all__ = [
     "INDICATORS",
@@ -28,3 +51,9 @@ __all__ = [
     "explain",
     "indicator",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'kefu.metrics' has no attribute {name!r}")

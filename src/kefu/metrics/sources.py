@@ -237,11 +237,9 @@ def _surveys(ctx: Ctx) -> ir.Table:
     has_comment = t.comment.notnull() & (t.comment.strip() != "")
     t = t.mutate(has_comment=has_comment.fill_null(False))
     if Feature.SENTIMENT in ctx.features:
-        from kefu.metrics.sentiment import sentiment_table
+        from kefu.metrics.sentiment import with_sentiment
 
-        scores = sentiment_table(ctx, t)
-        t = t.left_join(scores, t.comment == scores._s_comment)
-        t = t.mutate(sentiment=t._s_score).drop("_s_comment", "_s_score")
+        t = with_sentiment(ctx, t)
         threshold = float(ctx.params.negative_sentiment_below)
         by_comment = t.has_comment & (t.sentiment < threshold).fill_null(False)
     else:

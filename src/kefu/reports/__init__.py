@@ -13,12 +13,32 @@ web app's download buttons.
 
 from __future__ import annotations
 
-from kefu.reports.csvfile import appraisal_csv
-from kefu.reports.exports import Export, ExportFormat, build_export
-from kefu.reports.labels import LOCALES
-from kefu.reports.meta import ReportMeta, ScorecardMeta, scorecard_meta_from
-from kefu.reports.pdf import agent_sheet_pdf, team_sheets_pdf
-from kefu.reports.xlsx import appraisal_workbook
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kefu.reports.csvfile import appraisal_csv
+    from kefu.reports.exports import Export, ExportFormat, build_export
+    from kefu.reports.labels import LOCALES
+    from kefu.reports.meta import ReportMeta, ScorecardMeta, scorecard_meta_from
+    from kefu.reports.pdf import agent_sheet_pdf, team_sheets_pdf
+    from kefu.reports.xlsx import appraisal_workbook
+
+# Loaded on first use, so importing one light submodule (an enum, the labels) does
+# not import the whole package (the CLI's start-up depends on it).
+_HOMES = {
+    "Export": "kefu.reports.exports",
+    "ExportFormat": "kefu.reports.exports",
+    "LOCALES": "kefu.reports.labels",
+    "ReportMeta": "kefu.reports.meta",
+    "ScorecardMeta": "kefu.reports.meta",
+    "agent_sheet_pdf": "kefu.reports.pdf",
+    "appraisal_csv": "kefu.reports.csvfile",
+    "appraisal_workbook": "kefu.reports.xlsx",
+    "build_export": "kefu.reports.exports",
+    "scorecard_meta_from": "kefu.reports.meta",
+    "team_sheets_pdf": "kefu.reports.pdf",
+}
 
 __all__ = [
     "LOCALES",
@@ -33,3 +53,9 @@ __all__ = [
     "scorecard_meta_from",
     "team_sheets_pdf",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'kefu.reports' has no attribute {name!r}")

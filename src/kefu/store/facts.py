@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from kefu.ingest.tables import LINEAGE_NAMES, TABLES, arrow_schema
+from kefu.ingest.tables import DERIVED, LINEAGE_NAMES, TABLES, arrow_schema, derived_names
 from kefu.store.appdb import AppDB
 from kefu.store.catalog import BatchState, ImportBatch
 
@@ -78,8 +78,19 @@ class FactStore:
             label = f"_empty_{name}_{next(_EMPTY_IDS)}"
             raw.register(label, empty)
             return con.table(label)
-        t = con.read_parquet(files if len(files) > 1 else files[0])
-        t = t.select(*spec.names, *LINEAGE_NAMES)
+        derived = derived_names(name)
+        if derived:
+            # Files written before a derived column existed lack it: read it as null.
+            union = {"union_by_name": True} if con.name == "duckdb" else {"mergeSchema": "true"}
+            t = con.read_parquet(files if len(files) > 1 else files[0], **union)
+            missing = [c for c in derived if c not in t.columns]
+            if missing:
+                types = {"float64": "float64", "text": "string"}
+                kinds = dict(DERIVED[name])
+                t = t.mutate(**{c: ibis.null(types[kinds[c]]) for c in missing})
+        else:
+            t = con.read_parquet(files if len(files) > 1 else files[0])
+        t = t.select(*spec.names, *LINEAGE_NAMES, *derived)
         if all_versions or not self.has_versions(name):
             return t
         latest = ibis.row_number().over(
