@@ -124,8 +124,13 @@ def generate(
     start: str = DEFAULT_START,
     fmt: ExportFormat = ExportFormat.csv,
     progress: Progress | None = None,
+    volume_scale: float = 1.0,
 ) -> DemoSummary:
-    """Write the demo centre's exports into ``out`` and say what was written."""
+    """Write the demo centre's exports into ``out`` and say what was written.
+
+    ``volume_scale`` scales the contact volume (the web benchmark's 10,000-agent
+    centre keeps every agent but fewer contacts each, so it can be built in minutes).
+    """
     _check(agents, months, seed)
     first_month = _month(start)
     first = first_month.astype("datetime64[D]")
@@ -143,7 +148,7 @@ def generate(
         if not files.layouts[table].monthly:
             files.writer(table)
 
-    contacts = ContactGenerator(roster, seed)
+    contacts = ContactGenerator(roster, seed, volume_scale=volume_scale)
     days = np.arange(first, end)
     dirty = dirty_rows(first_month, roster.agent_id)
     for i, day in enumerate(days):

@@ -66,6 +66,7 @@ class DemoRun:
     months: int = DEFAULT_MONTHS
     seed: int = DEFAULT_SEED
     start: str = DEFAULT_START
+    volume_scale: float = 1.0  # contacts per agent, as a share of the demo's (benchmarks)
     console: Console = field(default_factory=Console)
     ws: Workspace | None = None
     exports: DemoSummary | None = None
@@ -109,6 +110,7 @@ def generate_exports(run: DemoRun) -> None:
         seed=run.seed,
         start=run.start,
         fmt=ExportFormat.csv,
+        volume_scale=run.volume_scale,
     )
     rows = sum(f.rows for f in run.exports.files)
     run.console.print(

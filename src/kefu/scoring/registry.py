@@ -9,6 +9,7 @@ first day of the period, else with the default — the one without
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,8 +147,29 @@ def versions(ws: Workspace) -> list[ScorecardVersion]:
         return list(s.scalars(select(ScorecardVersion).order_by(ScorecardVersion.id)))
 
 
+# Stored versions never change (a content hash names one text): pages that explain a
+# run's grades rebuild its scorecard on every request, so keep the parsed ones.
+_VERSIONS: dict[tuple[str, str], Scorecard] = {}
+_VERSIONS_MAX = 64
+_VERSIONS_LOCK = threading.Lock()
+
+
 def load_version(ws: Workspace, content_hash: str) -> Scorecard:
     """Rebuild the exact scorecard a past run used, from the stored content."""
+    key = (ws.database_url, content_hash)
+    with _VERSIONS_LOCK:
+        kept = _VERSIONS.get(key)
+    if kept is None:
+        kept = _load_version(ws, content_hash)
+        with _VERSIONS_LOCK:
+            if len(_VERSIONS) >= _VERSIONS_MAX:
+                _VERSIONS.clear()
+            _VERSIONS[key] = kept
+    # A copy: callers own the scorecard they are given.
+    return kept.model_copy(deep=True)
+
+
+def _load_version(ws: Workspace, content_hash: str) -> Scorecard:
     with ws.db.session() as s:
         found = s.scalars(
             select(ScorecardVersion).where(ScorecardVersion.content_hash == content_hash)

@@ -24,11 +24,11 @@ from kefu.reports.formatting import assess, format_value, target_text
 from kefu.reports.meta import ReportMeta, ScorecardMeta, scorecard_meta_from
 from kefu.reports.status import STALE, status_of
 from kefu.scoring.models import ScoringRun
+from kefu.scoring.reads import RunRows, run_rows
 from kefu.scoring.registry import load_version, workspace_scorecards
 from kefu.scoring.runs import (
     RunStatus,
     latest_run,
-    run_results,
     scored_periods,
 )
 from kefu.users.roles import Forbidden, Principal, Role
@@ -112,6 +112,8 @@ class ResultsView:
     meta: ReportMeta | None
     #: No published run, for a user who sees published runs only (nothing else is shown).
     unpublished: bool = False
+    #: The whole run with its look-ups (one team's rows, team means), when there is a run.
+    stored: RunRows | None = None
 
     @property
     def teams(self) -> list[str]:
@@ -146,15 +148,31 @@ def results_view(ws: Workspace, user: Principal, period: Period | str) -> Result
     run = latest_run(ws, period, published=hr)
     if run is None:
         return ResultsView(period, None, RunStatus.OPEN, [], [], None, unpublished=hr)
-    everyone = run_results(ws, run.id)
+    stored = run_rows(ws, run)
+    everyone = stored.rows
     published = run.state == RunStatus.PUBLISHED
     rows = [
         r
-        for r in everyone
+        for r in candidates(stored, user)
         if user.can_view_agent(str(r["agent_id"]), r.get("team"), published=published)
     ]
     status = _status(ws, run) if not hr else RunStatus.PUBLISHED
-    return ResultsView(period, run, status, rows, everyone, report_meta(ws, everyone, status, run))
+    meta = report_meta(ws, everyone, status, run)
+    return ResultsView(period, run, status, rows, everyone, meta, stored=stored)
+
+
+def candidates(stored: RunRows, user: Principal) -> list[dict[str, Any]]:
+    """The rows ``user`` might see (best first), before the object check: an agent's own,
+    a supervisor's teams', or all; so a sheet does not test every agent of the centre."""
+    if user.role is Role.agent:
+        own = stored.agent(str(user.agent_id)) if user.agent_id else None
+        return [own] if own is not None else []
+    if user.role is Role.supervisor:
+        if len(user.teams) == 1:
+            return stored.team(next(iter(user.teams)))
+        chosen = {id(r) for t in user.teams for r in stored.team(t)}
+        return [r for r in stored.rows if id(r) in chosen]
+    return stored.rows
 
 
 def report_meta(

@@ -18,8 +18,9 @@ from kefu.reports.formatting import assess, format_points, format_value, target_
 from kefu.reports.meta import indicator_order
 from kefu.reports.reasons import event_name, indicator_reason, translate
 from kefu.reports.table import veto_text
+from kefu.scoring.reads import agent_row
 from kefu.scoring.registry import load_version
-from kefu.scoring.runs import latest_run, run_results
+from kefu.scoring.runs import latest_run
 from kefu.users.roles import Principal
 from kefu.web.appraisal import NotPublished, ResultsView, published_only, team_means, trend_months
 
@@ -162,7 +163,12 @@ def agent_sheet(
             }
         )
     team = str(row.get("team") or "")
-    mates = [r for r in view.everyone if str(r.get("team") or "") == team]
+    stored = view.stored
+    mates = (
+        stored.team(team)
+        if stored is not None
+        else [r for r in view.everyone if str(r.get("team") or "") == team]
+    )
     team_share: dict[str, list[float]] = {}
     for r in mates:
         for dim, share in _shares(r).items():
@@ -185,7 +191,9 @@ def agent_sheet(
     ]
     heads = {
         "team": len(mates),
-        "site": sum(1 for r in view.everyone if r.get("site") == row.get("site")),
+        "site": stored.site_heads[row.get("site")]
+        if stored is not None
+        else sum(1 for r in view.everyone if r.get("site") == row.get("site")),
         "centre": len(view.everyone),
     }
     return {
@@ -221,7 +229,9 @@ def agent_sheet(
         "rank_site": row.get("rank_site"),
         "rank_centre": row.get("rank_centre"),
         "population": heads,
-        "team_mean_total": team_means(view.everyone).get(team),
+        "team_mean_total": (
+            stored.team_means if stored is not None else team_means(view.everyone)
+        ).get(team),
         "radar": radar,
         "trend": total_trend(ws, user, view, agent_id),
         "unscored_indicators": [i for i in items if i not in sc.indicators],
@@ -260,9 +270,7 @@ def total_trend(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> d
     values: list[float | None] = []
     for m in months:
         run = latest_run(ws, m, published=published_only(user))
-        found = None
-        if run is not None:
-            found = next((r for r in run_results(ws, run.id) if r["agent_id"] == agent_id), None)
+        found = None if run is None else agent_row(ws, run, agent_id)
         values.append(round(float(found["total"]), 2) if found else None)
     return {"months": [m.label for m in months], "values": values}
 
@@ -274,7 +282,7 @@ def history(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> list[
         run = latest_run(ws, m, published=published_only(user))
         if run is None:
             continue
-        found = next((r for r in run_results(ws, run.id) if r["agent_id"] == agent_id), None)
+        found = agent_row(ws, run, agent_id)
         if found:
             out.append(
                 {
