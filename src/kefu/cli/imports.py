@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 SUMMARY = ["file", "table", "batch", "status", "rows_read", "accepted", "rejected", "skipped",
            "new", "changed", "unchanged"]  # fmt: skip
+# What --dry-run reports besides the summary: the ids another source holds, first rows.
+PREVIEW = ["source", "other_source", "other_sources", "sample", "sample_rejects"]
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -81,6 +83,14 @@ def import_(
             help="Load ids that another source already holds as records of a different system.",
         ),
     ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Only say what the import would do (new, changed, unchanged, rejected, "
+            "under another source); write nothing.",
+        ),
+    ] = False,
     home: HomeOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -99,7 +109,7 @@ def import_(
     with _stopped_by_sigterm():
         try:
             results, failures = _import_all(
-                ws, files, table, source, mapping, sheet, fmt, as_new_source
+                ws, files, table, source, mapping, sheet, fmt, as_new_source, dry_run
             )
         except (KeyboardInterrupt, ImportInterrupted):
             # The import under way was undone (its batch abandoned); earlier files stay.
@@ -112,8 +122,9 @@ def import_(
     if fmt is OutputFormat.table:
         _summary_table([r for r in results if r["status"] == "imported"])
         for r in results:
-            if r["status"] == "already imported":
-                console.print(f"{term_text(r['file'])}: {term_text(r['message'])}")
+            if r["status"] in ("already imported", "preview"):
+                console.print(f"{term_text(r['file'])}: {term_text(r['message'])}", highlight=False)
+                _preview_rejects(r)
             elif r["status"] == "imported" and r["rejects_kept"] < r["rejected"]:
                 console.print(
                     f"{term_text(r['file'])}: {capped_rejects(r['rejected'], r['rejects_kept'])}",
@@ -122,7 +133,7 @@ def import_(
         for message in failures:
             err_console.print(f"[bold red]error:[/] {term_text(message)}", highlight=False)
     else:
-        emit(results, fmt, [*SUMMARY, "message"])
+        emit(results, fmt, [*SUMMARY, "message", *(PREVIEW if dry_run else [])])
     ws.close()
     if failures:
         raise typer.Exit(1)
@@ -145,13 +156,25 @@ def _stopped_by_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _import_all(ws, files, table, source, mapping, sheet, fmt, as_new=False):  # type: ignore[no-untyped-def]
+def _preview_rejects(r: dict[str, object]) -> None:
+    """The first rejected rows of a dry run, one line each (all of them: `kefu rejects`)."""
+    shown = r.get("sample_rejects")
+    for reject in shown if isinstance(shown, list) else []:
+        column = f" {reject['column']}" if reject["column"] else ""
+        value = f" '{reject['value']}'" if reject["value"] is not None else ""
+        console.print(
+            f"  row {reject['row']}{term_text(column)}{term_text(value)}: "
+            f"{term_text(reject['rule'])}",
+            highlight=False,
+        )
+
+
+def _import_all(ws, files, table, source, mapping, sheet, fmt, as_new=False, dry_run=False):  # type: ignore[no-untyped-def]
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from kefu.ingest.batches import ImportBusy
     from kefu.ingest.pipeline import ImportInterrupted
     from kefu.ingest.sources import SourceCollision
-
     results, failures = [], []
     actor = cli_actor()
     show = fmt is OutputFormat.table and console.is_terminal
@@ -164,7 +187,7 @@ def _import_all(ws, files, table, source, mapping, sheet, fmt, as_new=False):  #
                 def say(msg: str, t: TaskID = task, n: str = f.name) -> None:
                     bar.update(t, description=f"{n}: {msg}")
 
-                r = ws_import(ws, f, table, source, mapping, sheet, actor, say, as_new)
+                r = ws_import(ws, f, table, source, mapping, sheet, actor, say, as_new, dry_run)
                 results.append(r.as_dict())
             except (UsageError, ImportInterrupted, ImportBusy):
                 # Another import holds the workspace: say so at once for the whole command.
@@ -208,11 +231,12 @@ def _summary_table(rows: list[dict[str, object]]) -> None:
     console.print(table)
 
 
-def ws_import(ws, f, table, source, mapping, sheet, actor, progress, as_new=False):  # type: ignore[no-untyped-def]
+def ws_import(ws, f, table, source, mapping, sheet, actor, progress, as_new=False, dry_run=False):  # type: ignore[no-untyped-def]
     from kefu.ingest import import_file
 
     return import_file(ws, f, table=table, source=source, mapping=mapping, sheet=sheet,
-                       actor=actor, progress=progress, as_new_source=as_new)  # fmt: skip
+                       actor=actor, progress=progress, as_new_source=as_new,
+                       dry_run=dry_run)  # fmt: skip
 
 
 @app.command()

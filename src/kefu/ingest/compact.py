@@ -45,7 +45,8 @@ def _lookup(name: str):  # type: ignore[no-untyped-def]
 
 
 def _compact_table(ws: Workspace, name: str, actor: str) -> None:
-    committed = ws.facts.committed_batches(name)
+    # Retracted batches' rows are merged too (they stay for the audit trail; readers skip them).
+    committed = ws.facts.committed_batches(name) + ws.facts.retracted_batches(name)
     last = max(b.id for b in committed)
     old = ws.facts.committed_files(name)
     existing_parts = [
@@ -77,7 +78,8 @@ def _compact_table(ws: Workspace, name: str, actor: str) -> None:
         with ws.db.transaction() as s:
             for b in committed:
                 batch = s.get(ImportBatch, b.id)
-                assert batch is not None and batch.state == BatchState.COMMITTED
+                assert batch is not None
+                assert batch.state in (BatchState.COMMITTED, BatchState.RETRACTED)
                 batch.files = [relative] if b.id == last else []
             audit.record(
                 s, actor, "facts.compact", "fact_table", name,

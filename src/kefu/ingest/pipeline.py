@@ -203,6 +203,7 @@ def import_file(
     actor: str | None = None,
     progress: Progress | None = None,
     as_new_source: bool = False,
+    dry_run: bool = False,
 ) -> FileResult:
     """Import one export file; raises :class:`KefuError` if the file cannot be read.
 
@@ -211,9 +212,12 @@ def import_file(
     The records' source is chosen by :func:`kefu.ingest.sources.resolve`; a file
     whose ids another source holds is refused (:class:`~kefu.ingest.sources.SourceCollision`)
     unless ``as_new_source`` says it comes from a different system.
+
+    With ``dry_run`` the file goes through every check and comparison but nothing
+    is written (catalog, facts, rejects, remembered source): the answer is a
+    :class:`kefu.ingest.preview.Preview` of what the import would do.
     """
     path = Path(path)
-    say = progress or (lambda _msg: None)
     profile = load_profile(mapping, ws.mappings_dir) if mapping else None
     if profile and table and profile.table != table:
         raise KefuError(f"mapping '{profile.name}' is for table {profile.table}, not {table}")
@@ -221,45 +225,63 @@ def import_file(
     sheet = sheet or (profile.sheet if profile else None)
     # The digest of a big export takes seconds: it is worked out while the file is read.
     digest = Digest.of_file(path, sheet) if path.is_file() else Digest.known("")
-    actor = actor or audit.cli_actor()
+    job = _FileImport(ws, path, profile, sheet, digest, source, mapping,
+                      actor or audit.cli_actor(), progress or (lambda _msg: None),
+                      check_sources=not as_new_source, dry_run=dry_run)  # fmt: skip
+    if dry_run:
+        # A preview writes nothing, so it neither waits for nor blocks an import.
+        return job.run(name)
     with batches.import_lock(ws):
-        batches.cleanup_abandoned(ws, actor)
+        batches.cleanup_abandoned(ws, job.actor)
+        return job.run(name)
+
+
+@dataclass
+class _FileImport:
+    """One file's import once its options are settled (see :func:`import_file`)."""
+
+    ws: Workspace
+    path: Path
+    profile: Profile | None
+    sheet: str | None
+    digest: Digest
+    source: str | None
+    mapping: str | None
+    actor: str
+    say: Progress
+    check_sources: bool
+    dry_run: bool
+
+    def done(self, result: FileResult, source: str) -> FileResult:
+        return result if self.dry_run else _remembered(self.ws, result, source)
+
+    def run(self, name: str | None) -> FileResult:
+        ws, path, profile = self.ws, self.path, self.profile
         name = name or table_from_name(path)
-        src = sources.resolve(ws, source, profile, name) if name else ""
-        if name and digest.ready(QUICK_DIGEST_SECONDS):
+        src = sources.resolve(ws, self.source, profile, name) if name else ""
+        if name and self.digest.ready(QUICK_DIGEST_SECONDS):
             # Small files are hashed at once: known content costs nothing to skip.
-            done = batches.find_committed(ws, name, src, digest.value())
+            done = batches.find_committed(ws, name, src, self.digest.value())
             if done is not None:
-                return _remembered(ws, _already(path.name, name, done), src)
+                return self.done(_already(path.name, name, done), src)
         session = _Session(ws)
         try:
             if name:
-                session.watch(ws, digest, name, src)
-            say("reading")
-            raw = read_raw(
-                session.con,
-                path,
-                session.dir,
-                encoding=profile.encoding if profile else None,
-                delimiter=profile.delimiter if profile else None,
-                sheet=sheet,
-                known=known_headers(name, profile),
-                # Collapsing rows orders them by row number inside the projection.
-                positional=profile is None or profile.collapse is None,
-                tz=(profile.timezone if profile and profile.timezone else None) or ws.timezone,
-                limits=Limits.of(ws.settings),
-            )
+                session.watch(ws, self.digest, name, src)
+            self.say("reading")
+            raw = self.read(session, name)
             if name is None:
                 name = table_from_headers(path, raw.headers)
-                src = sources.resolve(ws, source, profile, name)
-                session.watch(ws, digest, name, src)
-            result = _load(ws, session, TABLES[name], raw, profile, path.name, src, digest,
-                           mapping, actor, say, check_sources=not as_new_source)  # fmt: skip
-            return _remembered(ws, result, src)
+                src = sources.resolve(ws, self.source, profile, name)
+                session.watch(ws, self.digest, name, src)
+            result = _load(ws, session, TABLES[name], raw, profile, path.name, src, self.digest,
+                           self.mapping, self.actor, self.say, check_sources=self.check_sources,
+                           dry_run=self.dry_run)  # fmt: skip
+            return self.done(result, src)
         except duckdb.InterruptException:
             if session.already is None or name is None:
                 raise ImportInterrupted(path.name) from None
-            return _remembered(ws, _already(path.name, name, session.already), src)
+            return self.done(_already(path.name, name, session.already), src)
         except RuntimeError as exc:
             # DuckDB stops a query on Ctrl-C (or SIGTERM, where a handler raises) with this.
             if "interrupted" not in str(exc).lower():
@@ -267,6 +289,22 @@ def import_file(
             raise ImportInterrupted(path.name) from None
         finally:
             session.close()
+
+    def read(self, session: _Session, name: str | None) -> RawFile:
+        profile = self.profile
+        return read_raw(
+            session.con,
+            self.path,
+            session.dir,
+            encoding=profile.encoding if profile else None,
+            delimiter=profile.delimiter if profile else None,
+            sheet=self.sheet,
+            known=known_headers(name, profile),
+            # Collapsing rows orders them by row number inside the projection.
+            positional=profile is None or profile.collapse is None,
+            tz=(profile.timezone if profile and profile.timezone else None) or self.ws.timezone,
+            limits=Limits.of(self.ws.settings),
+        )
 
 
 def import_records(
@@ -359,11 +397,25 @@ def _roster_sql(ws: Workspace, spec: Table) -> str | None:
     files = [str(p) for p in ws.facts.committed_files("agents")]
     if not files:
         return None
-    return f"SELECT DISTINCT agent_id FROM read_parquet({_list(files)})"
+    retracted = ws.facts.retracted_filter("agents")
+    return f"SELECT DISTINCT agent_id FROM read_parquet({_list(files)}) WHERE true{retracted}"
 
 
 def _list(items: Sequence[str]) -> str:
     return "[" + ", ".join(lit(i) for i in items) + "]"
+
+
+@dataclass
+class _Checked:
+    """A file parsed and checked in its session: the relation ``versioned`` and its counts."""
+
+    raw: RawFile
+    rows_read: int
+    kept: int
+    rejected: int
+    new: int
+    changed: int
+    unchanged: int
 
 
 def _load(
@@ -380,31 +432,39 @@ def _load(
     say: Progress,
     *,
     check_sources: bool,
+    dry_run: bool = False,
 ) -> FileResult:
+    c = _check(ws, session, spec, raw, profile, file_name, source, say)
+    # The authoritative check: the content may have been imported already.
+    done = batches.find_committed(ws, spec.name, source, digest.value())
+    if done is not None:
+        return _already(file_name, spec.name, done)
+    if dry_run:
+        from kefu.ingest import preview
+
+        return preview.of_session(ws, session.con, spec, c, file_name, source)
+    if check_sources and c.new:
+        found = sources.collisions(ws, session.con, spec, source)
+        if found:
+            # Refused before a batch is reserved: nothing to undo, nothing in the catalog.
+            raise sources.SourceCollision(file_name, spec.name, source, found[0])
+    return _commit(ws, session.con, spec, c, file_name, source, digest, mapping, actor, say)
+
+
+def _check(
+    ws: Workspace,
+    session: _Session,
+    spec: Table,
+    raw: RawFile,
+    profile: Profile | None,
+    file_name: str,
+    source: str,
+    say: Progress,
+) -> _Checked:
+    """Parse and check every row, then compare it with the stored version of its key."""
     con = session.con
-    tz = (profile.timezone if profile and profile.timezone else None) or ws.timezone
-    formats = profile.formats if profile else {}
-    limits = Limits.of(ws.settings)
     say("validating")
-
-    def projection(raw: RawFile) -> str:
-        p = plan(spec, raw, profile, file_name)
-        con.execute(f"CREATE OR REPLACE VIEW mapped AS {mapped_sql(spec, p)}")
-        return checked_sql(spec, p, tz, formats, excel=raw.excel, cell_bytes=limits.cell_bytes)
-
-    checked = projection(raw)
-    if raw.header_rows is not None and not keeps_order(con, checked):
-        # Only a plain scan, projection and filter keep the file's order; anything else
-        # (a mapping expression DuckDB answers with a join…) reads numbered rows instead.
-        if raw.stream is not None:
-            raw.stream.materialise()
-        con.execute("CREATE OR REPLACE VIEW raw AS SELECT * FROM raw_numbered")
-        (count,) = scan_raw(con, "SELECT count(*) FROM raw", raw.rescan).fetchone() or (0,)
-        raw = dataclasses.replace(raw, header_rows=None, rows=int(count), stream=None)
-        checked = projection(raw)
-    rows_read = _first_pass(con, checked, raw, session.dir / "checked.parquet", file_name)
-    check(file_name, "rows", rows_read, limits.rows)
-    _check_cells(con, spec, raw, file_name, limits)
+    raw, rows_read = _parse(ws, session, spec, raw, profile, file_name)
     roster = _roster_sql(ws, spec)
     unknown = False
     if roster is not None:
@@ -427,29 +487,72 @@ def _load(
     ).fetchone()
     assert counts is not None
     kept, rejected, new, changed, unchanged = (int(x) for x in counts)
-    # The authoritative check: the content may have been imported already.
-    done = batches.find_committed(ws, spec.name, source, digest.value())
-    if done is not None:
-        return _already(file_name, spec.name, done)
-    if check_sources and new:
-        found = sources.collisions(ws, con, spec, source)
-        if found:
-            # Refused before a batch is reserved: nothing to undo, nothing in the catalog.
-            raise sources.SourceCollision(file_name, spec.name, source, found[0])
+    return _Checked(raw, rows_read, kept, rejected, new, changed, unchanged)
+
+
+def _parse(
+    ws: Workspace,
+    session: _Session,
+    spec: Table,
+    raw: RawFile,
+    profile: Profile | None,
+    file_name: str,
+) -> tuple[RawFile, int]:
+    """The first pass over the file (see :func:`_first_pass`); the raw file as scanned."""
+    con = session.con
+    tz = (profile.timezone if profile and profile.timezone else None) or ws.timezone
+    formats = profile.formats if profile else {}
+    limits = Limits.of(ws.settings)
+
+    def projection(raw: RawFile) -> str:
+        p = plan(spec, raw, profile, file_name)
+        con.execute(f"CREATE OR REPLACE VIEW mapped AS {mapped_sql(spec, p)}")
+        return checked_sql(spec, p, tz, formats, excel=raw.excel, cell_bytes=limits.cell_bytes)
+
+    checked = projection(raw)
+    if raw.header_rows is not None and not keeps_order(con, checked):
+        # Only a plain scan, projection and filter keep the file's order; anything else
+        # (a mapping expression DuckDB answers with a join…) reads numbered rows instead.
+        if raw.stream is not None:
+            raw.stream.materialise()
+        con.execute("CREATE OR REPLACE VIEW raw AS SELECT * FROM raw_numbered")
+        (count,) = scan_raw(con, "SELECT count(*) FROM raw", raw.rescan).fetchone() or (0,)
+        raw = dataclasses.replace(raw, header_rows=None, rows=int(count), stream=None)
+        checked = projection(raw)
+    rows_read = _first_pass(con, checked, raw, session.dir / "checked.parquet", file_name)
+    check(file_name, "rows", rows_read, limits.rows)
+    _check_cells(con, spec, raw, file_name, limits)
+    return raw, rows_read
+
+
+def _commit(
+    ws: Workspace,
+    con: duckdb.DuckDBPyConnection,
+    spec: Table,
+    c: _Checked,
+    file_name: str,
+    source: str,
+    digest: Digest,
+    mapping: str | None,
+    actor: str,
+    say: Progress,
+) -> FileResult:
+    """Reserve a batch, write its records and publish it with its rejects in one go."""
+    limits = Limits.of(ws.settings)
     batch_id = batches.reserve(
         ws, table=spec.name, source=source, source_file=file_name, sha256=digest.value(),
         mapping=mapping, actor=actor,
     )  # fmt: skip
     try:
         say("writing")
-        files = _write(ws, con, spec, batch_id, source, file_name) if new + changed else []
+        files = _write(ws, con, spec, batch_id, source, file_name) if c.new + c.changed else []
         period = _period(con, spec, ws.timezone)
-        rejects = _rejects(con, raw, batch_id, file_name, limits.rejects, limits.cell_bytes)
+        rejects = _rejects(con, c.raw, batch_id, file_name, limits.rejects, limits.cell_bytes)
         result = FileResult(
-            file=file_name, table=spec.name, batch=batch_id, rows_read=rows_read,
-            accepted=kept - rejected, rejected=rejected, skipped=rows_read - kept,
-            new=new, changed=changed, unchanged=unchanged,
-            message=_reject_summary(rejects, rejected), rejects_kept=len(rejects),
+            file=file_name, table=spec.name, batch=batch_id, rows_read=c.rows_read,
+            accepted=c.kept - c.rejected, rejected=c.rejected, skipped=c.rows_read - c.kept,
+            new=c.new, changed=c.changed, unchanged=c.unchanged,
+            message=_reject_summary(rejects, c.rejected), rejects_kept=len(rejects),
         )  # fmt: skip
         say("publishing")
         _publish(ws, batch_id, result, files, period, rejects, actor)
@@ -571,7 +674,7 @@ def _compare_versions(
     current = (
         f"SELECT {', '.join(ident(c) for c in spec.names)} "
         f"FROM read_parquet({_list(files)}, union_by_name = true) "
-        f"WHERE source = {lit(source)} "
+        f"WHERE source = {lit(source)}{ws.facts.retracted_filter(spec.name)} "
         f"QUALIFY row_number() OVER (PARTITION BY {stored_keys} ORDER BY batch_id DESC) = 1"
     )
     on = " AND ".join(f"h.{k} = cur.{ident(kk)}" for k, kk in zip(keys, spec.key, strict=True))

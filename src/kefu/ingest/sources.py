@@ -128,20 +128,32 @@ def collisions(
     Only ids new under ``source`` count: a record already stored under it was
     loaded before (as the same system or by choice), so updating it is no news.
     """
+    others = other_source_rows_sql(ws, spec, source)
+    if others is None:
+        return []
+    rows = con.execute(
+        f"SELECT source, count(DISTINCT __row), list(DISTINCT batch_id) FROM ({others}) "
+        "GROUP BY source ORDER BY 2 DESC, 1"
+    ).fetchall()
+    return [Collision(str(s), int(n), tuple(sorted(int(b) for b in ids))) for s, n, ids in rows]
+
+
+def other_source_rows_sql(ws: Workspace, spec: Table, source: str) -> str | None:
+    """SQL of (``__row``, ``source``, ``batch_id``): new rows of ``versioned`` whose ids
+    another source holds; None when no other source has records of the table."""
     batches = ws.facts.committed_batches(spec.name)
     if all(b.source == source for b in batches):
-        return []  # the usual case: one system per table, nothing to read
+        return None  # the usual case: one system per table, nothing to read
     files = [str(p) for p in ws.facts.committed_files(spec.name)]
     if not files:
-        return []
+        return None
     keys = ", ".join(ident(k) for k in spec.key)
     on = " AND ".join(f"v.{ident('v_' + k)} = o.{ident(k)}" for k in spec.key)
     listing = "[" + ", ".join(lit(f) for f in files) + "]"
-    rows = con.execute(
-        f"SELECT o.source, count(DISTINCT v.__row), list(DISTINCT o.batch_id) "
+    return (
+        f"SELECT v.__row, o.source, o.batch_id "
         f"FROM versioned AS v JOIN (SELECT DISTINCT {keys}, source, batch_id "
         f"FROM read_parquet({listing}, union_by_name = true) "
-        f"WHERE source <> {lit(source)}) AS o ON {on} "
-        "WHERE v.__status = 'new' GROUP BY o.source ORDER BY 2 DESC, 1"
-    ).fetchall()
-    return [Collision(str(s), int(n), tuple(sorted(int(b) for b in ids))) for s, n, ids in rows]
+        f"WHERE source <> {lit(source)}{ws.facts.retracted_filter(spec.name)}) AS o ON {on} "
+        "WHERE v.__status = 'new'"
+    )

@@ -399,9 +399,12 @@ def _touches(batch: ImportBatch, run: ScoringRun) -> bool:
 
 
 def stale_batches(ws: Workspace, run: ScoringRun) -> list[int]:
-    """Committed batches that touch the run's period but were not in its inputs."""
+    """Batches that touch the run's period and count otherwise than when it was made:
+    committed ones not in its inputs, and retracted ones that were."""
     used = set(run.batch_ids or [])
-    return [b.id for b in ws.facts.committed_batches() if b.id not in used and _touches(b, run)]
+    added = [b.id for b in ws.facts.committed_batches() if b.id not in used and _touches(b, run)]
+    gone = [b.id for b in ws.facts.retracted_batches() if b.id in used and _touches(b, run)]
+    return sorted(added + gone)
 
 
 def is_stale(ws: Workspace, run: ScoringRun) -> bool:

@@ -21,6 +21,9 @@ class BatchState(StrEnum):
     PENDING = "pending"
     COMMITTED = "committed"
     ABANDONED = "abandoned"
+    # Its records stopped counting (``kefu batches retract``); its files stay for the audit
+    # trail, and a compaction may have merged them with other batches' records.
+    RETRACTED = "retracted"
 
 
 class ImportBatch(Base):
@@ -49,6 +52,8 @@ class ImportBatch(Base):
     committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[str | None] = mapped_column(String(100))
     pid: Mapped[int | None] = mapped_column(Integer)
+    retracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retracted_by: Mapped[str | None] = mapped_column(String(100))
 
     __table_args__ = (
         Index("ix_import_batches_lookup", "table_name", "source", "file_sha256", "state"),

@@ -4,7 +4,9 @@ Layout under the workspace: ``facts/<table>/b<batch:08d>-<part:03d>.parquet``.
 A file is written under a temporary name (``.tmp-…``) and renamed into place;
 it counts only once its batch is ``committed`` in the catalog. The current
 version of a record (same ``source`` and key) is the one from the highest
-batch; older versions stay on disk for the audit trail.
+batch; older versions stay on disk for the audit trail. A *retracted* batch's
+records stay on disk too but count no more: readers leave its ``batch_id`` out,
+so the version before it counts again.
 """
 
 from __future__ import annotations
@@ -51,7 +53,33 @@ class FactStore:
             return list(s.scalars(q.order_by(ImportBatch.id)))
 
     def committed_files(self, table: str) -> list[Path]:
-        return [self.root / rel for b in self.committed_batches(table) for rel in (b.files or [])]
+        """Files holding ``table``'s records, retracted ones included (filter them out with
+        :meth:`retracted_filter`: a compaction may have merged them with current ones)."""
+        with self.appdb.session() as s:
+            stored = s.scalars(
+                select(ImportBatch)
+                .where(
+                    ImportBatch.table_name == table,
+                    ImportBatch.state.in_([BatchState.COMMITTED, BatchState.RETRACTED]),
+                )
+                .order_by(ImportBatch.id)
+            )
+            return [self.root / rel for b in stored for rel in (b.files or [])]
+
+    def retracted_batches(self, table: str | None = None) -> list[ImportBatch]:
+        with self.appdb.session() as s:
+            q = select(ImportBatch).where(ImportBatch.state == BatchState.RETRACTED)
+            if table:
+                q = q.where(ImportBatch.table_name == table)
+            return list(s.scalars(q.order_by(ImportBatch.id)))
+
+    def retracted_ids(self, table: str) -> list[int]:
+        return [b.id for b in self.retracted_batches(table)]
+
+    def retracted_filter(self, table: str) -> str:
+        """`` AND batch_id NOT IN (…)`` for SQL over :meth:`committed_files` ('' if none)."""
+        ids = self.retracted_ids(table)
+        return f" AND batch_id NOT IN ({', '.join(str(i) for i in ids)})" if ids else ""
 
     def has_versions(self, table: str) -> bool:
         """Whether any key of ``table`` was stored twice (so reads must pick the latest)."""
@@ -91,6 +119,9 @@ class FactStore:
         else:
             t = con.read_parquet(files if len(files) > 1 else files[0])
         t = t.select(*spec.names, *LINEAGE_NAMES, *derived)
+        retracted = self.retracted_ids(name)
+        if retracted:
+            t = t.filter(t.batch_id.notin(retracted))
         if all_versions or not self.has_versions(name):
             return t
         latest = ibis.row_number().over(
