@@ -14,8 +14,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kefu.ingest.tables import TABLES, arrow_schema
 from kefu.store.catalog import BatchState, ImportBatch
+from kefu.store.tables import TABLES, arrow_schema
 from kefu.workspace import Workspace
 
 

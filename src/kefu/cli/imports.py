@@ -34,7 +34,7 @@ from kefu.ingest.pipeline import ImportInterrupted, capped_rejects
 from kefu.ingest.readers import SUFFIXES
 from kefu.ingest.recognize import table_from_name
 from kefu.ingest.sources import SourceCollision
-from kefu.ingest.tables import table as lookup_table
+from kefu.store.tables import table as lookup_table
 
 SUMMARY = ["file", "table", "batch", "status", "rows_read", "accepted", "rejected", "skipped",
            "new", "changed", "unchanged"]  # fmt: skip

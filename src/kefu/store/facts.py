@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from kefu.ingest.tables import LINEAGE_NAMES, TABLES, arrow_schema
 from kefu.store.appdb import AppDB
 from kefu.store.catalog import BatchState, ImportBatch
+from kefu.store.tables import LINEAGE_NAMES, TABLES, arrow_schema
 
 if TYPE_CHECKING:
     import ibis
