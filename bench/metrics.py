@@ -74,8 +74,8 @@ def _commit(ws: Any, table: str, parts: list[Any]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from kefu.ingest.tables import TABLES, arrow_schema
     from kefu.store.catalog import BatchState, ImportBatch
+    from kefu.store.tables import TABLES, arrow_schema
 
     spec = TABLES[table]
     schema = arrow_schema(spec)

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kefu.ingest import sentiment
-from kefu.ingest.tables import DERIVED, TABLES, arrow_schema
 from kefu.store.catalog import BatchState, ImportBatch
+from kefu.store.tables import DERIVED, TABLES, arrow_schema
 from kefu.workspace import Workspace
 
 

@@ -20,10 +20,10 @@ import typer.main
 from pydantic import BaseModel
 
 from kefu.cli import app
-from kefu.ingest.tables import LINEAGE, TABLES, Kind
 from kefu.ingest.validate import ROW_RULES
 from kefu.metrics.registry import INDICATORS
 from kefu.scoring.scorecard import Scorecard
+from kefu.store.tables import LINEAGE, TABLES, Kind
 from kefu.workspace import Settings
 from tests.conftest import REPO
 from tests.markdown import DOCS, anchors, code, documents, headings, links, section, tables

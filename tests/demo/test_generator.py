@@ -14,7 +14,7 @@ from kefu.demo import generator as gen
 from kefu.demo.exports import ExportFormat
 from kefu.demo.generator import generate, write_contacts
 from kefu.errors import UsageError
-from kefu.ingest.tables import TABLES
+from kefu.store.tables import TABLES
 from tests.demo.conftest import SEED, column, files_of, read_export
 
 

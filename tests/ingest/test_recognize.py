@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from kefu.errors import KefuError
 from kefu.ingest.mapping import norm_header
 from kefu.ingest.recognize import match_headers, table_from_headers, table_from_name
-from kefu.ingest.tables import TABLES
+from kefu.store.tables import TABLES
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,8 @@ from kefu.ingest import import_file
 from kefu.ingest import sentiment as stored_sentiment
 from kefu.ingest.compact import compact_store
 from kefu.ingest.sentiment import model_version, rederive, sentiment
-from kefu.ingest.tables import TABLES, arrow_schema
 from kefu.store.catalog import BatchState, ImportBatch
+from kefu.store.tables import TABLES, arrow_schema
 from tests.metrics.helpers import figure, roster
 
 ANGRY = "客服态度太差了，问了三遍都没解决，非常生气"

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kefu.ingest import import_records
-from kefu.ingest.tables import TABLES
 from kefu.metrics import Figure, compute
+from kefu.store.tables import TABLES
 from kefu.workspace import Workspace
 from tests.markdown import DOCS, Example, code, examples
 

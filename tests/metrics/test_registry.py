@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from kefu.errors import UsageError
-from kefu.ingest.tables import TABLES
 from kefu.metrics import INDICATORS, Dimension, indicator
 from kefu.metrics.sources import SOURCES
+from kefu.store.tables import TABLES
 
 # The indicator contract, in the repository (tests/test_docs.py checks it further).
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "indicators.md"

@@ -97,7 +97,7 @@ def import_(
     """Import exports; bad rows are rejected with a reason, the rest loads (see `kefu rejects`)."""
     from kefu.ingest.mapping import load_profile
     from kefu.ingest.pipeline import ImportInterrupted, capped_rejects
-    from kefu.ingest.tables import table as lookup_table
+    from kefu.store.tables import table as lookup_table
 
     ws = open_workspace(home)
     # Usage errors (a table or profile that does not exist) stop before any file is read.
@@ -175,6 +175,7 @@ def _import_all(ws, files, table, source, mapping, sheet, fmt, as_new=False, dry
     from kefu.ingest.batches import ImportBusy
     from kefu.ingest.pipeline import ImportInterrupted
     from kefu.ingest.sources import SourceCollision
+
     results, failures = [], []
     actor = cli_actor()
     show = fmt is OutputFormat.table and console.is_terminal

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from kefu.ingest.tables import TABLES
+from kefu.store.tables import TABLES
 
 # Naive demo times are wall-clock times in this zone (no daylight saving: a fixed offset).
 TIMEZONE = "Asia/Shanghai"
@@ -188,7 +188,7 @@ def _zoned(array: pa.Array) -> pa.Array:
 
 
 def parquet_schema(table: str) -> pa.Schema:
-    from kefu.ingest.tables import arrow_schema
+    from kefu.store.tables import arrow_schema
 
     schema = arrow_schema(TABLES[table], lineage=False)
     return pa.schema(

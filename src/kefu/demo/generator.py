@@ -26,8 +26,8 @@ from kefu.demo.exports import ExportFormat, ExportWriter, Layout, layouts
 from kefu.demo.monthly import monthly
 from kefu.demo.roster import build_roster
 from kefu.errors import UsageError
-from kefu.ingest.tables import TABLES
 from kefu.periods import Grain, Period
+from kefu.store.tables import TABLES
 
 DEFAULT_AGENTS = 120
 DEFAULT_MONTHS = 3

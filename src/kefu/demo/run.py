@@ -15,9 +15,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -28,13 +26,13 @@ from kefu.demo.generator import (
     DEFAULT_MONTHS,
     DEFAULT_SEED,
     DEFAULT_START,
-    DemoSummary,
     generate,
 )
+from kefu.demo.state import ACTOR, DemoRun, demo_months
+from kefu.demo.workflow import demo_workflow
 from kefu.errors import KefuError, UsageError
 from kefu.workspace import SETTINGS_FILE, Workspace
 
-ACTOR = "demo"
 # The system each table's export comes from, kept as the records' lineage.
 SOURCES = {
     "agents": "hr", "contacts": "callcenter", "tickets": "crm", "qa_evaluations": "qa",
@@ -53,36 +51,6 @@ PROFILES = {
     ),
 }
 MAPPINGS = {"tickets": "demo-crm"}
-
-
-@dataclass
-class DemoRun:
-    """What the steps share: options, the workspace, and what earlier steps produced."""
-
-    home: Path
-    host: str = "127.0.0.1"
-    port: int = 8000
-    agents: int = DEFAULT_AGENTS
-    months: int = DEFAULT_MONTHS
-    seed: int = DEFAULT_SEED
-    start: str = DEFAULT_START
-    volume_scale: float = 1.0  # contacts per agent, as a share of the demo's (benchmarks)
-    console: Console = field(default_factory=Console)
-    ws: Workspace | None = None
-    exports: DemoSummary | None = None
-    imports: list[Any] = field(default_factory=list)
-    serve: bool = False  # main() serves after the steps (the command line's default)
-    users: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def exports_dir(self) -> Path:
-        return self.home / "exports"
-
-    @property
-    def workspace(self) -> Workspace:
-        if self.ws is None:
-            raise KefuError("the demo workspace has not been created yet")
-        return self.ws
 
 
 def fresh_workspace(run: DemoRun) -> None:
@@ -192,17 +160,6 @@ DEMO_USERS = (
     ("agent", "agent", "Orchid-Bicycle-6053", None),
     ("hr", "hr", "Saffron-Meadow-8614", "陈人事"),
 )
-
-
-def demo_months(run: DemoRun) -> list[str]:
-    from kefu.periods import Period
-
-    month = Period.parse(run.start)
-    labels = []
-    for _ in range(run.months):
-        labels.append(month.label)
-        month = Period.parse(month.end.strftime("%Y-%m"))
-    return labels
 
 
 # The demo centre keeps its own scorecard: the shipped one, graded by a forced
@@ -330,8 +287,6 @@ def serve(run: DemoRun) -> None:
     web = create_app(run.workspace, settings=WebSettings(notify_sender=True))
     uvicorn.run(web, host=run.host, port=run.port, log_level="warning")
 
-
-from kefu.demo.workflow import demo_workflow  # noqa: E402 - the step needs DemoRun defined
 
 Step = Callable[[DemoRun], None]
 STEPS: list[Step] = [

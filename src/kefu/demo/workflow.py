@@ -11,15 +11,13 @@ revised the month, one rejected) with a third still open.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from kefu.demo.state import DemoRun, month_labels
 from kefu.errors import KefuError
 from kefu.periods import Period
 from kefu.users.roles import Principal, Role
 from kefu.workflow.access import today_local
-
-if TYPE_CHECKING:
-    from kefu.demo.run import DemoRun
 
 REVIEWS_PER_TEAM = 8
 
@@ -34,20 +32,12 @@ def _people(team: str) -> dict[str, Principal]:
     }
 
 
-def _months(start: str, count: int) -> list[str]:
-    month, labels = Period.parse(start), []
-    for _ in range(count):
-        labels.append(month.label)
-        month = Period.parse(month.end.strftime("%Y-%m"))
-    return labels
-
-
 def demo_workflow(run: DemoRun) -> None:
     """Reviews, plans and appeals for the supervisor's team in the last published month."""
     from kefu import scoring
     from kefu.workflow import appeals, plans, reviews
 
-    months = _months(run.start, run.months)
+    months = month_labels(run.start, run.months)
     if len(months) < 2:
         run.console.print("  (workflow skipped: no published month)")
         return

@@ -17,8 +17,8 @@ import duckdb
 from kefu import audit
 from kefu.ingest import batches
 from kefu.ingest.parsing import ident, lit
-from kefu.ingest.tables import LINEAGE_NAMES, TABLES, derived_names, table
 from kefu.store.catalog import BatchState, ImportBatch
+from kefu.store.tables import LINEAGE_NAMES, TABLES, derived_names, table
 
 if TYPE_CHECKING:
     from kefu.workspace import Workspace

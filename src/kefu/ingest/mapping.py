@@ -66,7 +66,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from kefu.errors import KefuError, UsageError
 from kefu.ingest.parsing import lit, lit_list
-from kefu.ingest.tables import TABLES
+from kefu.store.tables import TABLES
 
 BUILTIN_DIR = Path(__file__).parent / "profiles"
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from kefu.ingest.tables import CSAT_LABELS, Column, Kind
+from kefu.store.tables import CSAT_LABELS, Column, Kind
 
 # Full-width ASCII (U+FF01–U+FF5E), the ideographic and no-break spaces, as NFKC folds them.
 _FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\u00a0"

@@ -34,8 +34,6 @@ from kefu.ingest.mapping import Profile, load_profile, norm_header
 from kefu.ingest.parsing import SQL_TYPES, ident, lit
 from kefu.ingest.readers import RawFile, Unreadable, read_raw, scan_raw, unreadable_csv
 from kefu.ingest.recognize import table_from_headers, table_from_name
-from kefu.ingest.tables import TABLES, Kind, Table
-from kefu.ingest.tables import table as lookup_table
 from kefu.ingest.validate import (
     SEP,
     TOO_LONG,
@@ -51,6 +49,8 @@ from kefu.ingest.validate import (
 from kefu.store import notices
 from kefu.store.appdb import utcnow
 from kefu.store.catalog import BatchState, ImportBatch, ImportReject
+from kefu.store.tables import TABLES, Kind, Table
+from kefu.store.tables import table as lookup_table
 
 if TYPE_CHECKING:
     from kefu.workspace import Workspace

@@ -26,7 +26,7 @@ from kefu.ingest import sources
 from kefu.ingest.limits import Limits
 from kefu.ingest.parsing import ident
 from kefu.ingest.pipeline import FileResult, _Checked, _rejects
-from kefu.ingest.tables import Kind, Table
+from kefu.store.tables import Kind, Table
 
 if TYPE_CHECKING:
     import duckdb

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kefu.errors import KefuError
 from kefu.ingest.mapping import norm_header
-from kefu.ingest.tables import TABLES, Table
+from kefu.store.tables import TABLES, Table
 
 
 def header_names(spec: Table) -> dict[str, str]:

@@ -98,7 +98,7 @@ def rederive(ws: Workspace, *, force: bool = False) -> Rederived:
     """
     import pyarrow.parquet as pq
 
-    from kefu.ingest.tables import TABLES, arrow_schema
+    from kefu.store.tables import TABLES, arrow_schema
 
     schema = arrow_schema(TABLES["surveys"])
     current = model_version()

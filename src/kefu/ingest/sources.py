@@ -32,7 +32,7 @@ import duckdb
 
 from kefu.errors import KefuError
 from kefu.ingest.parsing import ident, lit
-from kefu.ingest.tables import Table
+from kefu.store.tables import Table
 
 if TYPE_CHECKING:
     from kefu.ingest.mapping import Profile

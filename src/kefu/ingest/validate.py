@@ -20,7 +20,7 @@ from kefu.ingest.mapping import Compiler, Profile, value_map
 from kefu.ingest.parsing import SQL_TYPES, clean, ident, lit, parse_column
 from kefu.ingest.readers import RawFile, Unreadable
 from kefu.ingest.recognize import match_headers
-from kefu.ingest.tables import Column, Kind, Table
+from kefu.store.tables import Column, Kind, Table
 
 SEP = "\x1f"
 BLANK = SEP + "blank"  # a row with nothing in it: skipped, as a spreadsheet shows nothing

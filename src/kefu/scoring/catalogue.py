@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from kefu.ingest.tables import CHANNELS
+from kefu.store.tables import CHANNELS
 
 CHANNEL_NAMES = tuple(dict.fromkeys(CHANNELS.values()))
 

@@ -410,7 +410,7 @@ def _check_grade(grade: Any, grades: list[str] | None, path: str) -> list[Issue]
 
 
 def _events(raw: Mapping[str, Any], grades: list[str] | None) -> list[Issue]:
-    from kefu.ingest.tables import TABLES
+    from kefu.store.tables import TABLES
 
     columns = {
         "complaint": set(TABLES["complaints"].names),

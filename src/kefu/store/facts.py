@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from kefu.ingest.tables import DERIVED, LINEAGE_NAMES, TABLES, arrow_schema, derived_names
 from kefu.store.appdb import AppDB
 from kefu.store.catalog import BatchState, ImportBatch
+from kefu.store.tables import DERIVED, LINEAGE_NAMES, TABLES, arrow_schema, derived_names
 
 if TYPE_CHECKING:
     import ibis

@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import func, select
 
 from kefu.errors import KefuError, NotFound, UsageError
-from kefu.ingest.tables import TABLES
 from kefu.periods import Grain, Period
 from kefu.scoring.models import ScorecardVersion
 from kefu.scoring.registry import (
@@ -29,6 +28,7 @@ from kefu.scoring.registry import (
 )
 from kefu.scoring.scorecard import Scorecard, ScorecardInvalid, load_scorecard
 from kefu.store.catalog import ImportBatch, ImportReject
+from kefu.store.tables import TABLES
 from kefu.users.roles import Principal, Role
 from kefu.workspace import Workspace
 

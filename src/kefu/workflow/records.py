@@ -13,8 +13,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kefu.errors import NotFound, UsageError, keyed
-from kefu.ingest.tables import TABLES
 from kefu.periods import Period
+from kefu.store.tables import TABLES
 from kefu.workspace import Workspace
 
 #: What an appeal may correct, per appealable table (issue: attribution or status of a

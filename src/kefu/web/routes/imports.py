@@ -10,8 +10,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from kefu.ingest.batches import ImportBusy
-from kefu.ingest.tables import TABLES
 from kefu.reports.safe import csv_writer
+from kefu.store.tables import TABLES
 from kefu.web import jobs, operations
 from kefu.web.access import IMPORT_READ_ROLES, UPLOAD_ROLES, ImportReader, ImportWriter
 from kefu.web.api.imports import read_uploads, start_job
