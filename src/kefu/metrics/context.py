@@ -25,5 +25,6 @@ def indicators() -> list[Indicator]:
                 Part("contacts_handled:sample", "contacts", "sample", one),
             ),
             details={"contacts": ("channel", "direction", "offered_at", "answered_at")},
+            name_en="Contacts handled",
         )
     ]

@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 
     from kefu.metrics.sources import Ctx
 
-CHANNELS = ("phone", "chat", "email", "other")
-
 
 class Dimension(StrEnum):
     EFFICIENCY = "efficiency"
@@ -54,6 +52,29 @@ UNIT_RANGES: dict[Unit, tuple[float | None, float | None]] = {
     Unit.NPS: (-100.0, 100.0),
     Unit.COUNT: (0.0, None),
     Unit.INDEX: (0.0, None),
+}
+
+
+class DisplayUnit(StrEnum):
+    """How pages and exports show a value (the data unit says how it is stored)."""
+
+    PERCENT = "percent"  # a fraction in data, shown ×100 with "%"
+    PER_MILLE = "per_mille"  # a fraction in data, shown ×1000 with "‰"
+    SECONDS = "seconds"
+    SCORE = "score"  # 0–100
+    NPS = "nps"  # −100…100
+    RATING = "rating"  # a plain number: a mean of 1–5 ratings, an index
+    COUNT = "count"
+
+
+# The display unit of each data unit, unless the indicator says otherwise.
+UNIT_DISPLAY: dict[Unit, DisplayUnit] = {
+    Unit.RATE: DisplayUnit.PERCENT,
+    Unit.SECONDS: DisplayUnit.SECONDS,
+    Unit.SCORE: DisplayUnit.SCORE,
+    Unit.NPS: DisplayUnit.NPS,
+    Unit.COUNT: DisplayUnit.COUNT,
+    Unit.INDEX: DisplayUnit.RATING,
 }
 
 
@@ -92,6 +113,12 @@ class Part:
 
 @dataclass(frozen=True)
 class Indicator:
+    """One indicator of metrics.md: its names, units and how it is computed.
+
+    ``zh`` is its name (the one pages, exports and messages use), ``name_en``
+    its English name and ``en`` the English definition shown by ``kefu metrics``.
+    """
+
     id: str
     dimension: Dimension
     unit: Unit
@@ -109,6 +136,17 @@ class Indicator:
     finish: Finish | None = None
     # Where the unit's range does not fit (a mean of 1–5 ratings): the values it can take.
     value_range: tuple[float | None, float | None] | None = None
+    name_en: str = ""
+    # Where the data unit's usual display does not fit (rates per thousand contacts).
+    display: DisplayUnit | None = None
+
+    @property
+    def display_unit(self) -> DisplayUnit:
+        return self.display or UNIT_DISPLAY[self.unit]
+
+    def name(self, locale: str) -> str:
+        """The indicator's name in ``locale`` (Chinese unless the locale is another)."""
+        return self.zh if locale.startswith("zh") else self.name_en or self.id
 
     @property
     def bounds(self) -> tuple[float | None, float | None]:

@@ -107,6 +107,7 @@ def indicators() -> list[Indicator]:
             tuple(teamwork_parts),
             details={"ratings": ("rated_on", "rater_id", "rater_role", "score", "scale")},
             finish=teamwork_totals,
+            name_en="Teamwork rating",
         ),
         Indicator(
             "training_attendance_rate",
@@ -118,6 +119,7 @@ def indicators() -> list[Indicator]:
             ("training",),
             ratio_parts("training_attendance_rate", "training", _required, _attended),
             details={"training": ("session_id", "held_on", "required", "attended")},
+            name_en="Training attendance",
         ),
         Indicator(
             "training_exam_score",
@@ -129,6 +131,7 @@ def indicators() -> list[Indicator]:
             ("training",),
             mean_parts("training_exam_score", "training", every, _exam),
             details={"training": ("session_id", "held_on", "exam_score")},
+            name_en="Training exam score",
         ),
         Indicator(
             "improvement_completion_rate",
@@ -142,5 +145,6 @@ def indicators() -> list[Indicator]:
                 "improvement_completion_rate", "improvement_items", every, _completed_in_time
             ),
             details={"improvement_items": ("description", "due_on", "completed_on")},
+            name_en="Improvement-plan completion",
         ),
     ]

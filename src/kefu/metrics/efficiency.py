@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import ibis
 
 from kefu.metrics.definition import (
-    CHANNELS,
     Dimension,
     Feature,
     Indicator,
@@ -23,6 +22,7 @@ from kefu.metrics.definition import (
     mean_parts,
     ratio_parts,
 )
+from kefu.store.tables import CHANNEL_IDS, CHANNEL_LABELS
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from kefu.metrics.sources import Ctx
 
 _CONTACT_DETAILS = ("channel", "direction", "category", "offered_at", "answered_at")
-_ZH_CHANNEL = {"phone": "电话", "chat": "在线", "email": "邮件", "other": "其他"}
 
 
 def _inbound(t: ir.Table, ctx: Ctx) -> ir.BooleanValue:
@@ -83,7 +82,8 @@ def _ticket_on_time(t: ir.Table, ctx: Ctx) -> ir.BooleanValue:
 def _frt_indicator(channel: str | None) -> Indicator:
     ind_id = f"frt_avg.{channel}" if channel else "frt_avg"
     eligible = _on(channel, _inbound) if channel else _inbound
-    suffix_zh = f"({_ZH_CHANNEL[channel]})" if channel else ""
+    zh, en = CHANNEL_LABELS[channel] if channel else ("", "")
+    suffix_zh = f"({zh})" if channel else ""
     return Indicator(
         ind_id,
         Dimension.EFFICIENCY,
@@ -95,13 +95,15 @@ def _frt_indicator(channel: str | None) -> Indicator:
         ("contacts",),
         mean_parts(ind_id, "contacts", eligible, _frt),
         details={"contacts": (*_CONTACT_DETAILS, "frt_seconds")},
+        name_en=f"First response time{f' ({en})' if channel else ''}",
     )
 
 
 def _aht_indicator(channel: str | None) -> Indicator:
     ind_id = f"aht_avg.{channel}" if channel else "aht_avg"
     eligible = _on(channel) if channel else every
-    suffix_zh = f"({_ZH_CHANNEL[channel]})" if channel else ""
+    zh, en = CHANNEL_LABELS[channel] if channel else ("", "")
+    suffix_zh = f"({zh})" if channel else ""
     return Indicator(
         ind_id,
         Dimension.EFFICIENCY,
@@ -122,11 +124,12 @@ def _aht_indicator(channel: str | None) -> Indicator:
                 "handle_seconds",
             )
         },
+        name_en=f"Average handle time{f' ({en})' if channel else ''}",
     )
 
 
 def indicators() -> list[Indicator]:
-    out = [_frt_indicator(None), *(_frt_indicator(c) for c in CHANNELS)]
+    out = [_frt_indicator(None), *(_frt_indicator(c) for c in CHANNEL_IDS)]
     out.append(
         Indicator(
             "frt_within_target",
@@ -138,9 +141,10 @@ def indicators() -> list[Indicator]:
             ("contacts",),
             ratio_parts("frt_within_target", "contacts", _within_eligible, _within),
             details={"contacts": (*_CONTACT_DETAILS, "frt_seconds")},
+            name_en="Answered within target",
         )
     )
-    out += [_aht_indicator(None), *(_aht_indicator(c) for c in CHANNELS)]
+    out += [_aht_indicator(None), *(_aht_indicator(c) for c in CHANNEL_IDS)]
     out.append(
         Indicator(
             "fcr_rate",
@@ -164,6 +168,7 @@ def indicators() -> list[Indicator]:
             },
             features=frozenset({Feature.REPEAT}),
             repeat_sensitive=True,
+            name_en="First-contact resolution",
         )
     )
     out.append(
@@ -178,6 +183,7 @@ def indicators() -> list[Indicator]:
             ("tickets",),
             ratio_parts("ticket_ontime_rate", "tickets_due", _ticket_counted, _ticket_on_time),
             details={"tickets_due": ("category", "created_at", "due_at", "due_eff", "closed_at")},
+            name_en="Ticket on-time rate",
         )
     )
     return out

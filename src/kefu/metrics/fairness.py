@@ -96,6 +96,7 @@ def indicators() -> list[Indicator]:
             ("contacts",),
             ratio_parts("short_contact_rate", "contacts", _phone_timed, _short),
             details={"contacts": ("channel", "offered_at", "answered_at", "handle_seconds")},
+            name_en="Short-contact share",
         ),
         Indicator(
             "aht_index",
@@ -113,6 +114,7 @@ def indicators() -> list[Indicator]:
             ),
             details={"contacts": (*_CELL, "handle_seconds", "cell_handle_mean")},
             features=cells,
+            name_en="AHT index (case-mix adjusted)",
         ),
         Indicator(
             "fcr_index",
@@ -131,5 +133,6 @@ def indicators() -> list[Indicator]:
             details={"contacts": (*_CELL, "first_contact_resolved", "repeat", "cell_fcr_mean")},
             features=frozenset({Feature.CELLS, Feature.REPEAT}),
             repeat_sensitive=True,
+            name_en="FCR index (case-mix adjusted)",
         ),
     ]

@@ -8,6 +8,7 @@ import ibis
 
 from kefu.metrics.definition import (
     Dimension,
+    DisplayUnit,
     Indicator,
     IndicatorKind,
     Part,
@@ -68,6 +69,7 @@ def indicators() -> list[Indicator]:
             details={
                 "qa_evaluations": ("evaluated_at", "evaluator", "info_checked", "info_correct")
             },
+            name_en="Information accuracy",
         ),
         Indicator(
             "compliance_score",
@@ -79,6 +81,7 @@ def indicators() -> list[Indicator]:
             ("qa_evaluations",),
             mean_parts("compliance_score", "qa_evaluations", every, _compliance),
             details={"qa_evaluations": ("evaluated_at", "evaluator", "compliance_score", "fatal")},
+            name_en="Service-standard compliance",
         ),
         Indicator(
             "complaint_rate",
@@ -97,6 +100,8 @@ def indicators() -> list[Indicator]:
                 "complaints": ("received_at", "cause", "severity", "attributed", "status"),
                 "contacts": ("channel", "direction", "offered_at", "answered_at"),
             },
+            name_en="Agent-caused complaint rate",
+            display=DisplayUnit.PER_MILLE,
         ),
         Indicator(
             "error_rate",
@@ -118,5 +123,7 @@ def indicators() -> list[Indicator]:
                 "contacts": ("channel", "direction", "offered_at", "answered_at"),
                 "tickets_closed": ("category", "created_at", "closed_at"),
             },
+            name_en="Operation error rate",
+            display=DisplayUnit.PER_MILLE,
         ),
     ]

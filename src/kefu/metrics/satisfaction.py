@@ -12,6 +12,7 @@ import ibis
 
 from kefu.metrics.definition import (
     Dimension,
+    DisplayUnit,
     Feature,
     Indicator,
     IndicatorKind,
@@ -71,6 +72,7 @@ def indicators() -> list[Indicator]:
             ("surveys",),
             ratio_parts("csat_rate", "surveys", _has_csat, _top_two),
             details={"surveys": _SURVEY},
+            name_en="Customer satisfaction (CSAT)",
         ),
         Indicator(
             "csat_mean",
@@ -83,6 +85,8 @@ def indicators() -> list[Indicator]:
             mean_parts("csat_mean", "surveys", _has_csat, _csat),
             details={"surveys": _SURVEY},
             value_range=(1.0, 5.0),
+            name_en="CSAT mean rating",
+            display=DisplayUnit.RATING,
         ),
         Indicator(
             "nps",
@@ -99,6 +103,7 @@ def indicators() -> list[Indicator]:
             ),
             details={"surveys": _SURVEY},
             scale=100.0,
+            name_en="Net promoter score",
         ),
         Indicator(
             "negative_review_rate",
@@ -112,6 +117,7 @@ def indicators() -> list[Indicator]:
             ratio_parts("negative_review_rate", "surveys", _reviewed, _negative),
             details={"surveys": (*_SURVEY, "sentiment", "negative")},
             features=frozenset({Feature.SENTIMENT}),
+            name_en="Negative review share",
         ),
         Indicator(
             "praise_count",
@@ -126,5 +132,6 @@ def indicators() -> list[Indicator]:
                 Part("praise_count:sample", "praise", "sample", one),
             ),
             details={"praise": ("received_at", "channel", "note")},
+            name_en="Praise count",
         ),
     ]

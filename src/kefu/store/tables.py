@@ -93,6 +93,15 @@ CHANNELS = {
     "email": "email", "邮件": "email", "e-mail": "email", "mail": "email", "电子邮件": "email",
     "other": "other", "其他": "other",
 }  # fmt: skip
+# The channels themselves (the values above, in this order), and their names on pages
+# and in exports: (zh, en).
+CHANNEL_IDS: tuple[str, ...] = tuple(dict.fromkeys(CHANNELS.values()))
+CHANNEL_LABELS: dict[str, tuple[str, str]] = {
+    "phone": ("电话", "phone"),
+    "chat": ("在线", "chat"),
+    "email": ("邮件", "e-mail"),
+    "other": ("其他", "other"),
+}
 DIRECTIONS = {
     "in": "in", "inbound": "in", "呼入": "in", "来电": "in",
     "out": "out", "outbound": "out", "呼出": "out", "外呼": "out",
