@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
 
-from kefu.audit import cli_actor
 from kefu.cli import app
-from kefu.cli.common import FormatOption, HomeOption, OutputFormat, console, emit, open_workspace
+from kefu.cli.common import (
+    FormatOption,
+    HomeOption,
+    OutputFormat,
+    cli_actor,
+    console,
+    emit,
+    open_workspace,
+)
 
 batches_app = typer.Typer(help="Import batches: list them, retract one.", no_args_is_help=True)
 app.add_typer(batches_app, name="batches")
