@@ -31,6 +31,8 @@ def list_(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Every import batch with its state (committed, retracted, abandoned) and counts."""
+    from sqlalchemy import select
+
     from kefu.store.catalog import ImportBatch
 
     ws = open_workspace(home)
