@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from kefu.metrics import explain
+from kefu.metrics.explain import explain
 from tests.factories import add_records
 from tests.metrics.helpers import AS_OF, contact, roster, sh
 

@@ -38,6 +38,7 @@ class DemoRun:
     months: int = DEFAULT_MONTHS
     seed: int = DEFAULT_SEED
     start: str = DEFAULT_START
+    volume_scale: float = 1.0  # contacts per agent, as a share of the demo's (benchmarks)
     console: Console = field(default_factory=Console)
     ws: Workspace | None = None
     exports: DemoSummary | None = None

@@ -1,6 +1,7 @@
 """Indicator engine: the figures of metrics.md as Ibis expressions over the fact store.
 
-from kefu.metrics import compute, explain, INDICATORS
+from kefu.metrics import compute, INDICATORS
+from kefu.metrics.explain import explain
 figures = compute(ws, "2026-10", level="team")
 """
 

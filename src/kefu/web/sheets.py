@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from kefu.errors import NotFound, UsageError
-from kefu.metrics import Level, explain
+from kefu.metrics import Level
+from kefu.metrics.explain import explain
 from kefu.metrics.registry import INDICATORS
 from kefu.reports import explain as reasons_of
 from kefu.reports.catalogue import indicator_name
