@@ -19,7 +19,7 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 def stored(ws: Workspace, table: str) -> list[dict[str, Any]]:
     con = ws.duckdb()
     t = ws.facts.table(con, table)
-    rows = t.order_by(t.source_row).to_pyarrow().to_pylist()
+    rows = t.order_by(t.batch_id, t.source_row).to_pyarrow().to_pylist()
     return rows
 
 

@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kefu.metrics.definition import Dimension, Indicator, IndicatorKind, Unit
     from kefu.metrics.engine import compute
-    from kefu.metrics.explain import ExplainedRecord, Explanation, explain
+    from kefu.metrics.explain import ExplainedRecord, Explanation
     from kefu.metrics.figures import Figure, IndicatorParams, Level, Status
     from kefu.metrics.registry import INDICATORS, indicator
 
+# `explain` (the function) is imported from kefu.metrics.explain: a lazy name equal to a
+# submodule would be shadowed by the submodule as soon as it is loaded.
 # Loaded on first use, so importing one light submodule (an enum, the labels) does
 # not import the whole package (the CLI's start-up depends on it).
 _HOMES = {
@@ -32,7 +34,6 @@ _HOMES = {
     "Status": "kefu.metrics.figures",
     "Unit": "kefu.metrics.definition",
     "compute": "kefu.metrics.engine",
-    "explain": "kefu.metrics.explain",
     "indicator": "kefu.metrics.registry",
 }
 
@@ -49,7 +50,6 @@ __all__ = [
     "Status",
     "Unit",
     "compute",
-    "explain",
     "indicator",
 ]
 
