@@ -231,6 +231,8 @@ def _write_chunks(
 
     columns = _Columns()
     tmp_dir.mkdir(parents=True, exist_ok=True)
+    for old in tmp_dir.glob("json-*.parquet"):  # a file read before in this folder
+        old.unlink()
     chunk: list[tuple[int, dict[str, str | None]]] = []
     written = count = 0
 
