@@ -146,57 +146,52 @@ def read_csv(
     limits: Limits = Limits(),
 ) -> RawFile:
     enc = encoding or detect_encoding(path)
-    sources = [path]
-    stream_as = None
-    if enc.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig", "ascii"):
-        stream_as = ICONV_NAMES.get(plain_name(enc)) if positional else None
-        if stream_as and path.stat().st_size > encodings.STREAM_BYTES and shutil.which("iconv"):
-            sources = [sample_utf8(path, enc, tmp_dir / f"sample-{path.stem}.csv")]
-        else:
-            stream_as = None
-            sources = transcode(path, enc, tmp_dir)
+    sources, stream_as = _csv_sources(path, enc, tmp_dir, positional)
     if delimiter is None and path.suffix.lower() == ".tsv":
         delimiter = "\t"
     delim, width = sniff(sources[0], delimiter)
     # Before DuckDB is given a column per field: 10,000 of them cost minutes.
     check(path.name, "columns", width, limits.columns)
-    # Converted pieces are read one core each already; a file DuckDB splits itself is
-    # read on one core only if its quoted fields hold line breaks (see rescan below).
-    serial = [sources != [path]]
-    # The dialect is fixed here rather than left to DuckDB's sniffer, which gives up on
-    # files whose title lines have fewer fields than the table below them. Spare
-    # columns catch rows with more fields than the header.
-    columns = ", ".join(f"'column{i}': 'VARCHAR'" for i in range(width + SPARE_COLUMNS))
-    opts = [
-        "header = false",
-        "auto_detect = false",
-        f"columns = {{{columns}}}",
-        f"delim = {lit(delim)}",
-        "quote = '\"'",
-        "escape = '\"'",
-        "null_padding = true",
-        "strict_mode = false",
-        f"nullstr = {lit(_NEVER)}",
-    ]
+    scan = _CsvScan(con, path, sources, delim, width + SPARE_COLUMNS, bool(stream_as))
+    at, headers = _csv_header(path, scan.top(), known)
+    scan.columns(at, len(headers))
+    scan.define(sources, positional)
+    if positional:
+        stream = Stream(path, stream_as, enc, tmp_dir, scan.define) if stream_as else None
+        return RawFile(
+            headers=headers,
+            columns={h: f"c{i}" for i, h in enumerate(headers)},
+            rows=None,
+            excel=False,
+            encoding=enc,
+            header_rows=at + 1,
+            stream=stream,
+            rescan=scan.rescan,
+        )
+    return _finish(con, path, headers, excel=False, encoding=enc, rescan=scan.rescan, limits=limits)
 
-    def source_sql(files: list[Path], converted: bool = False) -> str:
-        # Several pieces are read as one file, in order.
-        listed = "[" + ", ".join(lit(str(p)) for p in files) + "]"
-        one_core = ", parallel = false" if serial[0] or converted else ""
-        return f"read_csv({listed}, {', '.join(opts)}{one_core})"
 
-    names = [f"column{i}" for i in range(width + SPARE_COLUMNS)]
-    top_sql = f"SELECT * FROM {{}} LIMIT {HEADER_SEARCH_ROWS}"
-    try:
-        try:
-            top = con.execute(top_sql.format(source_sql(sources))).fetchall()
-        except duckdb.Error as exc:
-            if not quoted_newlines(exc) or serial[0]:
-                raise
-            serial[0] = True
-            top = con.execute(top_sql.format(source_sql(sources))).fetchall()
-    except duckdb.Error as exc:
-        raise unreadable_csv(path.name, exc) from None
+def _csv_sources(
+    path: Path, enc: str, tmp_dir: Path, positional: bool
+) -> tuple[list[Path], str | None]:
+    """The UTF-8 files DuckDB reads for ``path``, and the iconv name if it is streamed.
+
+    A UTF-8 file is read as it is; a large Chinese-encoded one read positionally is
+    converted while DuckDB reads it (a converted sample stands in until then); any
+    other is converted to pieces first (:mod:`kefu.ingest.encoding`).
+    """
+    if enc.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig", "ascii"):
+        return [path], None
+    stream_as = ICONV_NAMES.get(plain_name(enc)) if positional else None
+    if stream_as and path.stat().st_size > encodings.STREAM_BYTES and shutil.which("iconv"):
+        return [sample_utf8(path, enc, tmp_dir / f"sample-{path.stem}.csv")], stream_as
+    return transcode(path, enc, tmp_dir), None
+
+
+def _csv_header(
+    path: Path, top: list[tuple[Any, ...]], known: frozenset[str]
+) -> tuple[int, list[str]]:
+    """(index of the header among the first rows, the headers)."""
     if not top:
         raise Unreadable(f"{path.name}: the file is empty")
     at = header_index([list(r) for r in top], known)
@@ -206,63 +201,110 @@ def read_csv(
     if width == 0:
         raise Unreadable(f"{path.name}: the first line has no column headers")
     named = [str(h or f"column{i + 1}") for i, h in enumerate(header_row[:width])]
-    headers = distinct(path.name, named)
-    extra = names[width:]
-    shape_parts = []
-    if width > 1:
-        # Padding fills every field after the last one present, so checking the last suffices.
-        last = ident(names[width - 1])
-        shape_parts.append(
-            f"WHEN {last} IS NULL THEN 'row has fewer fields than the header ({width})'"
-        )
-    if extra:
-        any_extra = " OR ".join(f"{ident(n)} IS NOT NULL AND {ident(n)} <> ''" for n in extra)
-        shape_parts.append(f"WHEN {any_extra} THEN 'row has more fields than the header ({width})'")
-    shape = f"(CASE {' '.join(shape_parts)} END)" if shape_parts else "NULL"
-    cols = ", ".join(f"{ident(names[i])} AS c{i}" for i in range(width))
+    return at, distinct(path.name, named)
 
-    defined: list[tuple[list[Path], bool]] = []
 
-    def define(files: list[Path], positional: bool) -> None:
-        defined[:] = [(files, positional)]
-        piped = bool(stream_as) and positional
+class _CsvScan:
+    """DuckDB's scan of one CSV file (or its converted pieces) behind ``raw``.
+
+    The dialect is fixed here rather than left to DuckDB's sniffer, which gives up on
+    files whose title lines have fewer fields than the table below them. Spare
+    columns catch rows with more fields than the header. Converted pieces are read one
+    core each already; a file DuckDB splits itself is read on one core only if its
+    quoted fields hold line breaks (:meth:`rescan`).
+    """
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path,
+        sources: list[Path],
+        delim: str,
+        fields: int,
+        streamed: bool,
+    ) -> None:
+        self.con, self.path, self.sources, self.streamed = con, path, sources, streamed
+        self.serial = sources != [path]
+        self.names = [f"column{i}" for i in range(fields)]
+        listed = ", ".join(f"'{n}': 'VARCHAR'" for n in self.names)
+        self.opts = [
+            "header = false",
+            "auto_detect = false",
+            f"columns = {{{listed}}}",
+            f"delim = {lit(delim)}",
+            "quote = '\"'",
+            "escape = '\"'",
+            "null_padding = true",
+            "strict_mode = false",
+            f"nullstr = {lit(_NEVER)}",
+        ]
+        self.defined: tuple[list[Path], bool] | None = None
+        self.at = 0
+        self.cols = self.shape = ""
+
+    def source_sql(self, files: list[Path], converted: bool = False) -> str:
+        # Several pieces are read as one file, in order.
+        listed = "[" + ", ".join(lit(str(p)) for p in files) + "]"
+        one_core = ", parallel = false" if self.serial or converted else ""
+        return f"read_csv({listed}, {', '.join(self.opts)}{one_core})"
+
+    def top(self) -> list[tuple[Any, ...]]:
+        """The first rows, where the header is looked for."""
+        sql = f"SELECT * FROM {{}} LIMIT {HEADER_SEARCH_ROWS}"
+        try:
+            try:
+                return self.con.execute(sql.format(self.source_sql(self.sources))).fetchall()
+            except duckdb.Error as exc:
+                if not quoted_newlines(exc) or self.serial:
+                    raise
+                self.serial = True
+                return self.con.execute(sql.format(self.source_sql(self.sources))).fetchall()
+        except duckdb.Error as exc:
+            raise unreadable_csv(self.path.name, exc) from None
+
+    def columns(self, at: int, width: int) -> None:
+        """Settle the header row ``at`` and the ``width`` named fields (``c<i>``, __shape)."""
+        self.at = at
+        names, extra = self.names, self.names[width:]
+        parts = []
+        if width > 1:
+            # Padding fills every field after the last one present: checking the last suffices.
+            last = ident(names[width - 1])
+            parts.append(
+                f"WHEN {last} IS NULL THEN 'row has fewer fields than the header ({width})'"
+            )
+        if extra:
+            any_extra = " OR ".join(f"{ident(n)} IS NOT NULL AND {ident(n)} <> ''" for n in extra)
+            parts.append(f"WHEN {any_extra} THEN 'row has more fields than the header ({width})'")
+        self.shape = f"(CASE {' '.join(parts)} END)" if parts else "NULL"
+        self.cols = ", ".join(f"{ident(names[i])} AS c{i}" for i in range(width))
+
+    def define(self, files: list[Path], positional: bool) -> None:
+        """(Re)define ``raw`` and ``raw_numbered`` over ``files``."""
+        self.defined = (files, positional)
+        source = self.source_sql(files, files != [self.path])
+        shape = f"CAST({self.shape} AS VARCHAR) AS __shape"
         # ordinality counts records from 1, as a spreadsheet numbers rows.
-        if not piped:  # a pipe can be read only once: by raw
-            con.execute(
+        if not (self.streamed and positional):  # a pipe can be read only once: by raw
+            self.con.execute(
                 "CREATE OR REPLACE VIEW raw_numbered AS SELECT CAST(ordinality AS BIGINT) "
-                f"AS __row, {cols}, CAST({shape} AS VARCHAR) AS __shape "
-                f"FROM {source_sql(files, files != [path])} WITH ORDINALITY "
-                f"WHERE ordinality > {at + 1}"
+                f"AS __row, {self.cols}, {shape} FROM {source} WITH ORDINALITY "
+                f"WHERE ordinality > {self.at + 1}"
             )
         if positional:
-            con.execute(
-                f"CREATE OR REPLACE VIEW raw AS SELECT {cols}, CAST({shape} AS VARCHAR) "
-                f"AS __shape FROM {source_sql(files, files != [path])}"
+            self.con.execute(
+                f"CREATE OR REPLACE VIEW raw AS SELECT {self.cols}, {shape} FROM {source}"
             )
         else:
-            con.execute("CREATE OR REPLACE VIEW raw AS SELECT * FROM raw_numbered")
+            self.con.execute("CREATE OR REPLACE VIEW raw AS SELECT * FROM raw_numbered")
 
-    def rescan() -> bool:
-        if serial[0]:
+    def rescan(self) -> bool:
+        """Scan on one core from now on (see the module notes); False if it already does."""
+        if self.serial or self.defined is None:
             return False
-        serial[0] = True
-        define(*defined[0])
+        self.serial = True
+        self.define(*self.defined)
         return True
-
-    define(sources, positional)
-    if positional:
-        stream = Stream(path, stream_as, enc, tmp_dir, define) if stream_as else None
-        return RawFile(
-            headers=headers,
-            columns={h: f"c{i}" for i, h in enumerate(headers)},
-            rows=None,
-            excel=False,
-            encoding=enc,
-            header_rows=at + 1,
-            stream=stream,
-            rescan=rescan,
-        )
-    return _finish(con, path, headers, excel=False, encoding=enc, rescan=rescan, limits=limits)
 
 
 def unreadable_csv(file_name: str, exc: duckdb.Error) -> Unreadable:
