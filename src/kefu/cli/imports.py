@@ -58,7 +58,8 @@ def expand(paths: list[Path]) -> list[Path]:
 @app.command("import")
 def import_(
     paths: Annotated[
-        list[Path], typer.Argument(help="Files or folders (csv, tsv, txt, xlsx, parquet).")
+        list[Path],
+        typer.Argument(help="Files or folders (csv, tsv, txt, xlsx, parquet, json, jsonl, zip)."),
     ],
     table: Annotated[
         str | None, typer.Option(help="Canonical table (default: from the file name or headers).")

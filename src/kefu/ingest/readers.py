@@ -1,4 +1,8 @@
-"""Reading an export into DuckDB as text: CSV/TSV, Excel ``.xlsx`` and Parquet.
+"""Reading an export into DuckDB as text: CSV/TSV, Excel ``.xlsx``, Parquet, JSON and zip.
+
+JSON Lines, JSON documents and zip exports are read by :mod:`kefu.ingest.jsonfile`
+into the same ``raw`` relation (a zip's CSV member is read here, copied out to the
+import's own folder); a ``.txt`` file whose first line is a JSON object is JSON Lines.
 
 Every reader creates the relation ``raw`` on the given DuckDB connection with
 ``__row`` (the row number a spreadsheet shows: header = 1), one VARCHAR column
