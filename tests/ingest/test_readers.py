@@ -224,3 +224,37 @@ def test_a_json_lines_reject_names_its_line(ws, tmp_path):
     (rej,) = rejects(ws)
     assert (rej.row, rej.raw["进线时间"]) == (3, "昨天")
     assert [x["source_row"] for x in stored(ws, "contacts")] == [1]
+
+
+def test_a_profile_format_reads_any_file_name_as_json_lines(tmp_path):
+    f = tmp_path / "cdr.dat"
+    f.write_text('{"id": "x"}\n', encoding="utf-8")
+    assert _raw(f, tmp_path, format="jsonl")[1] == [(1, {"id": "x"})]
+    with pytest.raises(Unreadable, match=r"unsupported file type '\.dat'"):
+        _raw(f, tmp_path)
+
+
+def test_a_zip_holding_one_json_document_reads_it(tmp_path):
+    f = _zip(tmp_path / "e.zip", {"out/records.json": '[{"id": "x"}, {"id": "y"}]'})
+    assert [r["id"] for _, r in _raw(f, tmp_path)[1]] == ["x", "y"]
+
+
+def test_bytes_that_are_not_utf8_name_their_line(tmp_path):
+    f = tmp_path / "s.jsonl"
+    f.write_bytes('{"a": "好"}\n{"a": "坏"}\n'.encode() + '{"a": "坏"}\n'.encode("gbk"))
+    with pytest.raises(Unreadable, match=r"line 3: not utf-8"):
+        _raw(f, tmp_path)
+
+
+def test_a_damaged_zip_member_is_unreadable_not_a_crash(tmp_path):
+    import zipfile
+
+    f = tmp_path / "e.zip"
+    with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("session.txt", "".join(f'{{"id": {i * 7919 % 100003}}}\n' for i in range(2000)))
+    data = bytearray(f.read_bytes())
+    assert len(data) > 2000
+    data[600:700] = b"\x00" * 100  # inside the compressed member
+    f.write_bytes(bytes(data))
+    with pytest.raises(Unreadable, match="damaged"):
+        _raw(f, tmp_path, member="session.txt")

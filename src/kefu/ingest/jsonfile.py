@@ -27,6 +27,7 @@ import codecs
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -123,12 +124,18 @@ def read_json_file(
     """
     label = path.name if member is None else f"{path.name}:{member}"
     suffix = Path(member or "").suffix.lower() if member else path.suffix.lower()
-    with _opened(path, member) as binary:
-        kind = format or _shape(binary.read(_PEEK_BYTES), suffix)
-    with _opened(path, member) as binary:
-        text = io.TextIOWrapper(binary, encoding=encoding or "utf-8-sig", newline="")
-        rows = _json_lines(text, label) if kind == "jsonl" else _document(text, label, records)
-        columns = _write_chunks(rows, tmp_dir, label, limits)
+    try:
+        with _opened(path, member) as binary:
+            kind = format or _shape(binary.read(_PEEK_BYTES), suffix)
+        with _opened(path, member) as binary:
+            if kind == "jsonl":
+                rows = _json_lines(binary, encoding, label)
+            else:
+                text = io.TextIOWrapper(binary, encoding=encoding or "utf-8-sig", newline="")
+                rows = _document(text, label, records)
+            columns = _write_chunks(rows, tmp_dir, label, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise Unreadable(f"{label}: the archive is damaged ({exc})") from None
     _define(con, tmp_dir, columns)
     return list(columns.names)
 
@@ -159,16 +166,24 @@ def _shape(head: bytes, suffix: str) -> str:
     return "jsonl" if isinstance(one, dict) and rest.strip() else "json"
 
 
-def _json_lines(text: IO[str], label: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, line in enumerate(text, start=1):
+def _json_lines(
+    binary: IO[bytes], encoding: str | None, label: str
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    # Decoded line by line, so that bytes in another encoding are named by their line.
+    codec = encoding or "utf-8"
+    for number, raw in enumerate(binary, start=1):
+        if number == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        try:
+            line = raw.decode(codec)
+        except UnicodeDecodeError:
+            raise Unreadable(f"{label}: line {number}: not {codec} text (JSON is UTF-8)") from None
         if not line.strip():
             continue
         try:
             record = _loads(line)
         except json.JSONDecodeError as exc:
             raise Unreadable(f"{label}: line {number}: not valid JSON ({_short(exc)})") from None
-        except UnicodeDecodeError:
-            raise Unreadable(f"{label}: line {number}: not UTF-8 text") from None
         if not isinstance(record, dict):
             raise Unreadable(f"{label}: line {number}: not a JSON object (one record per line)")
         yield number, record
@@ -326,8 +341,11 @@ def member_is_json(path: Path, member: str, format: str | None) -> bool:
         return True
     if suffix != ".txt":
         return False
-    with zipfile.ZipFile(path) as archive, archive.open(member) as f:
-        head = f.read(_PEEK_BYTES).removeprefix(codecs.BOM_UTF8).lstrip()
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(member) as f:
+            head = f.read(_PEEK_BYTES).removeprefix(codecs.BOM_UTF8).lstrip()
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise Unreadable(f"{path.name}:{member}: the archive is damaged ({exc})") from None
     return head[:1] in (b"{", b"[")
 
 
@@ -337,8 +355,15 @@ def extract_member(path: Path, member: str, tmp_dir: Path) -> Path:
 
     tmp_dir.mkdir(parents=True, exist_ok=True)
     target = tmp_dir / f"member-{Path(member).name}"
-    with zipfile.ZipFile(path) as archive, archive.open(member) as src, target.open("wb") as out:
-        shutil.copyfileobj(src, out, 1 << 20)
+    try:
+        with (
+            zipfile.ZipFile(path) as archive,
+            archive.open(member) as src,
+            target.open("wb") as out,
+        ):
+            shutil.copyfileobj(src, out, 1 << 20)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise Unreadable(f"{path.name}:{member}: the archive is damaged ({exc})") from None
     return target
 
 
