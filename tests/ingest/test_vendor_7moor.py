@@ -23,7 +23,8 @@ VENDORS = Path(__file__).parents[1] / "data" / "vendors"
 
 
 def _figures(ws: Workspace, level: str, indicator: str) -> dict[str, Figure]:
-    return {f.key: f for f in compute(ws, "2026-10", level=level, indicators=[indicator], as_of=AS_OF)}
+    figures = compute(ws, "2026-10", level=level, indicators=[indicator], as_of=AS_OF)
+    return {f.key: f for f in figures}
 
 
 def _ratio(f: Figure) -> tuple[float | None, float | None]:
@@ -91,3 +92,50 @@ def test_7moor_api_call_records(ws: Workspace) -> None:
     # Abandonment: 5 of the 17 inbound calls kept went unanswered (s03, s05, s06, s12, s17).
     inbound = [c for c in calls.values() if c["direction"] == "in"]
     assert (sum(c["answered_at"] is None for c in inbound), len(inbound)) == (5, 17)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig"])
+def test_7moor_web_ui_labels(ws: Workspace, tmp_path: Path, encoding: str) -> None:
+    # The fixture is saved as Excel on Chinese Windows writes it (GBK, CRLF); the same
+    # rows saved as UTF-8 with a BOM must import alike.
+    path = VENDORS / "7moor-cdr-zh.csv"
+    if encoding != "gbk":
+        path = tmp_path / "通话记录.csv"
+        path.write_bytes((VENDORS / "7moor-cdr-zh.csv").read_bytes().decode("gbk").encode(encoding))
+    r = import_file(ws, path, mapping="7moor-cdr-zh")
+    # 22 rows: z07 黑名单 skipped; z20 answered (11:59:50) before it was offered (12:00:00),
+    # a clock error, rejected.
+    assert (r.rows_read, r.accepted, r.skipped, r.rejected) == (22, 20, 1, 1)
+    calls = {c["contact_id"]: c for c in stored(ws, "contacts")}
+    # Leading zeros of the 工号 are kept; the caller comes from 主叫号码 by its alias.
+    assert (calls["z01"]["agent_id"], calls["z01"]["customer_id"]) == ("0101", "13900000001")
+    # Unanswered (no 接听时间): z03, z15 排队放弃, z05 振铃未接听 (0101 rang: no contact of
+    # hers), z06 IVR放弃, z10 留言.
+    assert sorted(k for k, c in calls.items() if c["answered_at"] is None) == [
+        "z03", "z05", "z06", "z10", "z15",
+    ]  # fmt: skip
+    assert calls["z05"]["agent_id"] is None
+    assert calls["z17"]["talk_seconds"] == 500  # 00:08:20
+    # Answered (15), answer − offer and talk (HH:MM:SS):
+    #   0101: z01 12/180, z11 18/240, z13 15/360, z18 2/8, z22 16/120  → 63 s, 908 s over 5
+    #   0102: z02 25/300, z08 30/600, z12 40/60, z16 7/90, z19 19/150  → 121 s, 1200 s over 5
+    #   0103: z04 5/120, z09 9/6, z14 20/200, z17 11/500, z21 30/300   → 75 s, 1126 s over 5
+    frt = _figures(ws, "agent", "frt_avg")
+    assert {k: _ratio(f) for k, f in frt.items()} == {
+        "0101": (63, 5), "0102": (121, 5), "0103": (75, 5),
+    }  # fmt: skip
+    aht = _figures(ws, "agent", "aht_avg")
+    assert {k: _ratio(f) for k, f in aht.items()} == {
+        "0101": (908, 5), "0102": (1200, 5), "0103": (1126, 5),
+    }  # fmt: skip
+    assert _ratio(_figures(ws, "centre", "aht_avg")["centre"]) == (3234, 15)
+    # Within 20 s: 0101 all 5; 0102 z16 7, z19 19 (2); 0103 all but z21 30 (4): 11 of 15.
+    assert _ratio(_figures(ws, "centre", "frt_within_target")["centre"]) == (11, 15)
+    # No category: a call again by the same caller (z04 after z01, z13 after z03) is no repeat
+    # of the same issue, so every answered call is resolved at first contact.
+    assert _ratio(_figures(ws, "centre", "fcr_rate")["centre"]) == (15, 15)
+    # Short (≤ 10 s): z18 8 s of 0101's five, z09 6 s of 0103's five.
+    short = _figures(ws, "agent", "short_contact_rate")
+    assert {k: _ratio(f) for k, f in short.items()} == {
+        "0101": (1, 5), "0102": (0, 5), "0103": (1, 5),
+    }  # fmt: skip
