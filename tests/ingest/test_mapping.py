@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kefu.errors import KefuError, UsageError
 from kefu.ingest import import_file
@@ -167,3 +169,175 @@ def test_an_event_log_collapses_to_one_record_per_case(ws, tmp_path):
         "T1": ("A2", datetime(2026, 10, 1, 1, 0), datetime(2026, 10, 1, 4, 0)),
         "T2": ("A3", datetime(2026, 10, 2, 1, 0), None),
     }
+
+
+# --- Forms for platform exports: epochs, ms/minutes, list items, numeric conditions, dedupe.
+# Each is compiled with the profile compiler and evaluated by DuckDB over text cells, as
+# an import evaluates it (the raw table holds every cell as text).
+
+
+def _evaluate(expr: object, cells: list[str | None], *, condition: bool = False) -> list[object]:
+    import duckdb
+
+    from kefu.ingest.mapping import Compiler
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE raw (c0 VARCHAR)")
+    con.executemany("INSERT INTO raw VALUES (?)", [[c] for c in cells])
+    compiler = Compiler("p", {"v": "c0"})
+    sql = compiler.condition(expr, "keep") if condition else compiler.expr(expr, "columns.x")
+    return [r[0] for r in con.execute(f"SELECT {sql} FROM raw ORDER BY rowid").fetchall()]
+
+
+def _instant(text: object, tz: str = "Asia/Shanghai") -> datetime | None:
+    """Text an expression yields, read back by the timestamp rule as stored (naive UTC)."""
+    import duckdb
+
+    from kefu.ingest.parsing import parse_timestamp
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    (value,) = con.execute(f"SELECT {parse_timestamp('$1', tz)}", [text]).fetchone() or (None,)
+    return value
+
+
+def test_epoch_seconds_and_milliseconds_are_that_instant_whatever_the_zone():
+    # 1791000000 s after 1970-01-01 00:00 UTC = 20729 days (1790985600 s, 2026-10-03)
+    # + 14400 s (04:00): 2026-10-03 04:00:00 UTC, stored as such even for a Beijing profile.
+    (s,) = _evaluate({"epoch_s": "v"}, ["1791000000"])
+    (ms,) = _evaluate({"epoch_ms": "v"}, ["1791000000250"])
+    assert _instant(s) == datetime(2026, 10, 3, 4, 0, 0)
+    assert _instant(ms) == datetime(2026, 10, 3, 4, 0, 0, 250_000)
+    assert _instant(s, "America/New_York") == datetime(2026, 10, 3, 4, 0, 0)
+
+
+def test_epoch_zero_negative_and_empty_are_empty_and_other_text_passes_on():
+    got = _evaluate({"epoch_ms": "v"}, ["0", "-5", None, "soon", "1e30"])
+    # "soon" and an instant past year 9999 stay as written, for the timestamp rule to reject.
+    assert got == [None, None, None, "soon", "1e30"]
+
+
+def test_durations_in_milliseconds_and_minutes_become_seconds():
+    assert _evaluate({"ms": "v"}, ["1500", "0", None, "12ab"]) == ["1.5", "0.0", None, "12ab"]
+    assert _evaluate({"minutes": "v"}, ["2.5", "1"]) == ["150.0", "60.0"]
+
+
+def test_list_items_skip_empty_ones_and_take_a_separator():
+    cells = ["a1@i,b2@i", " a1@i , b2@i ,", "solo", None, ",,"]
+    assert _evaluate({"list_last": "v"}, cells) == ["b2@i", "b2@i", "solo", None, None]
+    assert _evaluate({"list_first": "v", "sep": ";"}, ["x; y", ";z"]) == ["x", "z"]
+
+
+def test_numeric_conditions_are_false_for_empty_and_non_numbers():
+    cells = ["-1", "0", "0.5", "7", "", "robot", None]
+    assert _evaluate({"column": "v", "le": 0}, cells, condition=True) == [
+        True, True, False, False, False, False, False,
+    ]  # fmt: skip
+    assert _evaluate({"column": "v", "gt": 0}, cells, condition=True) == [
+        False, False, True, True, False, False, False,
+    ]  # fmt: skip
+    assert _evaluate({"column": "v", "lt": 7}, ["6.9", "7"], condition=True) == [True, False]
+    assert _evaluate({"column": "v", "ge": 7}, ["6.9", "7"], condition=True) == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("expr", "message"),
+    [
+        ({"column": "v", "le": "zero"}, "at keep.le: le compares with a number"),
+        ({"list_last": "v", "sep": ""}, "at columns.x.sep: sep is the text"),
+        ({"epoch_ms": {"bogus": 1}}, "at columns.x.epoch_ms: unknown expression form"),
+    ],
+)
+def test_mistakes_in_the_new_forms_name_their_key_path(expr, message):
+    from kefu.ingest.mapping import Compiler
+
+    compiler = Compiler("p", {"v": "c0"})
+    with pytest.raises(KefuError, match=message):
+        if "column" in expr:
+            compiler.condition(expr, "keep")
+        else:
+            compiler.expr(expr, "columns.x")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("table: contacts\nformat: xml\n", "format: Input should be 'jsonl' or 'json'"),
+        ("table: contacts\ndedupe: {by: []}\n", "dedupe.by: List should have at least 1"),
+        ("table: contacts\ndedupe: {by: [a]}\n", "dedupe.keep_last_by: Field required"),
+        ("table: contacts\ndedupe: {by: [a], keep_last_by: b, keep: x}\n", "dedupe.keep"),
+    ],
+)
+def test_invalid_file_level_keys_say_where(text, message):
+    with pytest.raises(KefuError, match=message):
+        parse_profile(text, name="p")
+
+
+DEDUPE = """
+table: contacts
+match_headers: false
+dedupe: {by: [ContactId], keep_last_by: LastUpdateTimestamp}
+columns:
+  contact_id: ContactId
+  channel: {const: phone}
+  agent_id: Agent
+  offered_at: Start
+"""
+
+
+def test_dedupe_keeps_the_latest_delivery_and_counts_the_others_as_skipped(ws, tmp_path):
+    # C1 arrives three times: 09:00:05Z (agent A), 09:00:07Z (B: the latest), and an
+    # epoch-ms copy 1790989205000 = 2026-10-03 01:00:05Z (C), which is earlier than both
+    # ISO ones only if compared as instants, not as text. C2 once. Read 4, kept 2, skipped 2.
+    (ws.mappings_dir / "dd.yaml").write_text(DEDUPE, encoding="utf-8")
+    f = write(
+        tmp_path / "ctr.csv",
+        "ContactId,Agent,Start,LastUpdateTimestamp\n"
+        "C1,A,2026-10-03 09:00:00,2026-10-03T09:00:05Z\n"
+        "C1,B,2026-10-03 09:00:00,2026-10-03T09:00:07Z\n"
+        "C2,A,2026-10-03 09:10:00,2026-10-03T09:10:00Z\n"
+        "C1,C,2026-10-03 09:00:00,1790989205000\n",
+    )
+    r = import_file(ws, f, mapping="dd")
+    assert (r.rows_read, r.accepted, r.skipped, r.rejected) == (4, 2, 2, 0)
+    rows = {x["contact_id"]: x for x in stored(ws, "contacts")}
+    assert rows["C1"]["agent_id"] == "B" and rows["C1"]["source_row"] == 3
+    assert rows["C2"]["agent_id"] == "A"
+
+
+def test_profile_references_include_the_dedupe_keys():
+    profile = parse_profile(DEDUPE, name="dd")
+    assert {"ContactId", "LastUpdateTimestamp"} <= profile.referenced_headers()
+
+
+_INSTANTS = st.datetimes(
+    min_value=datetime(1970, 1, 2), max_value=datetime(2200, 12, 31), timezones=st.just(UTC)
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(moment=_INSTANTS, zone=st.sampled_from(["Asia/Shanghai", "UTC", "Europe/Brussels"]))
+def test_epoch_text_round_trips_to_pythons_instant(moment: datetime, zone: str) -> None:
+    # Python's own arithmetic is the reference: whole seconds and whole milliseconds since
+    # 1970 UTC, read back through the timestamp rule in any profile zone, are the instant.
+    seconds = int(moment.timestamp())
+    millis = seconds * 1000 + moment.microsecond // 1000
+    (s_text, ms_text) = _evaluate_both(str(seconds), str(millis))
+    expected_s = datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
+    expected_ms = datetime.fromtimestamp(seconds, UTC) + timedelta(milliseconds=millis % 1000)
+    assert _instant(s_text, zone) == expected_s
+    assert _instant(ms_text, zone) == expected_ms.replace(tzinfo=None)
+
+
+def _evaluate_both(seconds: str, millis: str) -> tuple[object, object]:
+    (s,) = _evaluate({"epoch_s": "v"}, [seconds])
+    (ms,) = _evaluate({"epoch_ms": "v"}, [millis])
+    return s, ms
+
+
+@settings(max_examples=80, deadline=None)
+@given(millis=st.integers(min_value=0, max_value=10**12))
+def test_milliseconds_are_the_same_seconds_as_pythons_timedelta(millis: int) -> None:
+    (text,) = _evaluate({"ms": "v"}, [str(millis)])
+    assert isinstance(text, str)
+    assert float(text) == pytest.approx(timedelta(milliseconds=millis).total_seconds(), abs=1e-6)

@@ -14,6 +14,9 @@ Format::
     encoding: gb18030            # override the detected encoding (CSV/TSV)
     delimiter: "\\t"              # override the sniffed delimiter (CSV/TSV)
     sheet: Sheet1                # worksheet of an .xlsx (default: the first)
+    format: jsonl                # jsonl | json (default: by suffix, then content)
+    records: CallDetailRecords.List   # where a JSON document's records sit (dotted path)
+    member: session.txt          # the file inside a .zip export to read
     timezone: Europe/Brussels    # zone of naive times (default: the workspace zone)
     null_values: ["?", "N/A"]    # cell texts that mean "empty", in every column
     columns:                     # canonical column → expression (see below)
@@ -30,6 +33,19 @@ Format::
     collapse:                    # event logs: one record per case (last event by order_by)
       by: [SR Number]
       order_by: Change Date+Time
+    dedupe:                      # a record delivered more than once: keep the latest
+      by: [ContactId]
+      keep_last_by: LastUpdateTimestamp
+
+JSON exports (``.json``, ``.jsonl``/``.ndjson``, a zip's member) are read as text like
+CSV cells (:mod:`kefu.ingest.jsonfile`): nested objects become dotted headers
+(``{"Agent": {"Id": "a1"}}`` → ``Agent.Id``), a list of scalars comma-joined text.
+A ``.json`` document's records are the list at ``records``, else the document itself if
+it is a list, else its top-level object's only list of objects. A zip's member defaults
+to its only readable one (``.json``, ``.jsonl``, ``.txt``, ``.csv``); a ``.txt`` holding
+one object per line is JSON Lines. ``dedupe`` keeps one row per ``by`` key, the one
+with the greatest ``keep_last_by`` (ISO or epoch text compared as the instant it is;
+the later row on a tie); the other rows are skipped, not rejected.
 
 Expressions (every form yields text or NULL):
 
@@ -46,20 +62,29 @@ Expressions (every form yields text or NULL):
 - ``{add_seconds: e, to: e, format: "%d.%m.%Y %H:%M"}`` — a timestamp (ISO unless
   ``format`` is given) plus a number of seconds, as ``YYYY-MM-DD HH:MM:SS``.
 - ``{when: [{if: condition, then: e}, ..], else: e}`` — the first matching branch.
+- ``{epoch_s: e}`` / ``{epoch_ms: e}`` — Unix seconds / milliseconds as that instant
+  (``YYYY-MM-DD HH:MM:SS[.ffffff]+00:00``, never shifted by ``timezone``); ``0``,
+  negatives, empty and non-numbers → NULL (platforms write 0 for "never").
+- ``{ms: e}`` — a duration in milliseconds as seconds (``1500`` → ``1.5``);
+  ``{minutes: e}`` — minutes as seconds (``2.5`` → ``150``). Non-numbers → NULL.
+- ``{list_last: e, sep: ","}`` / ``{list_first: e, sep: ","}`` — the last / first
+  non-empty item of a separated list (``sep`` defaults to ``,``), trimmed.
 - With ``collapse``: ``{first: e}``, ``{last: e}``, ``{min: e}``, ``{max: e}``, each
   with an optional ``where: condition``, aggregate over the case's rows.
 
 Conditions: ``{column: Header, equals: v}``, ``in: [..]``, ``not_in: [..]``,
-``empty: true|false``, ``matches: regex``; combined with ``{all: [..]}``,
+``empty: true|false``, ``matches: regex``; numeric ``le: n``, ``lt: n``, ``ge: n``,
+``gt: n`` (false for an empty cell or a non-number); combined with ``{all: [..]}``,
 ``{any: [..]}``, ``{not: condition}``.
 """
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -79,6 +104,12 @@ class Collapse(BaseModel):
     order_by: str
 
 
+class Dedupe(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    by: list[str] = Field(min_length=1)
+    keep_last_by: str
+
+
 class Profile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -89,6 +120,9 @@ class Profile(BaseModel):
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    format: Literal["jsonl", "json"] | None = None
+    records: str | None = None
+    member: str | None = None
     timezone: str | None = None
     null_values: list[str] = Field(default_factory=list)
     columns: dict[str, Expr] = Field(default_factory=dict)
@@ -98,6 +132,7 @@ class Profile(BaseModel):
     keep: dict[str, Any] | None = None
     drop: dict[str, Any] | None = None
     collapse: Collapse | None = None
+    dedupe: Dedupe | None = None
 
     @field_validator("table")
     @classmethod
@@ -132,6 +167,8 @@ class Profile(BaseModel):
         walk([self.columns, self.keep, self.drop])
         if self.collapse:
             found |= {*self.collapse.by, self.collapse.order_by}
+        if self.dedupe:
+            found |= {*self.dedupe.by, self.dedupe.keep_last_by}
         return found
 
     def check_columns(self) -> None:
@@ -241,9 +278,15 @@ class Compiler:
             "clock": lambda: self._clock(e, path),
             "add_seconds": lambda: self._add_seconds(e, path),
             "when": lambda: self._when(e, path),
+            "epoch_s": lambda: self._epoch(e, "epoch_s", path),
+            "epoch_ms": lambda: self._epoch(e, "epoch_ms", path),
+            "ms": lambda: self._scaled(e, "ms", "/ 1000", path),
+            "minutes": lambda: self._scaled(e, "minutes", "* 60", path),
+            "list_last": lambda: self._list_item(e, "list_last", path),
+            "list_first": lambda: self._list_item(e, "list_first", path),
         }
         for agg in ("first", "last", "min", "max"):
-            forms[agg] = lambda agg=agg: self._aggregate(agg, e, path)
+            forms[agg] = functools.partial(self._aggregate, agg, e, path)
         for key, build in forms.items():
             if key in e:
                 return build()
@@ -306,6 +349,36 @@ class Compiler:
         other = self.expr(e["else"], f"{path}.else") if "else" in e else "NULL"
         return "(CASE " + " ".join(parts) + f" ELSE {other} END)"
 
+    def _epoch(self, e: dict[str, Any], form: str, path: str) -> str:
+        value = self.expr(e[form], f"{path}.{form}")
+        n = f"TRY_CAST({value} AS DOUBLE)"
+        per_second = 1 if form == "epoch_s" else 1000
+        micros = f"CAST(round({n} * {1_000_000 // per_second}) AS BIGINT)"
+        # With its offset the text is read as this exact instant whatever the profile's
+        # zone. make_timestamp counts microseconds from 1970 UTC; past year 9999 (or a
+        # non-number) the text passes on as it is, for the timestamp rule to reject.
+        instant = f"strftime(make_timestamp({micros}), '%Y-%m-%d %H:%M:%S.%f') || '+00:00'"
+        return (
+            f"(CASE WHEN {value} IS NULL THEN NULL WHEN {n} IS NULL THEN {value} "
+            f"WHEN {n} <= 0 THEN NULL WHEN {n} < {253_402_300_800 * per_second} "
+            f"THEN {instant} ELSE {value} END)"
+        )
+
+    def _scaled(self, e: dict[str, Any], form: str, by: str, path: str) -> str:
+        value = self.expr(e[form], f"{path}.{form}")
+        n = f"TRY_CAST({value} AS DOUBLE)"
+        # A non-number passes on as it is, for the duration rule to reject.
+        return f"coalesce(CAST(round({n} {by}, 6) AS VARCHAR), {value})"
+
+    def _list_item(self, e: dict[str, Any], form: str, path: str) -> str:
+        sep = e.get("sep", ",")
+        if not isinstance(sep, str) or not sep:
+            raise self._bad(f"{path}.sep", "sep is the text between the items, e.g. ','")
+        value = self.expr(e[form], f"{path}.{form}")
+        trimmed = f"list_transform(string_split({value}, {lit(sep)}), lambda x: trim(x))"
+        items = f"list_filter({trimmed}, lambda x: x <> '')"
+        return f"{items}[{'-1' if form == 'list_last' else '1'}]"
+
     def _aggregate(self, agg: str, e: dict[str, Any], path: str) -> str:
         if self.window is None:
             raise self._bad(path, f"'{agg}' is only allowed in a profile with 'collapse'")
@@ -341,7 +414,33 @@ class Compiler:
             return f"({v} IS NULL)" if c["empty"] else f"({v} IS NOT NULL)"
         if "matches" in c:
             return f"coalesce(regexp_matches({v}, {lit(str(c['matches']))}), FALSE)"
-        raise self._bad(path, "a column condition needs equals, in, not_in, empty or matches")
+        for key, op in (("le", "<="), ("lt", "<"), ("ge", ">="), ("gt", ">")):
+            if key in c:
+                bound = c[key]
+                if isinstance(bound, bool) or not isinstance(bound, int | float):
+                    raise self._bad(f"{path}.{key}", f"{key} compares with a number, not {bound!r}")
+                return f"coalesce(TRY_CAST({v} AS DOUBLE) {op} {float(bound)!r}, FALSE)"
+        raise self._bad(
+            path, "a column condition needs equals, in, not_in, empty, matches, le, lt, ge or gt"
+        )
+
+
+def latest_first(compiler: Compiler, dedupe: Dedupe) -> tuple[str, str]:
+    """(PARTITION BY, ORDER BY) clauses that rank a key's rows latest first (see ``dedupe``).
+
+    The order key is the instant in epoch seconds: digits of 12 or more are
+    milliseconds, fewer seconds; other text is read as an ISO timestamp. Rows with no
+    readable order key come last, and the later row in the file wins a tie.
+    """
+    by = [compiler.cell(b, f"dedupe.by[{i}]") for i, b in enumerate(dedupe.by)]
+    t = f"trim({compiler.cell(dedupe.keep_last_by, 'dedupe.keep_last_by')})"
+    n = f"TRY_CAST({t} AS DOUBLE)"
+    key = (
+        f"(CASE WHEN regexp_full_match({t}, '\\d+(\\.\\d+)?') "
+        f"THEN (CASE WHEN {n} >= 1e11 THEN {n} / 1000 ELSE {n} END) "
+        f"ELSE epoch(TRY_CAST({t} AS TIMESTAMPTZ)) END)"
+    )
+    return "PARTITION BY " + ", ".join(by), f"ORDER BY {key} DESC NULLS LAST, __row DESC"
 
 
 def value_map(sql: str, values: dict[str, str | None]) -> str:

@@ -30,7 +30,7 @@ from kefu import audit
 from kefu.errors import KefuError
 from kefu.ingest import batches, sources
 from kefu.ingest.limits import Limits, check
-from kefu.ingest.mapping import Profile, load_profile, norm_header
+from kefu.ingest.mapping import Compiler, Profile, latest_first, load_profile, norm_header
 from kefu.ingest.parsing import SQL_TYPES, ident, lit
 from kefu.ingest.readers import RawFile, Unreadable, read_raw, scan_raw, unreadable_csv
 from kefu.ingest.recognize import table_from_headers, table_from_name
@@ -292,7 +292,7 @@ class _FileImport:
 
     def read(self, session: _Session, name: str | None) -> RawFile:
         profile = self.profile
-        return read_raw(
+        raw = read_raw(
             session.con,
             self.path,
             session.dir,
@@ -301,10 +301,35 @@ class _FileImport:
             sheet=self.sheet,
             known=known_headers(name, profile),
             # Collapsing rows orders them by row number inside the projection.
-            positional=profile is None or profile.collapse is None,
+            positional=profile is None or (profile.collapse is None and profile.dedupe is None),
             tz=(profile.timezone if profile and profile.timezone else None) or self.ws.timezone,
             limits=Limits.of(self.ws.settings),
+            format=profile.format if profile else None,
+            records=profile.records if profile else None,
+            member=profile.member if profile else None,
         )
+        if profile and profile.dedupe:
+            return keep_latest(session.con, raw, profile)
+        return raw
+
+
+def keep_latest(con: duckdb.DuckDBPyConnection, raw: RawFile, profile: Profile) -> RawFile:
+    """Leave in ``raw`` one row per ``dedupe.by`` key, its latest delivery.
+
+    ``raw.rows`` still counts every row read, so the rows left out are counted as
+    skipped. The rows are copied once: ``raw`` and ``raw_numbered`` may be views of
+    each other, and both must now show the kept rows only.
+    """
+    assert profile.dedupe is not None and raw.header_rows is None
+    partition, order = latest_first(Compiler(profile.name, raw.columns), profile.dedupe)
+    scan_raw(con, "CREATE TABLE raw_delivered AS SELECT * FROM raw_numbered", raw.rescan)
+    con.execute(
+        "CREATE OR REPLACE VIEW raw AS SELECT * FROM raw_delivered "
+        f"QUALIFY row_number() OVER ({partition} {order}) = 1"
+    )
+    con.execute("CREATE OR REPLACE VIEW raw_numbered AS SELECT * FROM raw")
+    # Copied, the rows need no second scan of the file.
+    return dataclasses.replace(raw, rescan=None)
 
 
 def import_records(

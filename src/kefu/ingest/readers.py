@@ -26,7 +26,7 @@ import datetime as dt
 import io
 import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from pathlib import Path
@@ -35,6 +35,7 @@ from typing import Any
 import duckdb
 
 from kefu.ingest import encoding as encodings
+from kefu.ingest import jsonfile
 from kefu.ingest.encoding import (
     ICONV_NAMES,
     SAMPLE_BYTES,
@@ -50,7 +51,7 @@ from kefu.ingest.limits import Limits, check
 from kefu.ingest.parsing import fixed_offset_since, ident, lit
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
-SUFFIXES = CSV_SUFFIXES | {".xlsx", ".parquet"}
+SUFFIXES = CSV_SUFFIXES | jsonfile.JSON_SUFFIXES | {".xlsx", ".parquet", ".zip"}
 SPARE_COLUMNS = 4
 HEADER_SEARCH_ROWS = 20
 # A null string no export contains, so that DuckDB's padding of short rows (NULL)
@@ -310,7 +311,8 @@ def read_xlsx(
             f"{path.name}: no sheet '{sheet}'; the sheets are: {', '.join(book.sheet_names)}"
         )
     ws = book.get_sheet_by_name(sheet) if sheet else book.get_sheet_by_index(0)
-    rows = ws.to_python(skip_empty_area=True)
+    # The reader's cells are scalars or None (its stubs leave None out).
+    rows: list[list[Any]] = ws.to_python(skip_empty_area=True)
     if not rows or not any(c not in (None, "") for c in rows[0]):
         raise Unreadable(f"{path.name}: sheet '{ws.name}' is empty")
     at = header_index(rows[:HEADER_SEARCH_ROWS], known)
@@ -399,6 +401,9 @@ def read_raw(
     positional: bool = False,
     tz: str = "UTC",
     limits: Limits = Limits(),
+    format: str | None = None,
+    records: str | None = None,
+    member: str | None = None,
 ) -> RawFile:
     """Make ``path`` the ``raw`` relation of ``con``; :class:`Unreadable` if it cannot.
 
@@ -407,12 +412,26 @@ def read_raw(
     without row numbers (see the module notes). ``tz`` is the zone naive times are
     read in (instants in a Parquet file are written out in it). A file over one of
     ``limits`` raises :class:`~kefu.ingest.limits.LimitExceeded` (nothing is loaded).
+    ``format`` (``jsonl`` / ``json``), ``records`` and ``member`` are a profile's choices
+    for JSON and zip exports (:mod:`kefu.ingest.jsonfile`).
     """
     suffix = path.suffix.lower()
     if not path.is_file():
         raise Unreadable(f"{path}: no such file")
     if path.stat().st_size == 0:
         raise Unreadable(f"{path.name}: the file is empty")
+    if suffix == ".zip":
+        inner = jsonfile.zip_member(path, member)
+        if jsonfile.member_is_json(path, inner, format):
+            return read_json(con, path, tmp_dir, format, records, inner, encoding, limits)
+        path = jsonfile.extract_member(path, inner, tmp_dir)
+        suffix = path.suffix.lower()
+    if (
+        format in jsonfile.FORMATS
+        or suffix in jsonfile.JSON_SUFFIXES
+        or (suffix == ".txt" and jsonfile.text_is_json_lines(path))
+    ):
+        return read_json(con, path, tmp_dir, format, records, None, encoding, limits)
     if suffix in CSV_SUFFIXES:
         return read_csv(
             con, path, tmp_dir, encoding=encoding, delimiter=delimiter, known=known,
@@ -424,11 +443,31 @@ def read_raw(
         return read_parquet(con, path, tz, limits)
     raise Unreadable(
         f"{path.name}: unsupported file type '{suffix or '(none)'}'; "
-        "import .csv, .tsv, .txt, .xlsx or .parquet"
+        "import .csv, .tsv, .txt, .xlsx, .parquet, .json, .jsonl or .zip"
     )
 
 
-def header_index(rows: list[list[object]], known: frozenset[str]) -> int:
+def read_json(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    tmp_dir: Path,
+    format: str | None,
+    records: str | None,
+    member: str | None,
+    encoding: str | None,
+    limits: Limits,
+) -> RawFile:
+    """A JSON export (or a zip's JSON member) as ``raw``; see :mod:`kefu.ingest.jsonfile`."""
+    if format is not None and format not in jsonfile.FORMATS:
+        raise Unreadable(f"{path.name}: unknown format '{format}' (jsonl or json)")
+    headers = jsonfile.read_json_file(
+        con, path, tmp_dir / "json", format=format, records=records, member=member,
+        encoding=encoding, limits=limits,
+    )  # fmt: skip
+    return _finish(con, path, headers, excel=False, encoding="utf-8", limits=limits)
+
+
+def header_index(rows: Sequence[Sequence[object]], known: frozenset[str]) -> int:
     """Index of the header among the first rows: the one naming most known columns.
 
     Exports often start with a title line (报表名称, 导出时间…). Without any known
