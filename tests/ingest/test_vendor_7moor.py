@@ -139,3 +139,34 @@ def test_7moor_web_ui_labels(ws: Workspace, tmp_path: Path, encoding: str) -> No
     assert {k: _ratio(f) for k, f in short.items()} == {
         "0101": (1, 5), "0102": (0, 5), "0103": (1, 5),
     }  # fmt: skip
+
+
+def test_7moor_api_call_records_saved_as_xlsx_are_the_same_records(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    # The same export saved from Excel: times become date cells, lengths and ids numbers.
+    import csv
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    with (VENDORS / "7moor-cdr.csv").open(encoding="utf-8", newline="") as f:
+        for i, row in enumerate(csv.reader(f)):
+            cells: list[object] = []
+            for value in row:
+                if i and len(value) == 19 and value[4] == "-":
+                    cells.append(datetime.fromisoformat(value))
+                elif i and value.isdigit() and not value.startswith("0"):
+                    cells.append(int(value))
+                else:
+                    cells.append(value or None)
+            sheet.append(cells)
+    path = tmp_path / "cdr.xlsx"
+    book.save(path)
+    first = import_file(ws, VENDORS / "7moor-cdr.csv", mapping="7moor-cdr")
+    second = import_file(ws, path, mapping="7moor-cdr")
+    assert (first.new, second.rows_read, second.skipped) == (19, 20, 1)
+    assert (second.unchanged, second.changed, second.new) == (19, 0, 0)
