@@ -3,7 +3,7 @@
 The indicator code is pure Ibis and never imports an engine; this module is
 the one place that knows how to create each backend.
 
-    con = duckdb_backend(ws)                 # the default, one per caller
+    con = duckdb_backend(ws.settings)        # the default, one per caller
     con = spark_backend("local[2]")          # same expressions, same Parquet files
 """
 
@@ -13,13 +13,28 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
+    from ibis.backends.duckdb import Backend as DuckDBBackend
 
-    from kefu.workspace import Workspace
+    from kefu.settings import Settings
 
 
-def duckdb_backend(ws: Workspace) -> BaseBackend:
-    """A fresh in-process DuckDB backend with the workspace's limits and time zone."""
-    return ws.duckdb()
+def duckdb_backend(settings: Settings) -> DuckDBBackend:
+    """A fresh in-process DuckDB backend with the workspace's limits and time zone.
+
+    It takes the settings rather than the workspace: the store sits below the
+    workspace, which calls this for ``Workspace.duckdb``.
+    """
+    # Ibis is imported here, not at the top: `kefu --help` must not pay for it.
+    import ibis
+
+    config: dict[str, Any] = {}
+    if settings.duckdb_memory_limit:
+        config["memory_limit"] = settings.duckdb_memory_limit
+    if settings.duckdb_threads:
+        config["threads"] = settings.duckdb_threads
+    con = ibis.duckdb.connect(**config)
+    con.raw_sql(f"SET TimeZone = '{settings.timezone}'")
+    return con
 
 
 def spark_backend(
