@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 from kefu.users import service, sessions
 from kefu.users.models import User, WebSession
 from kefu.users.roles import Forbidden, NotAuthenticated, Principal, Role
-from kefu.web.settings import PRELOGIN_COOKIE, WebSettings
-from kefu.web.templating import session_cookie_name
+from kefu.web.cookies import csrf_expected, session_cookie_name
+from kefu.web.settings import WebSettings
 from kefu.workspace import Workspace
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -192,13 +192,6 @@ def pending_session(auth: AuthDep) -> WebSession:
     return auth.session
 
 
-def csrf_expected(request: Request, auth: Auth) -> str | None:
-    """The token this request's forms must carry (session token, or the pre-login one)."""
-    if auth.csrf_token is not None:
-        return auth.csrf_token
-    return request.cookies.get(PRELOGIN_COOKIE)
-
-
 async def csrf_protect(request: Request, auth: AuthDep) -> None:
     """Refuse a state-changing request without the synchronizer token (ASVS 4.2.2).
 
@@ -210,7 +203,7 @@ async def csrf_protect(request: Request, auth: AuthDep) -> None:
         return
     if is_api(request) and (_bearer(request) is not None or auth.session is None):
         return
-    expected = csrf_expected(request, auth)
+    expected = csrf_expected(request, auth.csrf_token)
     given = request.headers.get(CSRF_HEADER)
     if given is None and not is_api(request):
         content_type = request.headers.get("content-type", "")

@@ -359,11 +359,3 @@ def list_reviews(
 def review_of(ws: Workspace, user: Principal, review_id: int) -> Review:
     with ws.db.session() as s:
         return get(s, user, review_id)
-
-
-def review_pdf(ws: Workspace, user: Principal, review_id: int, *, locale: str = "zh-CN") -> bytes:
-    """The agent's appraisal sheet (PDF, :mod:`kefu.reports`) followed by the review record."""
-    from kefu.workflow.printing import review_document
-
-    review = review_of(ws, user, review_id)
-    return review_document(ws, review, locale)
