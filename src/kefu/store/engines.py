@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
     from ibis.backends import BaseBackend
     from ibis.backends.duckdb import Backend as DuckDBBackend
+    from ibis.backends.pyspark import Backend as PySparkBackend
 
     from kefu.settings import Settings
 
@@ -71,7 +73,7 @@ def spark_backend(
     return backend_class().connect(session)
 
 
-def _spark_backend_class() -> type:
+def _spark_backend_class() -> type[PySparkBackend]:
     """Ibis's PySpark backend, reading a list of Parquet files as one table.
 
     The fact store reads a table as the list of its committed batch files;
@@ -81,8 +83,10 @@ def _spark_backend_class() -> type:
     from ibis import util
     from ibis.backends.pyspark import Backend
 
-    class SparkBackend(Backend):  # type: ignore[misc]
-        def read_parquet(self, path: Any, /, *, table_name: str | None = None, **kwargs: Any):  # type: ignore[no-untyped-def]
+    class SparkBackend(Backend):
+        def read_parquet(
+            self, path: Any, /, *, table_name: str | None = None, **kwargs: Any
+        ) -> ir.Table:
             if not isinstance(path, list | tuple):
                 return super().read_parquet(path, table_name=table_name, **kwargs)
             frame = self._session.read.parquet(*(str(p) for p in path), **kwargs)

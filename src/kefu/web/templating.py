@@ -142,4 +142,4 @@ def render(
         set_cookie(request, response, PRELOGIN_COOKIE, new_prelogin, samesite="strict")
     if flashes:
         response.delete_cookie(FLASH_COOKIE, path="/")
-    return response  # type: ignore[no-any-return]
+    return response
