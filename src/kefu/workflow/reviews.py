@@ -63,7 +63,7 @@ def snapshot(review: Review) -> dict[str, Any]:
 
 def summary(review: Review) -> dict[str, Any]:
     """The pre-filled sheet summary with every key present (older or empty records too)."""
-    empty = {"total": None, "grade": None, "pay_coefficient": None, "name": None,
+    empty: dict[str, Any] = {"total": None, "grade": None, "pay_coefficient": None, "name": None,
              "weakest": [], "previous": None, "plan_required": False}  # fmt: skip
     return {**empty, **(review.prefill or {})}
 
@@ -222,6 +222,7 @@ def _write(
         )
     if not fields:
         return
+    allowed: tuple[str, ...]
     if is_own(user, review.agent_id):
         allowed = AGENT_FIELDS
     elif can_write_supervisor_side(user, review):
