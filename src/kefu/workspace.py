@@ -12,12 +12,13 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kefu.errors import NoWorkspace, OutdatedWorkspace, UsageError
 from kefu.settings import DEFAULT_TIMEZONE, Settings, SettingsInvalid
 from kefu.store.appdb import AppDB
+from kefu.store.engines import duckdb_backend
 from kefu.store.facts import FactStore
 
 __all__ = ["DEFAULT_TIMEZONE", "Settings", "SettingsInvalid", "Workspace", "default_home"]
@@ -138,13 +139,4 @@ class Workspace:
 
     def duckdb(self) -> DuckDBBackend:
         """A fresh in-process DuckDB backend for analytic queries (one per caller)."""
-        import ibis
-
-        config: dict[str, Any] = {}
-        if self.settings.duckdb_memory_limit:
-            config["memory_limit"] = self.settings.duckdb_memory_limit
-        if self.settings.duckdb_threads:
-            config["threads"] = self.settings.duckdb_threads
-        con = ibis.duckdb.connect(**config)
-        con.raw_sql(f"SET TimeZone = '{self.timezone}'")
-        return con
+        return duckdb_backend(self.settings)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -28,6 +28,9 @@ from kefu.errors import KefuError, NotFound, UsageError
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
+
+    from kefu.ingest import FileResult
+    from kefu.workspace import Workspace
 
 # The pipeline (and with it pyarrow, DuckDB, SQLAlchemy) is imported inside the commands:
 # every other command, and `kefu --help`, starts without it.
@@ -170,14 +173,25 @@ def _preview_rejects(r: dict[str, object]) -> None:
         )
 
 
-def _import_all(ws, files, table, source, mapping, sheet, fmt, as_new=False, dry_run=False):  # type: ignore[no-untyped-def]
+def _import_all(
+    ws: Workspace,
+    files: list[Path],
+    table: str | None,
+    source: str | None,
+    mapping: str | None,
+    sheet: str | None,
+    fmt: OutputFormat,
+    as_new: bool = False,
+    dry_run: bool = False,
+) -> tuple[list[dict[str, Any]], list[str]]:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from kefu.ingest.batches import ImportBusy
     from kefu.ingest.pipeline import ImportInterrupted
     from kefu.ingest.sources import SourceCollision
 
-    results, failures = [], []
+    results: list[dict[str, Any]] = []
+    failures: list[str] = []
     actor = cli_actor()
     show = fmt is OutputFormat.table and console.is_terminal
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -233,7 +247,18 @@ def _summary_table(rows: list[dict[str, object]]) -> None:
     console.print(table)
 
 
-def ws_import(ws, f, table, source, mapping, sheet, actor, progress, as_new=False, dry_run=False):  # type: ignore[no-untyped-def]
+def ws_import(
+    ws: Workspace,
+    f: Path,
+    table: str | None,
+    source: str | None,
+    mapping: str | None,
+    sheet: str | None,
+    actor: str | None,
+    progress: Callable[[str], None],
+    as_new: bool = False,
+    dry_run: bool = False,
+) -> FileResult:
     from kefu.ingest import import_file
 
     return import_file(ws, f, table=table, source=source, mapping=mapping, sheet=sheet,

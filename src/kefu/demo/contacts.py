@@ -244,14 +244,15 @@ class ContactGenerator:
         talk = np.where(short, g.uniform(2, 9, n), talk)
         hold = np.where(short, 0.0, hold)
         acw = np.where(short, g.uniform(0, 3, n), acw)
-        talk, hold, acw = (np.round(x).astype(np.int64) for x in (talk, hold, acw))
+        # Whole seconds, as the exports record them.
+        talk_s, hold_s, acw_s = (np.round(x).astype(np.int64) for x in (talk, hold, acw))
 
         answered = offered + wait
         # E-mail arriving at night is answered after the centre opens.
         email = channel == EMAIL
         answered[email] = _within_opening_hours(g, answered[email], np.zeros(email.sum(), int))
         answered = np.where(abandoned, NULL_INT, answered)
-        ended = np.where(abandoned, offered + give_up, answered + talk + hold)
+        ended = np.where(abandoned, offered + give_up, answered + talk_s + hold_s)
         hard = np.isin(category, (CLAIM, COMPLAINT))
         p_transfer = np.clip(0.04 + 0.05 * hard - 0.015 * skill, 0.005, 0.3)
         transfer = inbound & (channel != EMAIL) & (g.random(n) < p_transfer)
@@ -275,9 +276,9 @@ class ContactGenerator:
             agent=agent,
             answered=answered,
             ended=ended,
-            talk=np.where(abandoned, NULL_INT, talk),
-            hold=np.where(abandoned, NULL_INT, hold),
-            acw=np.where(abandoned, NULL_INT, acw),
+            talk=np.where(abandoned, NULL_INT, talk_s),
+            hold=np.where(abandoned, NULL_INT, hold_s),
+            acw=np.where(abandoned, NULL_INT, acw_s),
             transferred=transferred,
             resolved=resolved,
             short=short,

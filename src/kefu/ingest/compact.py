@@ -18,7 +18,7 @@ from kefu import audit
 from kefu.ingest import batches
 from kefu.ingest.parsing import ident, lit
 from kefu.store.catalog import BatchState, ImportBatch
-from kefu.store.tables import LINEAGE_NAMES, TABLES, derived_names, table
+from kefu.store.tables import LINEAGE_NAMES, TABLES, Table, derived_names, table
 
 if TYPE_CHECKING:
     from kefu.workspace import Workspace
@@ -40,7 +40,7 @@ def compact_store(
     return done
 
 
-def _lookup(name: str):  # type: ignore[no-untyped-def]
+def _lookup(name: str) -> Table:
     return table(name)
 
 

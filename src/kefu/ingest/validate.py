@@ -13,7 +13,7 @@ Builds one SQL statement per stage, all executed inside DuckDB:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kefu.ingest.mapping import Compiler, Profile, value_map
@@ -148,7 +148,7 @@ def _describe(c: Column) -> str:
     return f"{c.name} ({' / '.join(c.aliases[:3])})" if c.aliases else c.name
 
 
-def _text_with_default(spec: Table, c: Column, texts: dict[str, str | None]) -> str:
+def _text_with_default(spec: Table, c: Column, texts: Mapping[str, str | None]) -> str:
     text = texts.get(c.name) or "CAST(NULL AS VARCHAR)"
     if spec.name == "agents" and c.name == "valid_from":
         # A team assignment without a date holds from hiring, or from the beginning of time.

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from kefu.metrics.computation import Feature
 from kefu.metrics.figures import IndicatorParams
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-    from kefu.metrics.sources import Ctx
+    from kefu.metrics.computation import Ctx
 
 
 class Dimension(StrEnum):
@@ -82,14 +83,6 @@ class IndicatorKind(StrEnum):
     RATIO = "ratio"
     MEAN = "mean"
     COUNT = "count"
-
-
-class Feature(StrEnum):
-    """Costly derived columns a source adds only when a requested indicator needs them."""
-
-    REPEAT = "repeat"  # FCR repeat-contact flag (a self-join over contacts)
-    CELLS = "cells"  # centre means per (channel, category) cell, for case-mix indices
-    SENTIMENT = "sentiment"  # SnowNLP score of comment-only surveys
 
 
 # A per-record contribution: an Ibis numeric expression on a source relation.

@@ -22,7 +22,7 @@ from kefu.metrics.figures import IndicatorParams
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-    from kefu.metrics.sources import Ctx
+    from kefu.metrics.computation import Ctx
 
 # Roles whose ratings are scored; self-ratings are shown in the drill-down only.
 SCORED_ROLES = ("supervisor", "peer")

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import ibis
 
+from kefu.metrics.computation import Feature
 from kefu.metrics.definition import (
     Dimension,
-    Feature,
     Indicator,
     IndicatorKind,
     Unit,
@@ -27,7 +27,7 @@ from kefu.store.tables import CHANNEL_IDS, CHANNEL_LABELS
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-    from kefu.metrics.sources import Ctx
+    from kefu.metrics.computation import Ctx
 
 _CONTACT_DETAILS = ("channel", "direction", "category", "offered_at", "answered_at")
 

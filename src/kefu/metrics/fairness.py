@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING
 
 import ibis
 
+from kefu.metrics.computation import Feature
 from kefu.metrics.definition import (
     Dimension,
-    Feature,
     Indicator,
     IndicatorKind,
     Part,
@@ -42,7 +42,7 @@ from kefu.metrics.definition import (
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-    from kefu.metrics.sources import Ctx
+    from kefu.metrics.computation import Ctx
 
 _CELL = ("channel", "category", "offered_at")
 

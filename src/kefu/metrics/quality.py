@@ -21,7 +21,7 @@ from kefu.metrics.definition import (
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-    from kefu.metrics.sources import Ctx
+    from kefu.metrics.computation import Ctx
 
 
 def _info_known(t: ir.Table) -> ir.BooleanValue:

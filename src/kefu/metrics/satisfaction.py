@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 import ibis
 
+from kefu.metrics.computation import Feature
 from kefu.metrics.definition import (
     Dimension,
     DisplayUnit,
-    Feature,
     Indicator,
     IndicatorKind,
     Part,
@@ -26,7 +26,7 @@ from kefu.metrics.definition import (
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-    from kefu.metrics.sources import Ctx
+    from kefu.metrics.computation import Ctx
 
 _SURVEY = ("responded_at", "csat", "nps", "comment")
 

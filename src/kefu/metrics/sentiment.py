@@ -17,7 +17,7 @@ from kefu.ingest.sentiment import model_version, sentiment
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-    from kefu.metrics.sources import Ctx
+    from kefu.metrics.computation import Ctx
 
 __all__ = ["sentiment", "with_sentiment"]
 

@@ -13,67 +13,21 @@ All of it is plain Ibis: the same expressions run on DuckDB and on Spark.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
 
 import ibis
 
-from kefu.metrics.definition import Feature
+# Ctx is re-exported: the engine and the drill-down import it from here.
+from kefu.metrics.computation import Ctx as Ctx
+from kefu.metrics.computation import Feature, timestamp_literal
 from kefu.metrics.exact import exact_mean
 from kefu.metrics.figures import IndicatorParams
-from kefu.periods import Period
+from kefu.metrics.sentiment import with_sentiment
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
-    from ibis.backends import BaseBackend
-
-    from kefu.workspace import Workspace
-
-
-@dataclass
-class Ctx:
-    """Everything an indicator expression may depend on, for one computation."""
-
-    ws: Workspace
-    con: BaseBackend
-    period: Period
-    params: IndicatorParams
-    as_of: datetime  # naive UTC
-    features: frozenset[Feature] = frozenset()
-    _tables: dict[str, ir.Table] = field(default_factory=dict)
-
-    @property
-    def timezone(self) -> str:
-        return self.ws.timezone
-
-    @property
-    def bounds(self) -> tuple[datetime, datetime]:
-        return self.period.utc_bounds(self.timezone)
-
-    @property
-    def repeat_window(self) -> timedelta:
-        return timedelta(hours=self.params.repeat_window_hours)
-
-    def table(self, name: str) -> ir.Table:
-        if name not in self._tables:
-            self._tables[name] = self.ws.facts.table(self.con, name)
-        return self._tables[name]
-
-    def in_period(self, column: ir.Value) -> ir.BooleanValue:
-        """Half-open membership: naive-UTC bounds for timestamps, local dates for dates."""
-        if column.type().is_date():
-            return (column >= _date(self.period.start)) & (column < _date(self.period.end))
-        start, end = self.bounds
-        return (column >= _ts(start)) & (column < _ts(end))
-
-
-def _ts(value: datetime) -> ir.TimestampScalar:
-    return ibis.literal(value, type="timestamp")
-
-
-def _date(value: object) -> ir.DateScalar:
-    return ibis.literal(value, type="date")
 
 
 def seconds_between(later: ir.TimestampValue, earlier: ir.TimestampValue) -> ir.FloatingValue:
@@ -137,8 +91,8 @@ def _with_repeat(t: ir.Table, ctx: Ctx) -> ir.Table:
     later = every.filter(
         every.customer_id.notnull(),
         every.direction.fill_null("in") == "in",
-        every.offered_at > _ts(start),
-        every.offered_at <= _ts(end + window),
+        every.offered_at > timestamp_literal(start),
+        every.offered_at <= timestamp_literal(end + window),
     ).select(
         _b_customer=every.customer_id,
         _b_waybill=every.waybill_no,
@@ -202,7 +156,7 @@ def _tickets_due(ctx: Ctx) -> ir.Table:
     t = ctx.table("tickets")
     t = t.filter(t.agent_id.notnull()).mutate(due_eff=_due(t, ctx.params))
     t = t.filter(ctx.in_period(t.due_eff))
-    as_of = _ts(ctx.as_of)
+    as_of = timestamp_literal(ctx.as_of)
     closed = t.closed_at.notnull()
     return t.mutate(
         on_time=(closed & (t.closed_at <= t.due_eff)).fill_null(False),
@@ -237,8 +191,6 @@ def _surveys(ctx: Ctx) -> ir.Table:
     has_comment = t.comment.notnull() & (t.comment.strip() != "")
     t = t.mutate(has_comment=has_comment.fill_null(False))
     if Feature.SENTIMENT in ctx.features:
-        from kefu.metrics.sentiment import with_sentiment
-
         t = with_sentiment(ctx, t)
         threshold = float(ctx.params.negative_sentiment_below)
         by_comment = t.has_comment & (t.sentiment < threshold).fill_null(False)

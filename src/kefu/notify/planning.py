@@ -21,6 +21,7 @@ from kefu.notify.config import link
 from kefu.notify.messages import Message, render
 from kefu.notify.models import Address, Channel, ChannelKind, Delivery, DeliveryState, Notification
 from kefu.notify.routing import PERSONAL_ONLY, Directory, Personal, Scope, route
+from kefu.store.appdb import changed_rows
 from kefu.store.notices import EventState, NotificationEvent
 from kefu.workspace import Workspace
 
@@ -67,11 +68,12 @@ def pending_events(ws: Workspace, limit: int = 100) -> list[int]:
 def plan_event(ws: Workspace, event_id: int, now: datetime) -> bool:
     """Plan one event; False when another sender planned it first."""
     with ws.db.transaction() as s:
-        taken = s.execute(
+        taken = changed_rows(
+            s,
             update(NotificationEvent)
             .where(NotificationEvent.id == event_id, NotificationEvent.state == EventState.NEW)
-            .values(state=EventState.PLANNED, planned_at=now)
-        ).rowcount
+            .values(state=EventState.PLANNED, planned_at=now),
+        )
         if taken != 1:
             return False
         event = s.get(NotificationEvent, event_id)

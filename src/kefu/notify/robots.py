@@ -155,12 +155,12 @@ def check_answer(kind: ChannelKind, answer: Answer) -> None:
     if not isinstance(data, dict):
         raise Refused(f"HTTP {status}, unexpected answer", permanent=False)
     if kind is ChannelKind.FEISHU:
-        code = data.get("code", data.get("StatusCode", 0))
+        answered = data.get("code", data.get("StatusCode", 0))
         text = data.get("msg", data.get("StatusMessage", ""))
     else:
-        code, text = data.get("errcode", -1), data.get("errmsg", "")
+        answered, text = data.get("errcode", -1), data.get("errmsg", "")
     try:
-        code = int(code)
+        code = -1 if answered is None else int(answered)
     except (TypeError, ValueError):
         code = -1
     if code != 0:

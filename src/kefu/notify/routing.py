@@ -122,14 +122,16 @@ class Directory:
         return self.sites.get(team) == scope.value
 
 
-def _team_event(d: Directory, team: str | None, context: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _team_event(
+    d: Directory, team: str | None, context: dict[str, Any]
+) -> Callable[[Scope], dict[str, Any] | None]:
     def group(scope: Scope) -> dict[str, Any] | None:
         return context if d.covers(scope, team) else None
 
     return group
 
 
-def _centre_event(context: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _centre_event(context: dict[str, Any]) -> Callable[[Scope], dict[str, Any] | None]:
     def group(scope: Scope) -> dict[str, Any] | None:
         return context if scope.kind is ScopeKind.CENTRE else None
 

@@ -34,6 +34,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -46,7 +47,7 @@ from kefu.notify.config import NotifySettings, notify_settings
 from kefu.notify.messages import Message
 from kefu.notify.models import Channel, Delivery, DeliveryState
 from kefu.notify.transport import InDoubt, NotSent, Refused
-from kefu.store.appdb import utcnow
+from kefu.store.appdb import changed_rows, utcnow
 from kefu.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ def _claim_is_dead(row: Delivery, now: datetime) -> bool:
 class Sender:
     """Delivers a workspace's notifications; ``run_once`` for cron, ``serve`` in a thread."""
 
-    def __init__(self, ws: Workspace, *, clock=utcnow) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ws: Workspace, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.ws = ws
         self.clock = clock
         self.settings = notify_settings(ws)
@@ -128,12 +129,13 @@ class Sender:
                     "been delivered; not sent again by itself",
                 }
             with self.ws.db.transaction() as s:
-                done = s.execute(
+                done = changed_rows(
+                    s,
                     update(Delivery)
                     .where(Delivery.id == row.id, Delivery.claim == row.claim,
                            Delivery.state == row.state)
-                    .values(claim=None, lease_until=None, updated_at=now, **values)
-                ).rowcount  # fmt: skip
+                    .values(claim=None, lease_until=None, updated_at=now, **values),
+                )  # fmt: skip
             if done:
                 summary.recovered += 1
                 if row.state == DeliveryState.COMMITTING:
@@ -153,13 +155,14 @@ class Sender:
         for delivery_id, attempts in due:
             token = str(uuid.uuid4())
             with self.ws.db.transaction() as s:
-                taken = s.execute(
+                taken = changed_rows(
+                    s,
                     update(Delivery)
                     .where(Delivery.id == delivery_id, Delivery.state == DeliveryState.PENDING,
                            Delivery.attempts == attempts)
                     .values(state=DeliveryState.SENDING, attempts=attempts + 1, claim=token,
-                            claimed_by=worker_id(), lease_until=now + lease, updated_at=now)
-                ).rowcount  # fmt: skip
+                            claimed_by=worker_id(), lease_until=now + lease, updated_at=now),
+                )  # fmt: skip
                 if taken == 1:
                     row = s.get(Delivery, delivery_id)
                     assert row is not None
@@ -169,12 +172,13 @@ class Sender:
 
     def _mark_committing(self, delivery_id: int, token: str) -> None:
         with self.ws.db.transaction() as s:
-            marked = s.execute(
+            marked = changed_rows(
+                s,
                 update(Delivery)
                 .where(Delivery.id == delivery_id, Delivery.claim == token,
                        Delivery.state == DeliveryState.SENDING)
-                .values(state=DeliveryState.COMMITTING, updated_at=self.clock())
-            ).rowcount  # fmt: skip
+                .values(state=DeliveryState.COMMITTING, updated_at=self.clock()),
+            )  # fmt: skip
         if marked != 1:
             raise LostClaim()
 
@@ -189,12 +193,13 @@ class Sender:
             values["failures"] = row.failures + 1
             values["next_attempt_at"] = now + backoff(self.settings, row.failures + 1)
         with self.ws.db.transaction() as s:
-            done = s.execute(
+            done = changed_rows(
+                s,
                 update(Delivery)
                 .where(Delivery.id == row.id, Delivery.claim == token,
                        Delivery.state.in_([DeliveryState.SENDING, DeliveryState.COMMITTING]))
-                .values(**values)
-            ).rowcount  # fmt: skip
+                .values(**values),
+            )  # fmt: skip
         return done == 1
 
     def deliver(self, row: Delivery, token: str, summary: Summary) -> DeliveryState:
@@ -272,7 +277,7 @@ class Sender:
             stop.wait(self.settings.poll_seconds)
 
 
-def run_forever(ws: Workspace, *, on_error=None) -> None:  # type: ignore[no-untyped-def]
+def run_forever(ws: Workspace, *, on_error: Callable[[Exception], object] | None = None) -> None:
     """Passes every ``poll_seconds`` until interrupted (``kefu notify run``)."""
     sender = Sender(ws)
     while True:

@@ -31,7 +31,7 @@ from kefu.notify.models import (
     DeliveryState,
     Notification,
 )
-from kefu.store.appdb import utcnow
+from kefu.store.appdb import changed_rows, utcnow
 from kefu.store.notices import NotificationEvent
 from kefu.users.models import User
 from kefu.users.roles import Principal
@@ -265,13 +265,11 @@ def open_notice(s: Session, user: Principal, notice_id: int, now: datetime) -> s
 
 
 def read_all(s: Session, user: Principal, now: datetime) -> int:
-    return int(
-        s.execute(
-            update(Notification)
-            .where(Notification.user_id == user.user_id, Notification.read_at.is_(None))
-            .values(read_at=now)
-        ).rowcount
-        or 0
+    return changed_rows(
+        s,
+        update(Notification)
+        .where(Notification.user_id == user.user_id, Notification.read_at.is_(None))
+        .values(read_at=now),
     )
 
 

@@ -84,10 +84,11 @@ def _indicator_rows(
         if weight_changed(item):
             weight_text = f"{weight_text}→{format_points(item.get('effective_weight'))}"
         reason = indicator_reason(item, im, locale, with_weight=False)
+        dimension = sc.dimension_of(ind)
         rows.append(
             {
                 "id": ind,
-                "dimension": (sc.dimension_of(ind).id if sc.dimension_of(ind) else None),
+                "dimension": dimension.id if dimension else None,
                 "name": indicator_name(ind, locale),
                 "weight": weight_text,
                 "target": target_text(im, locale) if im else "—",

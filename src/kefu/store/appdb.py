@@ -12,11 +12,16 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -60,6 +65,18 @@ def utcnow() -> datetime:
 DEFAULT_POOL_SIZE = 5
 
 
+def changed_rows(session: Session, statement: UpdateBase) -> int:
+    """How many rows an UPDATE or DELETE changed (the claim and lease checks count on it).
+
+    ``Session.execute`` is typed as returning a ``Result``; for these statements it
+    is a ``CursorResult``, the one that carries ``rowcount``.
+    """
+    result = session.execute(statement)
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"{type(result).__name__} carries no row count")
+    return int(result.rowcount)
+
+
 def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
     """An engine for ``url``; SQLite gets WAL, 8 KiB pages, foreign keys and a busy timeout.
 
@@ -70,7 +87,7 @@ def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **pool)
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
             # Takes effect only when the file is created: a scoring result is 2–4 KB, so a
             # page of the default 4 KiB holds one while 8 KiB holds two or three.
@@ -84,7 +101,7 @@ def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
     return create_engine(url, pool_pre_ping=True, **pool)
 
 
-def alembic_config(url: str):  # type: ignore[no-untyped-def]
+def alembic_config(url: str) -> Config:
     from alembic.config import Config
 
     cfg = Config()

@@ -3,7 +3,7 @@
 The indicator code is pure Ibis and never imports an engine; this module is
 the one place that knows how to create each backend.
 
-    con = duckdb_backend(ws)                 # the default, one per caller
+    con = duckdb_backend(ws.settings)        # the default, one per caller
     con = spark_backend("local[2]")          # same expressions, same Parquet files
 """
 
@@ -12,14 +12,31 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
     from ibis.backends import BaseBackend
+    from ibis.backends.duckdb import Backend as DuckDBBackend
+    from ibis.backends.pyspark import Backend as PySparkBackend
 
-    from kefu.workspace import Workspace
+    from kefu.settings import Settings
 
 
-def duckdb_backend(ws: Workspace) -> BaseBackend:
-    """A fresh in-process DuckDB backend with the workspace's limits and time zone."""
-    return ws.duckdb()
+def duckdb_backend(settings: Settings) -> DuckDBBackend:
+    """A fresh in-process DuckDB backend with the workspace's limits and time zone.
+
+    It takes the settings rather than the workspace: the store sits below the
+    workspace, which calls this for ``Workspace.duckdb``.
+    """
+    # Ibis is imported here, not at the top: `kefu --help` must not pay for it.
+    import ibis
+
+    config: dict[str, Any] = {}
+    if settings.duckdb_memory_limit:
+        config["memory_limit"] = settings.duckdb_memory_limit
+    if settings.duckdb_threads:
+        config["threads"] = settings.duckdb_threads
+    con = ibis.duckdb.connect(**config)
+    con.raw_sql(f"SET TimeZone = '{settings.timezone}'")
+    return con
 
 
 def spark_backend(
@@ -56,7 +73,7 @@ def spark_backend(
     return backend_class().connect(session)
 
 
-def _spark_backend_class() -> type:
+def _spark_backend_class() -> type[PySparkBackend]:
     """Ibis's PySpark backend, reading a list of Parquet files as one table.
 
     The fact store reads a table as the list of its committed batch files;
@@ -66,8 +83,10 @@ def _spark_backend_class() -> type:
     from ibis import util
     from ibis.backends.pyspark import Backend
 
-    class SparkBackend(Backend):  # type: ignore[misc]
-        def read_parquet(self, path: Any, /, *, table_name: str | None = None, **kwargs: Any):  # type: ignore[no-untyped-def]
+    class SparkBackend(Backend):
+        def read_parquet(
+            self, path: Any, /, *, table_name: str | None = None, **kwargs: Any
+        ) -> ir.Table:
             if not isinstance(path, list | tuple):
                 return super().read_parquet(path, table_name=table_name, **kwargs)
             frame = self._session.read.parquet(*(str(p) for p in path), **kwargs)

@@ -15,6 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 class Kind(StrEnum):
@@ -337,7 +341,7 @@ def table(name: str) -> Table:
         raise UsageError(f"unknown table '{name}'; the tables are: {', '.join(TABLES)}") from None
 
 
-def arrow_schema(t: Table, *, lineage: bool = True):  # type: ignore[no-untyped-def]
+def arrow_schema(t: Table, *, lineage: bool = True) -> pa.Schema:
     """The Parquet schema of a stored table (canonical columns, lineage, derived columns)."""
     import pyarrow as pa
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from kefu.audit import record
 from kefu.errors import NotFound, UsageError
-from kefu.store.appdb import utcnow
+from kefu.store.appdb import changed_rows, utcnow
 from kefu.users.models import ApiToken, User, WebSession
 from kefu.users.passwords import check_policy, hash_password
 from kefu.users.roles import Principal, Role
@@ -245,8 +245,7 @@ def set_locale(session: Session, user: User, locale: str, *, actor: str) -> None
 
 def end_sessions(session: Session, user: User) -> int:
     """End every browser session of ``user``; returns how many were ended."""
-    result = session.execute(delete(WebSession).where(WebSession.user_id == user.id))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return changed_rows(session, delete(WebSession).where(WebSession.user_id == user.id))
 
 
 def principal_of(user: User, *, via: str = "session") -> Principal:

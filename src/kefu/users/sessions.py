@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from kefu.store.appdb import changed_rows
 from kefu.users.models import User, WebSession
 from kefu.users.service import digest
 
@@ -120,12 +121,12 @@ def of_user(session: Session, user_id: int) -> list[WebSession]:
 
 def end_others(session: Session, user_id: int, keep: WebSession) -> int:
     """End every session of the user except ``keep``; returns how many were ended."""
-    result = session.execute(
+    return changed_rows(
+        session,
         delete(WebSession).where(
             (WebSession.user_id == user_id) & (WebSession.id_hash != keep.id_hash)
-        )
+        ),
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def end(session: Session, sid: str | None) -> None:
@@ -135,10 +136,10 @@ def end(session: Session, sid: str | None) -> None:
 
 def purge_expired(session: Session, now: datetime, timeouts: Timeouts) -> int:
     """Delete sessions past either timeout (housekeeping at login)."""
-    result = session.execute(
+    return changed_rows(
+        session,
         delete(WebSession).where(
             (WebSession.last_seen_at <= now - timeouts.idle)
             | (WebSession.created_at <= now - timeouts.absolute)
-        )
+        ),
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]

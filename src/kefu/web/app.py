@@ -10,8 +10,8 @@ CSRF check; the authorisation matrix test fails for a route it does not know.
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI
@@ -44,7 +44,9 @@ API_MODULES: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def _lifespan(ws: Workspace, settings: WebSettings):  # type: ignore[no-untyped-def]
+def _lifespan(
+    ws: Workspace, settings: WebSettings
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """Start the notification sender on its own thread with the server (``kefu serve``)."""
 
     @asynccontextmanager

@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 from kefu.users import service, sessions
 from kefu.users.models import User, WebSession
 from kefu.users.roles import Forbidden, NotAuthenticated, Principal, Role
-from kefu.web.settings import PRELOGIN_COOKIE, WebSettings
-from kefu.web.templating import session_cookie_name
+from kefu.web.cookies import csrf_expected, session_cookie_name
+from kefu.web.settings import WebSettings
 from kefu.workspace import Workspace
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -44,11 +44,11 @@ class CsrfError(Forbidden):
 
 
 def get_ws(request: Request) -> Workspace:
-    return request.app.state.ws  # type: ignore[no-any-return]
+    return request.app.state.ws
 
 
 def get_settings(request: Request) -> WebSettings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 async def db_session(request: Request) -> AsyncIterator[Session]:
@@ -120,7 +120,7 @@ def resolve_auth(
     """Find the session (cookie) or, on the API, the bearer token of this request."""
     cached = getattr(request.state, "auth", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     auth = lookup_auth(request, db)
     request.state.auth = auth
     return auth
@@ -131,21 +131,21 @@ def lookup_auth(request: Request, db: Session) -> Auth:
     settings = get_settings(request)
     token = _bearer(request) if is_api(request) else None
     if token is not None:
-        found = service.token_of(db, token, settings.clock())
-        if found is not None:
-            row, user = found
-            if row.scope != "write" and request.method not in SAFE_METHODS:
+        by_token = service.token_of(db, token, settings.clock())
+        if by_token is not None:
+            api_token, user = by_token
+            if api_token.scope != "write" and request.method not in SAFE_METHODS:
                 raise Forbidden("this API token may only read (its scope is read)")
             auth = Auth(service.principal_of(user, via="token"), None, user)
     else:
-        found = sessions.lookup(
+        by_cookie = sessions.lookup(
             db,
             request.cookies.get(session_cookie_name(request)),
             settings.clock(),
             settings.timeouts,
         )
-        if found is not None:
-            row, user = found
+        if by_cookie is not None:
+            row, user = by_cookie
             principal = service.principal_of(user) if row.stage == sessions.STAGE_FULL else None
             auth = Auth(principal, row, user, row.csrf_token)
     return auth
@@ -192,13 +192,6 @@ def pending_session(auth: AuthDep) -> WebSession:
     return auth.session
 
 
-def csrf_expected(request: Request, auth: Auth) -> str | None:
-    """The token this request's forms must carry (session token, or the pre-login one)."""
-    if auth.csrf_token is not None:
-        return auth.csrf_token
-    return request.cookies.get(PRELOGIN_COOKIE)
-
-
 async def csrf_protect(request: Request, auth: AuthDep) -> None:
     """Refuse a state-changing request without the synchronizer token (ASVS 4.2.2).
 
@@ -210,7 +203,7 @@ async def csrf_protect(request: Request, auth: AuthDep) -> None:
         return
     if is_api(request) and (_bearer(request) is not None or auth.session is None):
         return
-    expected = csrf_expected(request, auth)
+    expected = csrf_expected(request, auth.csrf_token)
     given = request.headers.get(CSRF_HEADER)
     if given is None and not is_api(request):
         content_type = request.headers.get("content-type", "")

@@ -17,8 +17,9 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from kefu.users.roles import Principal
+from kefu.web.cookies import csrf_expected, secure_request, session_cookie_name
 from kefu.web.i18n import LANGUAGE_NAMES, LOCALES, Translator, normalise_locale
-from kefu.web.settings import LOCALE_COOKIE, PRELOGIN_COOKIE, SESSION_COOKIE
+from kefu.web.settings import LOCALE_COOKIE, PRELOGIN_COOKIE
 from kefu.web.team_ids import team_url
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -51,22 +52,11 @@ def translator(request: Request, user: Principal | None = None) -> Translator:
     return Translator(request_locale(request, user), request.app.state.ws.timezone)
 
 
-def secure_request(request: Request) -> bool:
-    forced = request.app.state.settings.secure_cookies
-    return forced if forced is not None else request.url.scheme == "https"
-
-
 def set_cookie(request: Request, response: Response, name: str, value: str, **kw: Any) -> None:
     """Cookies are HttpOnly, SameSite=Lax and Secure over TLS unless said otherwise."""
     kw.setdefault("httponly", True)
     kw.setdefault("samesite", "lax")
     response.set_cookie(name, value, secure=secure_request(request), path="/", **kw)
-
-
-def session_cookie_name(request: Request) -> str:
-    """``__Host-kefu_session`` over TLS: the prefix makes browsers refuse the cookie unless
-    it is Secure, host-only and path ``/``, so a sibling domain cannot plant or shadow it."""
-    return f"__Host-{SESSION_COOKIE}" if secure_request(request) else SESSION_COOKIE
 
 
 def set_session_cookie(request: Request, response: Response, sid: str) -> None:
@@ -120,13 +110,11 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render ``template`` in the request's language with the layout's context."""
-    from kefu.web.deps import csrf_expected
-
     auth = getattr(request.state, "auth", None)
     if user is None and auth is not None:
         user = auth.principal
     tr = translator(request, user)
-    csrf = csrf_expected(request, auth) if auth is not None else None
+    csrf = csrf_expected(request, auth.csrf_token) if auth is not None else None
     new_prelogin = None
     if csrf is None:
         csrf = request.cookies.get(PRELOGIN_COOKIE)
@@ -154,4 +142,4 @@ def render(
         set_cookie(request, response, PRELOGIN_COOKIE, new_prelogin, samesite="strict")
     if flashes:
         response.delete_cookie(FLASH_COOKIE, path="/")
-    return response  # type: ignore[no-any-return]
+    return response

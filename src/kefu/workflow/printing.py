@@ -1,4 +1,8 @@
-"""The review meeting's print-out: the agent's appraisal sheet followed by the review."""
+"""The review meeting's print-out: the agent's appraisal sheet followed by the review.
+
+Printing sits above :mod:`kefu.workflow.reviews`: it reads a review the user may
+see and lays it out; the reviews themselves know nothing of PDF.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kefu.timefmt import format_moment
+from kefu.users.roles import Principal
 from kefu.workflow.models import Review
-from kefu.workflow.reviews import summary
+from kefu.workflow.reviews import review_of, summary
 from kefu.workspace import Workspace
 
 LABELS = {
@@ -45,6 +50,12 @@ def review_html(review: Review, locale: str, tz: str) -> str:
         tz=tz,
         moment=lambda v: format_moment(v, tz, locale),  # local time, zone named
     )
+
+
+def review_pdf(ws: Workspace, user: Principal, review_id: int, *, locale: str = "zh-CN") -> bytes:
+    """The agent's appraisal sheet (PDF, :mod:`kefu.reports`) followed by the review record,
+    for a review ``user`` may see."""
+    return review_document(ws, review_of(ws, user, review_id), locale)
 
 
 def review_document(ws: Workspace, review: Review, locale: str = "zh-CN") -> bytes:

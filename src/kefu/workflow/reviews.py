@@ -63,7 +63,7 @@ def snapshot(review: Review) -> dict[str, Any]:
 
 def summary(review: Review) -> dict[str, Any]:
     """The pre-filled sheet summary with every key present (older or empty records too)."""
-    empty = {"total": None, "grade": None, "pay_coefficient": None, "name": None,
+    empty: dict[str, Any] = {"total": None, "grade": None, "pay_coefficient": None, "name": None,
              "weakest": [], "previous": None, "plan_required": False}  # fmt: skip
     return {**empty, **(review.prefill or {})}
 
@@ -222,6 +222,7 @@ def _write(
         )
     if not fields:
         return
+    allowed: tuple[str, ...]
     if is_own(user, review.agent_id):
         allowed = AGENT_FIELDS
     elif can_write_supervisor_side(user, review):
@@ -359,11 +360,3 @@ def list_reviews(
 def review_of(ws: Workspace, user: Principal, review_id: int) -> Review:
     with ws.db.session() as s:
         return get(s, user, review_id)
-
-
-def review_pdf(ws: Workspace, user: Principal, review_id: int, *, locale: str = "zh-CN") -> bytes:
-    """The agent's appraisal sheet (PDF, :mod:`kefu.reports`) followed by the review record."""
-    from kefu.workflow.printing import review_document
-
-    review = review_of(ws, user, review_id)
-    return review_document(ws, review, locale)

@@ -13,7 +13,7 @@ from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import CurrentUser, Ws, now
 from kefu.web.params import MONTH_PATTERN, IdPath, MonthQuery
 from kefu.web.templating import request_locale
-from kefu.workflow import reviews
+from kefu.workflow import printing, reviews
 from kefu.workflow.models import Review, ReviewState
 
 router = APIRouter(prefix="/reviews", tags=["reviews"], responses={**ERRORS, **BAD_REQUEST})
@@ -112,7 +112,7 @@ def acknowledge_review(review_id: IdPath, ws: Ws, user: CurrentUser, at: Now) ->
 )
 def review_pdf(review_id: IdPath, ws: Ws, user: CurrentUser, request: Request) -> Response:
     locale = request_locale(request, user)
-    data = reviews.review_pdf(ws, user, review_id, locale=locale)
+    data = printing.review_pdf(ws, user, review_id, locale=locale)
     return Response(
         data,
         media_type="application/pdf",

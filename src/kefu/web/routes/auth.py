@@ -101,11 +101,11 @@ def login(
     if wait:
         record(db, username[:100] or "-", "login.throttled", "user", username[:200], ip=ip)
         seconds = _seconds(wait)
-        response = _login_page(
+        refused = _login_page(
             request, target, "login.throttled", 429, seconds=seconds, username=username
         )
-        response.headers["Retry-After"] = str(seconds)
-        return response
+        refused.headers["Retry-After"] = str(seconds)
+        return refused
     user = db.scalar(select(User).where(User.username == username))
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or user.disabled:
@@ -179,14 +179,14 @@ def totp_verify(
     wait = throttle.claim(get_ws(request).db, keys, at, settings.throttle)
     if wait:
         seconds = _seconds(wait)
-        response = render(
+        refused = render(
             request,
             "login_totp.html",
             {"next": target, "error": "login.throttled", "seconds": seconds},
             status_code=429,
         )
-        response.headers["Retry-After"] = str(seconds)
-        return response
+        refused.headers["Retry-After"] = str(seconds)
+        return refused
     step = totp.accept(user.totp_secret, code, at, user.totp_last_step)
     if step is None:
         record(

@@ -15,7 +15,7 @@ from kefu.web.forms import error_text
 from kefu.web.nav import NavItem
 from kefu.web.params import IdPath, PageMonthQuery
 from kefu.web.templating import flash, render, request_locale
-from kefu.workflow import plans, reviews
+from kefu.workflow import plans, printing, reviews
 from kefu.workflow.models import Review, ReviewState
 
 router = APIRouter()
@@ -186,7 +186,7 @@ def acknowledge_review(
 
 @router.get("/reviews/{review_id}/pdf")
 def review_pdf(request: Request, ws: Ws, user: CurrentUser, review_id: IdPath) -> Response:
-    data = reviews.review_pdf(ws, user, review_id, locale=request_locale(request, user))
+    data = printing.review_pdf(ws, user, review_id, locale=request_locale(request, user))
     return Response(
         data,
         media_type="application/pdf",
