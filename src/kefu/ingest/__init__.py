@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from kefu.ingest.pipeline import FileResult, import_file, import_records
+from kefu.ingest.outcome import FileResult
+from kefu.ingest.pipeline import import_file, import_records
 
 __all__ = ["FileResult", "import_file", "import_records"]

@@ -17,7 +17,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,7 @@ from kefu.errors import KefuError
 from kefu.ingest import batches, sources
 from kefu.ingest.limits import Limits, check
 from kefu.ingest.mapping import Compiler, Profile, latest_first, load_profile, norm_header
+from kefu.ingest.outcome import Checked, FileResult, reject_rows
 from kefu.ingest.parsing import SQL_TYPES, ident, lit
 from kefu.ingest.readers import RawFile, Unreadable, read_raw, scan_raw, unreadable_csv
 from kefu.ingest.recognize import table_from_headers, table_from_name
@@ -58,29 +59,6 @@ if TYPE_CHECKING:
 Progress = Callable[[str], None]
 QUICK_DIGEST_SECONDS = 0.5
 _counter = itertools.count()
-
-
-@dataclass
-class FileResult:
-    """What one import did; ``status`` is ``imported`` or ``already imported``."""
-
-    file: str
-    table: str
-    batch: int | None
-    status: str = "imported"
-    rows_read: int = 0
-    accepted: int = 0
-    rejected: int = 0
-    skipped: int = 0
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    message: str = ""
-    # Rejected rows kept one by one in the reject log (at most import_max_rejects).
-    rejects_kept: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 class ImportInterrupted(KefuError):
@@ -430,19 +408,6 @@ def _list(items: Sequence[str]) -> str:
     return "[" + ", ".join(lit(i) for i in items) + "]"
 
 
-@dataclass
-class _Checked:
-    """A file parsed and checked in its session: the relation ``versioned`` and its counts."""
-
-    raw: RawFile
-    rows_read: int
-    kept: int
-    rejected: int
-    new: int
-    changed: int
-    unchanged: int
-
-
 def _load(
     ws: Workspace,
     session: _Session,
@@ -485,7 +450,7 @@ def _check(
     file_name: str,
     source: str,
     say: Progress,
-) -> _Checked:
+) -> Checked:
     """Parse and check every row, then compare it with the stored version of its key."""
     con = session.con
     say("validating")
@@ -512,7 +477,7 @@ def _check(
     ).fetchone()
     assert counts is not None
     kept, rejected, new, changed, unchanged = (int(x) for x in counts)
-    return _Checked(raw, rows_read, kept, rejected, new, changed, unchanged)
+    return Checked(raw, rows_read, kept, rejected, new, changed, unchanged)
 
 
 def _parse(
@@ -554,7 +519,7 @@ def _commit(
     ws: Workspace,
     con: duckdb.DuckDBPyConnection,
     spec: Table,
-    c: _Checked,
+    c: Checked,
     file_name: str,
     source: str,
     digest: Digest,
@@ -572,7 +537,7 @@ def _commit(
         say("writing")
         files = _write(ws, con, spec, batch_id, source, file_name) if c.new + c.changed else []
         period = _period(con, spec, ws.timezone)
-        rejects = _rejects(con, c.raw, batch_id, file_name, limits.rejects, limits.cell_bytes)
+        rejects = reject_rows(con, c.raw, batch_id, file_name, limits.rejects, limits.cell_bytes)
         result = FileResult(
             file=file_name, table=spec.name, batch=batch_id, rows_read=c.rows_read,
             accepted=c.kept - c.rejected, rejected=c.rejected, skipped=c.rows_read - c.kept,
@@ -803,55 +768,6 @@ def _period(
     zone = ZoneInfo(tz)
     first, last = (v.replace(tzinfo=UTC).astimezone(zone).date() for v in row)
     return first, last
-
-
-def _rejects(
-    con: duckdb.DuckDBPyConnection,
-    raw: RawFile,
-    batch_id: int,
-    file_name: str,
-    most: int,
-    limit_bytes: int,
-) -> list[dict[str, Any]]:
-    """The first ``most`` rejected rows for the reject log (the rest are only counted)."""
-    cells = list(raw.columns.values())
-    kept = ", ".join(ident(raw_cell(c)) for c in cells)
-    rows = con.execute(
-        f"SELECT __row, __err_col, __err_value, __err_rule, {kept} FROM versioned "
-        f"WHERE __rejected ORDER BY __row LIMIT {int(most)}"
-    ).fetchall()
-    texts = {r[0]: r[4:] for r in rows}
-    # The first pass keeps the cells of rows it rejects; a repeated key is only found
-    # later, so those rows' cells are read again from the file.
-    missing = [row for row, cells_ in texts.items() if all(v is None for v in cells_)]
-    if missing:
-        if raw.stream is not None:
-            raw.stream.materialise()
-        found = scan_raw(
-            con,
-            f"SELECT __row, {', '.join(ident(c) for c in cells)} FROM raw_numbered "
-            "WHERE __row IN (SELECT unnest(?))",
-            raw.rescan,
-            [missing],
-        ).fetchall()
-        texts.update((r[0], r[1:]) for r in found)
-        for cells_ in (r[1:] for r in found):  # these rows were rejected after the pass
-            for header, value in zip(raw.columns, cells_, strict=True):
-                size = len(value.encode()) if value else 0
-                check(file_name, "cell_bytes", size, limit_bytes, column=header)
-    headers = list(raw.columns)
-    return [
-        {
-            "batch_id": batch_id,
-            "source_file": file_name,
-            "row": row[0],
-            "column": row[1],
-            "value": row[2],
-            "rule": row[3][:200],
-            "raw": dict(zip(headers, texts[row[0]], strict=True)),
-        }
-        for row in rows
-    ]
 
 
 def _reject_summary(rejects: list[dict[str, Any]], rejected: int, shown: int = 3) -> str:

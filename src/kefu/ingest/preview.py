@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 
 from kefu.ingest import sources
 from kefu.ingest.limits import Limits
+from kefu.ingest.outcome import Checked, FileResult, reject_rows
 from kefu.ingest.parsing import ident
-from kefu.ingest.pipeline import FileResult, _Checked, _rejects
 from kefu.store.tables import Kind, Table
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def of_session(
     ws: Workspace,
     con: duckdb.DuckDBPyConnection,
     spec: Table,
-    c: _Checked,
+    c: Checked,
     file_name: str,
     source: str,
 ) -> Preview:
@@ -71,7 +71,7 @@ def of_session(
     (other,) = con.execute("SELECT count(*) FROM preview_other").fetchone() or (0,)
     found = sources.collisions(ws, con, spec, source) if others else []
     limits = Limits.of(ws.settings)
-    rejects = _rejects(con, c.raw, 0, file_name, SAMPLE_ROWS, limits.cell_bytes)
+    rejects = reject_rows(con, c.raw, 0, file_name, SAMPLE_ROWS, limits.cell_bytes)
     p = Preview(
         file=file_name, table=spec.name, batch=None, rows_read=c.rows_read,
         accepted=c.kept - c.rejected, rejected=c.rejected, skipped=c.rows_read - c.kept,
