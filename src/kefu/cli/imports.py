@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -94,7 +94,10 @@ def import_(
     home: HomeOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Import exports; bad rows are rejected with a reason, the rest loads (see `kefu rejects`)."""
+    """Import exports; bad rows are rejected with a reason, the rest loads (see `kefu rejects`).
+    \f
+    Long only by its options' declarations: Typer reads them from the signature.
+    """
     from kefu.ingest.mapping import load_profile
     from kefu.ingest.pipeline import ImportInterrupted
     from kefu.store.tables import table as lookup_table
@@ -124,7 +127,7 @@ def import_(
 
 
 def _report(
-    results: list[dict[str, object]], failures: list[str], fmt: OutputFormat, dry_run: bool
+    results: list[dict[str, Any]], failures: list[str], fmt: OutputFormat, dry_run: bool
 ) -> None:
     """What the import did, per file: a table for people, rows for scripts; then the errors."""
     from kefu.ingest.pipeline import capped_rejects
@@ -176,7 +179,7 @@ def _preview_rejects(r: dict[str, object]) -> None:
         )
 
 
-def _import_all(ws, files, table, source, mapping, sheet, fmt, as_new=False, dry_run=False):  # type: ignore[no-untyped-def]
+def _import_all(ws, files, table, source, mapping, sheet, fmt, as_new=False, dry_run=False):
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from kefu.ingest.batches import ImportBusy
@@ -239,7 +242,7 @@ def _summary_table(rows: list[dict[str, object]]) -> None:
     console.print(table)
 
 
-def ws_import(ws, f, table, source, mapping, sheet, actor, progress, as_new=False, dry_run=False):  # type: ignore[no-untyped-def]
+def ws_import(ws, f, table, source, mapping, sheet, actor, progress, as_new=False, dry_run=False):
     from kefu.ingest import import_file
 
     return import_file(ws, f, table=table, source=source, mapping=mapping, sheet=sheet,

@@ -84,7 +84,10 @@ def add(
     secrets_stdin: SecretsStdin = False,
     home: HomeOption = None,
 ) -> None:
-    """Add a channel; its secrets are asked for (never given on the command line)."""
+    """Add a channel; its secrets are asked for (never given on the command line).
+    \f
+    Long only by its options' declarations: Typer reads them from the signature.
+    """
     from kefu.notify import service
     from kefu.notify.channels import ChannelSpec
 

@@ -53,8 +53,8 @@ def serve(
 
     Behind a TLS reverse proxy start it with --proxy-headers, and list the
     proxy's address in the setting trusted_proxies (or --forwarded-allow-ips).
-
-    (Long only by its options' declarations: Typer reads them from the signature.)
+    \f
+    Long only by its options' declarations: Typer reads them from the signature.
     """
     import uvicorn
 
