@@ -68,7 +68,7 @@ def record_day(ws: Workspace, table: str, record: dict[str, Any]) -> date:
     if isinstance(value, datetime):
         # Stored as naive UTC: the period is decided in the workspace's zone.
         return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(ws.timezone)).date()
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def record_month(ws: Workspace, table: str, record: dict[str, Any]) -> Period:

@@ -35,8 +35,8 @@ from kefu.workspace import Workspace
 #: Roles that open reviews (the supervisor of the agent's team, or the centre's managers).
 SUPERVISOR_ROLES = frozenset({Role.admin, Role.manager, Role.supervisor})
 #: Fields each side writes.
-SUPERVISOR_FIELDS = ("strengths", "gaps", "measures")
-AGENT_FIELDS = ("self_assessment", "requests")
+SUPERVISOR_FIELDS: tuple[str, ...] = ("strengths", "gaps", "measures")
+AGENT_FIELDS: tuple[str, ...] = ("self_assessment", "requests")
 MAX_TEXT = 10_000
 WEAKEST = 3
 
@@ -63,7 +63,7 @@ def snapshot(review: Review) -> dict[str, Any]:
 
 def summary(review: Review) -> dict[str, Any]:
     """The pre-filled sheet summary with every key present (older or empty records too)."""
-    empty = {"total": None, "grade": None, "pay_coefficient": None, "name": None,
+    empty: dict[str, Any] = {"total": None, "grade": None, "pay_coefficient": None, "name": None,
              "weakest": [], "previous": None, "plan_required": False}  # fmt: skip
     return {**empty, **(review.prefill or {})}
 
