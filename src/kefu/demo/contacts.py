@@ -247,8 +247,8 @@ class ContactGenerator:
         talk = np.where(short, g.uniform(2, 9, n), talk)
         hold = np.where(short, 0.0, hold)
         acw = np.where(short, g.uniform(0, 3, n), acw)
-        talk, hold, acw = (np.round(x).astype(np.int64) for x in (talk, hold, acw))
-        return wait, give_up, talk, hold, acw, short
+        seconds = (np.round(x).astype(np.int64) for x in (talk, hold, acw))
+        return wait, give_up, *seconds, short
 
     def _handle(
         self,

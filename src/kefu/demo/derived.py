@@ -9,6 +9,8 @@ dated after the end of the export (``export_end``) are left out, or stay open.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -235,11 +237,10 @@ def complaints(g: np.random.Generator, c: ContactDay, r: Roster, export_end: int
     severity = SEVERITIES[g.choice(3, n, p=(0.7, 0.25, 0.05))]
     show_agent = (agent >= 0) & (caused | (g.random(n) < 0.6))
     cols = (idx, agent, cause, attributed, received, status, severity, show_agent)
-    idx, agent, cause, attributed, received, status, severity, show_agent = (x[keep] for x in cols)
-    order = np.argsort(received, kind="stable")
-    idx, agent, cause, attributed, received, status, severity, show_agent = (
-        x[order] for x in (idx, agent, cause, attributed, received, status, severity, show_agent)
-    )
+    kept: list[Any] = [x[keep] for x in cols]
+    order = np.argsort(kept[4], kind="stable")  # by received
+    ordered: list[Any] = [x[order] for x in kept]
+    idx, agent, cause, attributed, received, status, severity, show_agent = ordered
     n = len(idx)
     return {
         "complaint_id": ids("TS" + _stamp(c.day), n),

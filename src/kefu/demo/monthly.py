@@ -47,17 +47,17 @@ def training(g: np.random.Generator, r: Roster, month: np.datetime64) -> Columns
     tag = str(month).replace("-", "")
     agent_parts, session_parts, held_parts, required_parts = [], [], [], []
     sessions = [(titles[0], 7, True), (titles[1], 21, True), (ELECTIVE_TITLE, 14, False)]
-    for k, (title, dom, required) in enumerate(sessions, start=1):
-        held = _weekday(first + np.timedelta64(dom - 1, "D"))
-        if held >= end:
+    for k, (title, dom, is_required) in enumerate(sessions, start=1):
+        held_on = _weekday(first + np.timedelta64(dom - 1, "D"))
+        if held_on >= end:
             continue
-        who = r.active(held)
-        if not required:
+        who = r.active(held_on)
+        if not is_required:
             who = who[g.random(len(who)) < 0.3]
         agent_parts.append(who)
         session_parts.append(np.full(len(who), f"{tag}-{k:02d} {title}"))
-        held_parts.append(np.full(len(who), held))
-        required_parts.append(np.full(len(who), required))
+        held_parts.append(np.full(len(who), held_on))
+        required_parts.append(np.full(len(who), is_required))
     new_hires = np.flatnonzero((r.hire >= first) & (r.hire < end))
     agent_parts.append(new_hires)
     session_parts.append(np.full(len(new_hires), f"{tag}-00 {ONBOARDING_TITLE}"))

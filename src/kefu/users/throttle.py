@@ -25,9 +25,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, delete, literal, null, or_, select, update
+from sqlalchemy import Table, case, delete, literal, null, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -150,7 +150,7 @@ def release(db: AppDB, keys: Sequence[tuple[str, Rule]]) -> None:
     ``ip:`` counters are shared by everyone at the address, so a success only
     takes back the unit it claimed; the account's (or code's) counter ends.
     """
-    table = LoginThrottle.__table__
+    table = cast(Table, LoginThrottle.__table__)
     with db.engine.begin() as conn:
         for key, _ in keys:
             if key.startswith("ip:"):
