@@ -7,6 +7,7 @@ from typing import Any
 
 from kefu.scoring.validation.grades import check_grade, grade_names
 from kefu.scoring.validation.issues import Issue, num
+from kefu.store.tables import TABLES
 
 
 def _rules(raw: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
@@ -21,8 +22,6 @@ def _rules(raw: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]
 
 def event_filters(raw: Mapping[str, Any]) -> list[Issue]:
     """A rule's ``where`` names columns of its event's table."""
-    from kefu.store.tables import TABLES
-
     columns = {
         "complaint": set(TABLES["complaints"].names),
         "qa_fatal": set(TABLES["qa_evaluations"].names),
