@@ -69,12 +69,11 @@ def test_with_closes_the_database_even_when_the_body_raises(tmp_path):
     Workspace.init(tmp_path / "w").close()
     wal = tmp_path / "w" / "kefu.db-wal"
     assert not wal.exists()
-    with pytest.raises(RuntimeError, match="body failed"):
-        with Workspace.open(tmp_path / "w") as ws:
-            with ws.db.engine.begin() as conn:
-                conn.exec_driver_sql("CREATE TABLE scratch (x INTEGER)")
-            assert wal.exists() and ws.db.engine.pool.checkedin() == 1
-            raise RuntimeError("body failed")
+    with pytest.raises(RuntimeError, match="body failed"), Workspace.open(tmp_path / "w") as ws:
+        with ws.db.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE scratch (x INTEGER)")
+        assert wal.exists() and ws.db.engine.pool.checkedin() == 1
+        raise RuntimeError("body failed")
     assert ws.db.engine.pool.checkedin() == 0
     assert not wal.exists()
 
