@@ -36,9 +36,8 @@ def _no_ambient_workspace(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def ws(tmp_path: Path) -> Iterator[Workspace]:
     """A new SQLite-backed workspace in a temporary folder."""
-    workspace = Workspace.init(tmp_path / "ws")
-    yield workspace
-    workspace.close()
+    with Workspace.init(tmp_path / "ws") as workspace:
+        yield workspace
 
 
 @pytest.fixture(scope="session")
@@ -63,9 +62,8 @@ def any_ws(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Workspace
         server = request.getfixturevalue("postgres")
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         url = server.create_database(f"kefu_{worker}_{next(_db_counter)}")
-    workspace = Workspace.init(tmp_path / "ws", database_url=url)
-    yield workspace
-    workspace.close()
+    with Workspace.init(tmp_path / "ws", database_url=url) as workspace:
+        yield workspace
 
 
 @pytest.fixture(scope="session")

@@ -64,6 +64,10 @@ def test_a_valid_file_gives_the_values_it_holds(tmp_path):
         ("import_max_rows: -1\n", "import_max_rows: must be at least 1"),
         ("database_url: 5\n", "database_url: must be text, not 5"),
         ("notifications: 3\n", "notifications: must be a mapping of settings, not 3"),
+        ("web_threads: 5000\n", "web_threads: must be at most 1000"),
+        ("api_token_days: 0\n", "api_token_days: must be at least 1"),
+        ("trusted_proxies: 10.0.0.1\n", "trusted_proxies: must be a list, not '10.0.0.1'"),
+        ("trusted_proxies: [10.0.0.1, 8]\n", "trusted_proxies.1: must be text, not 8"),
         ("- a list\n", "the file must hold `setting: value` lines"),
         ("timezone: [unclosed\n", "not valid YAML at line"),
     ],
@@ -113,3 +117,22 @@ def test_config_check_passes_a_good_file_and_show_prints_the_effective_settings(
 def test_init_writes_a_file_that_checks_clean(tmp_path):
     Workspace.init(tmp_path / "ws", timezone="Europe/Paris").close()
     assert Settings.load(tmp_path / "ws" / "kefu.yaml").timezone == "Europe/Paris"
+
+
+def test_kefu_init_over_a_bad_settings_file_names_each_problem_and_changes_nothing(
+    tmp_path, monkeypatch, capsys
+):
+    from kefu.cli import main
+
+    path = _with(tmp_path, TYPOS)
+    before = path.read_text(encoding="utf-8")
+    monkeypatch.setenv("COLUMNS", "1000")
+    monkeypatch.setattr(sys, "argv", ["kefu", "init", "--home", str(tmp_path / "ws")])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("error: ") and "Traceback" not in line
+    assert "appeal_window_day: unknown setting; did you mean appeal_window_days?" in line
+    assert "duckdb_threads: must be a whole number, not 'many'" in line
+    assert path.read_text(encoding="utf-8") == before

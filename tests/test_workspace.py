@@ -61,3 +61,24 @@ def test_a_workspace_of_a_newer_kefu_is_not_touched(tmp_path):
     ws.close()
     with pytest.raises(OutdatedWorkspace, match=r"newer Kefu.*0099_future"):
         Workspace.open(tmp_path / "ws")
+
+
+def test_with_closes_the_database_even_when_the_body_raises(tmp_path):
+    # SQLite folds its write-ahead log back into kefu.db when the last connection
+    # closes: the -wal file is there while the workspace is open and gone after.
+    Workspace.init(tmp_path / "w").close()
+    wal = tmp_path / "w" / "kefu.db-wal"
+    assert not wal.exists()
+    with pytest.raises(RuntimeError, match="body failed"), Workspace.open(tmp_path / "w") as ws:
+        with ws.db.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE scratch (x INTEGER)")
+        assert wal.exists() and ws.db.engine.pool.checkedin() == 1
+        raise RuntimeError("body failed")
+    assert ws.db.engine.pool.checkedin() == 0
+    assert not wal.exists()
+
+
+def test_init_as_a_context_manager_closes_too(tmp_path):
+    with Workspace.init(tmp_path / "w") as ws:
+        assert ws.db.engine.pool.checkedin() >= 1  # the migration's connection, pooled
+    assert ws.db.engine.pool.checkedin() == 0

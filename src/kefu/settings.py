@@ -141,7 +141,21 @@ _KIND = {
     "int_from_float": "a whole number",
     "string_type": "text",
     "dict_type": "a mapping of settings",
+    "list_type": "a list",
 }
+
+
+def _given(data: dict[str, Any], loc: tuple[int | str, ...]) -> Any:
+    """The value the file gave at ``loc`` (``("trusted_proxies", 0)``), None when absent."""
+    node: Any = data
+    for part in loc:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
 
 
 def problems(exc: ValidationError, data: dict[str, Any]) -> list[str]:
@@ -158,7 +172,7 @@ def problems(exc: ValidationError, data: dict[str, Any]) -> list[str]:
             )
             out.append(f"{key}: unknown setting; {hint}")
             continue
-        value = data.get(key) if isinstance(key, str) else None
+        value = _given(data, tuple(error["loc"]))
         if kind in _KIND:
             wanted = _KIND[kind]
             if isinstance(value, str) and wanted == "a whole number" and value.strip().isdigit():
@@ -169,6 +183,8 @@ def problems(exc: ValidationError, data: dict[str, Any]) -> list[str]:
             out.append(f"{key}: {error['ctx']['error']}")
         elif kind in ("greater_than_equal", "greater_than"):
             out.append(f"{key}: must be at least {error['ctx'].get('ge', error['ctx'].get('gt'))}")
+        elif kind in ("less_than_equal", "less_than"):
+            out.append(f"{key}: must be at most {error['ctx'].get('le', error['ctx'].get('lt'))}")
         else:
             out.append(f"{key}: {error['msg']}")
     return out

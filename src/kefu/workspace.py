@@ -4,7 +4,8 @@ Everything in Kefu is reached through a :class:`Workspace`; there is no
 import-time state, so tests and the web app each build their own::
 
     ws = Workspace.init(tmp_path / "ws")     # creates folders, settings, schema
-    ws = Workspace.open(tmp_path / "ws")     # later, from another process
+    with Workspace.open(tmp_path / "ws") as ws:   # later, from another process
+        ...                                  # the database is closed on leaving
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kefu.errors import NoWorkspace, OutdatedWorkspace, UsageError
@@ -98,6 +100,18 @@ class Workspace:
     def close(self) -> None:
         if "db" in self.__dict__:
             self.db.dispose()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # Closed whether the body ended or raised; the exception, if any, goes on.
+        self.close()
 
     # -- places ---------------------------------------------------------------
     @property

@@ -35,8 +35,7 @@ def list_(
 
     from kefu.store.catalog import ImportBatch
 
-    ws = open_workspace(home)
-    with ws.db.session() as s:
+    with open_workspace(home) as ws, ws.db.session() as s:
         q = select(ImportBatch).order_by(ImportBatch.id)
         if table:
             q = q.where(ImportBatch.table_name == table)
@@ -45,7 +44,6 @@ def list_(
                  "rejected": b.rejected, "new": b.new, "changed": b.changed,
                  "unchanged": b.unchanged, "committed_at": b.committed_at,
                  "retracted_by": b.retracted_by} for b in s.scalars(q)]  # fmt: skip
-    ws.close()
     emit(rows, fmt, LISTED, title="Import batches")
 
 
@@ -57,11 +55,8 @@ def retract(
     """Stop a batch's records from counting (kept for the audit trail); scores become stale."""
     from kefu.ingest.retract import retract_batch
 
-    ws = open_workspace(home)
-    try:
+    with open_workspace(home) as ws:
         done = retract_batch(ws, batch, actor=cli_actor())
-    finally:
-        ws.close()
     console.print(
         f"batch {done['batch']} ({done['table']}, {done['file']}) retracted: its records no "
         "longer count; re-score the periods it touched (`kefu score --period …`)",

@@ -98,31 +98,44 @@ def import_(
     home: HomeOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Import exports; bad rows are rejected with a reason, the rest loads (see `kefu rejects`)."""
+    """Import exports; bad rows are rejected with a reason, the rest loads (see `kefu rejects`).
+    \f
+    Long only by its options' declarations: Typer reads them from the signature.
+    """
     from kefu.ingest.mapping import load_profile
-    from kefu.ingest.pipeline import ImportInterrupted, capped_rejects
+    from kefu.ingest.pipeline import ImportInterrupted
     from kefu.store.tables import table as lookup_table
 
-    ws = open_workspace(home)
-    # Usage errors (a table or profile that does not exist) stop before any file is read.
-    if table is not None:
-        lookup_table(table)
-    if mapping is not None:
-        load_profile(mapping, ws.mappings_dir)
-    files = expand(paths)
-    with _stopped_by_sigterm():
-        try:
-            results, failures = _import_all(
-                ws, files, table, source, mapping, sheet, fmt, as_new_source, dry_run
-            )
-        except (KeyboardInterrupt, ImportInterrupted):
-            # The import under way was undone (its batch abandoned); earlier files stay.
-            err_console.print(
-                "[bold red]error:[/] interrupted; the file being imported was not loaded",
-                highlight=False, soft_wrap=True,
-            )  # fmt: skip
-            ws.close()
-            raise typer.Exit(ImportInterrupted.exit_code) from None
+    with open_workspace(home) as ws:
+        # Usage errors (a table or profile that does not exist) stop before any file is read.
+        if table is not None:
+            lookup_table(table)
+        if mapping is not None:
+            load_profile(mapping, ws.mappings_dir)
+        files = expand(paths)
+        with _stopped_by_sigterm():
+            try:
+                results, failures = _import_all(
+                    ws, files, table, source, mapping, sheet, fmt, as_new_source, dry_run
+                )
+            except (KeyboardInterrupt, ImportInterrupted):
+                # The import under way was undone (its batch abandoned); earlier files stay.
+                err_console.print(
+                    "[bold red]error:[/] interrupted; the file being imported was not loaded",
+                    highlight=False, soft_wrap=True,
+                )  # fmt: skip
+                raise typer.Exit(ImportInterrupted.exit_code) from None
+    _report(results, failures, fmt, dry_run)
+    if failures:
+        raise typer.Exit(1)
+
+
+def _report(
+    results: list[dict[str, Any]], failures: list[str], fmt: OutputFormat, dry_run: bool
+) -> None:
+    """What the import did, per file: a table for people, rows for scripts; then the errors."""
+    from kefu.ingest.pipeline import capped_rejects
+
     if fmt is OutputFormat.table:
         _summary_table([r for r in results if r["status"] == "imported"])
         for r in results:
@@ -138,9 +151,6 @@ def import_(
             err_console.print(f"[bold red]error:[/] {term_text(message)}", highlight=False)
     else:
         emit(results, fmt, [*SUMMARY, "message", *(PREVIEW if dry_run else [])])
-    ws.close()
-    if failures:
-        raise typer.Exit(1)
 
 
 @contextmanager
@@ -279,15 +289,13 @@ def rejects(
 
     from kefu.store.catalog import ImportBatch, ImportReject
 
-    ws = open_workspace(home)
-    with ws.db.session() as s:
+    with open_workspace(home) as ws, ws.db.session() as s:
         if batch is not None and s.get(ImportBatch, batch) is None:
             raise NotFound(f"no import batch {batch}")
         q = select(ImportReject).order_by(ImportReject.batch_id, ImportReject.row)
         if batch is not None:
             q = q.where(ImportReject.batch_id == batch)
         found = list(s.scalars(q))
-    ws.close()
     if fmt is OutputFormat.csv:
         # Original headers first, so the file can be corrected and imported again.
         headers: list[str] = []
@@ -316,13 +324,12 @@ def compact(
     """Merge each table's batch files into one (every version and its lineage kept)."""
     from kefu.ingest.compact import compact_store
 
-    ws = open_workspace(home)
-    done = compact_store(ws, table=table, actor=cli_actor())
+    with open_workspace(home) as ws:
+        done = compact_store(ws, table=table, actor=cli_actor())
     for name, (before, after) in done.items():
         console.print(f"{name}: {before} file(s) → {after}")
     if not done:
         console.print("nothing to compact")
-    ws.close()
 
 
 @app.command("rederive-sentiment")
@@ -335,11 +342,8 @@ def rederive_sentiment(
     """Score stored survey comments with the current sentiment model (after a model change)."""
     from kefu.ingest.sentiment import model_version, rederive
 
-    ws = open_workspace(home)
-    try:
+    with open_workspace(home) as ws:
         done = rederive(ws, force=force)
-    finally:
-        ws.close()
     console.print(
         f"surveys scored by {model_version()}: {done.files} file(s), {done.rows} survey(s) "
         f"rewritten; {done.skipped} file(s) already current",

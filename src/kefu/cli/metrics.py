@@ -71,8 +71,7 @@ def metrics(
     """Compute indicator figures with numerator, denominator and sample."""
     from kefu.metrics.engine import compute
 
-    ws = open_workspace(home)
-    try:
+    with open_workspace(home) as ws:
         figures = compute(
             ws,
             Period.parse(period),
@@ -80,8 +79,6 @@ def metrics(
             indicators=indicator or None,
             params=_params(scorecard),
         )
-    finally:
-        ws.close()
     rows = [f.as_dict() for f in figures]
     if fmt is OutputFormat.table:
         for r in rows:
@@ -119,8 +116,7 @@ def explain_command(
     if len(chosen) != 1:
         raise UsageError("give exactly one of --agent, --team or --site")
     level, key = chosen[0]
-    ws = open_workspace(home)
-    try:
+    with open_workspace(home) as ws:
         ex = explain(
             ws,
             level=level,
@@ -129,8 +125,6 @@ def explain_command(
             indicator=indicator,
             params=_params(scorecard),
         )
-    finally:
-        ws.close()
     f = ex.figure
     if fmt is OutputFormat.json:
         payload = {"figure": f.as_dict(), "records": ex.to_rows()}

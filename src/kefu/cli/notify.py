@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import suppress
 from typing import Annotated
 
 import typer
@@ -83,7 +84,10 @@ def add(
     secrets_stdin: SecretsStdin = False,
     home: HomeOption = None,
 ) -> None:
-    """Add a channel; its secrets are asked for (never given on the command line)."""
+    """Add a channel; its secrets are asked for (never given on the command line).
+    \f
+    Long only by its options' declarations: Typer reads them from the signature.
+    """
     from kefu.notify import service
     from kefu.notify.channels import ChannelSpec
 
@@ -103,14 +107,11 @@ def add(
         username=username, password=password, sender=sender, sender_name=sender_name,
         recipients=to or [], personal=personal, ca_file=ca_file,
     )  # fmt: skip
-    ws = open_workspace(home)
-    try:
+    with open_workspace(home) as ws:
         channel = service.add_channel(ws, spec, cli_actor())
         from kefu.notify.config import base_url
 
         missing_url = base_url(ws) is None
-    finally:
-        ws.close()
     console.print(f"Added channel {channel.id} ({channel.kind}, {channel.fingerprint})")
     if missing_url:
         console.print("[yellow]note:[/] base_url is not set in kefu.yaml: messages will carry "
@@ -123,8 +124,7 @@ def list_(home: HomeOption = None, fmt: FormatOption = OutputFormat.table) -> No
     from kefu.notify import service
     from kefu.notify.channels import public
 
-    ws = open_workspace(home)
-    try:
+    with open_workspace(home) as ws:
         rows = []
         for c in service.list_channels(ws):
             shown = public(c)
@@ -132,8 +132,6 @@ def list_(home: HomeOption = None, fmt: FormatOption = OutputFormat.table) -> No
             shown["events"] = ",".join(shown["events"])
             shown["where"] = shown["config"].get("host")
             rows.append(shown)
-    finally:
-        ws.close()
     columns = [
         "id",
         "name",
@@ -167,11 +165,8 @@ def subscribe(
     """Replace the events a channel receives."""
     from kefu.notify import service
 
-    ws = open_workspace(home)
-    try:
+    with open_workspace(home) as ws:
         channel = service.set_topics(ws, channel_id, events or [], cli_actor())
-    finally:
-        ws.close()
     console.print(f"Channel {channel.id} receives: {', '.join(channel.events)}")
 
 
@@ -184,11 +179,8 @@ def test(
     """Send a test message now and say whether the platform took it."""
     from kefu.notify import service
 
-    ws = open_workspace(home)
-    try:
+    with open_workspace(home) as ws:
         result = service.try_channel(ws, channel_id, cli_actor(), to=to)
-    finally:
-        ws.close()
     if not result.ok:
         raise KefuError(f"the test message was not delivered: {result.error}")
     console.print(f"Test message delivered on channel {channel_id}")
@@ -202,11 +194,8 @@ def remove(
     """Remove a channel (what it still had to send goes to the dead letters)."""
     from kefu.notify import service
 
-    ws = open_workspace(home)
-    try:
+    with open_workspace(home) as ws:
         service.remove_channel(ws, channel_id, cli_actor())
-    finally:
-        ws.close()
     console.print(f"Removed channel {channel_id}")
 
 
@@ -221,8 +210,8 @@ def run(
     """Deliver notifications: plan new events, send what is due, retry, schedule digests."""
     from kefu.notify.sender import Sender, run_forever
 
-    ws = open_workspace(home)
-    try:
+    # Ctrl+C ends the loop (or a pass) quietly; the workspace is closed either way.
+    with open_workspace(home) as ws, suppress(KeyboardInterrupt):
         if once:
             summary = Sender(ws).run_once()
             emit([summary.as_dict()], fmt, list(summary.as_dict()))
@@ -230,10 +219,6 @@ def run(
         console.print(f"Kefu notifications running for {ws.home} (Ctrl+C to stop)")
         run_forever(ws, on_error=lambda exc: err_console.print(
             f"[yellow]warning:[/] notification pass failed: {exc}", highlight=False))  # fmt: skip
-    except KeyboardInterrupt:
-        pass
-    finally:
-        ws.close()
 
 
 @notify_app.command("dead")
@@ -241,11 +226,8 @@ def dead(home: HomeOption = None, fmt: FormatOption = OutputFormat.table) -> Non
     """Deliveries that need a look: dead letters and unconfirmed sends."""
     from kefu.notify import service
 
-    ws = open_workspace(home)
-    try:
+    with open_workspace(home) as ws:
         rows = [r.__dict__ for r in service.attention(ws)]
-    finally:
-        ws.close()
     columns = ["id", "state", "event_kind", "channel", "recipient", "title", "failures",
                "resends", "last_error", "updated_at"]  # fmt: skip
     emit(rows, fmt, columns)
@@ -259,11 +241,8 @@ def resend(
     """Send a dead or unconfirmed delivery again (same message id)."""
     from kefu.notify import service
 
-    ws = open_workspace(home)
-    try:
+    with open_workspace(home) as ws:
         service.resend(ws, delivery_id, cli_actor())
-    finally:
-        ws.close()
     console.print(f"Delivery {delivery_id} is queued again")
 
 
@@ -277,10 +256,6 @@ def address(
     from kefu.notify import service
     from kefu.users import service as users
 
-    ws = open_workspace(home)
-    try:
-        with ws.db.transaction() as s:
-            service.set_address(s, users.get_user(s, username), email, cli_actor())
-    finally:
-        ws.close()
+    with open_workspace(home) as ws, ws.db.transaction() as s:
+        service.set_address(s, users.get_user(s, username), email, cli_actor())
     console.print(f"{username}: {email or 'no address'}")

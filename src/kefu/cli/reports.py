@@ -73,8 +73,7 @@ def report(
     from kefu.reports.exports import ExportFormat as Format
     from kefu.reports.exports import build_export
 
-    ws = open_workspace(home)
-    try:
+    with open_workspace(home) as ws:
         export = build_export(
             ws,
             period,
@@ -96,7 +95,5 @@ def report(
                 export.period,
                 after={**export.audit_record(), "published": published, "file": str(target)},
             )
-    finally:
-        ws.close()
     draft = " (draft: not published)" if export.meta.is_draft else ""
     console.print(f"Wrote {export.agents} agent(s) of {export.period} to [bold]{target}[/]{draft}")

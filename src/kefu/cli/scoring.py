@@ -105,8 +105,7 @@ def score(
     """Score a period: points, totals, grades and ranks per agent (stored as a run)."""
     from kefu.scoring import results, score_period
 
-    ws = _open(home)
-    try:
+    with _open(home) as ws:
         with err_console.status(f"scoring {period} …"):
             run = score_period(ws, period, scorecard=scorecard, actor=cli_actor())
         rows = results(ws, run.period)
@@ -116,8 +115,6 @@ def score(
             f"results {run.results_hash[:12]})"
         )
         show_results(rows, fmt, f"{run.period} 绩效考核")
-    finally:
-        ws.close()
 
 
 @app.command()
@@ -125,12 +122,9 @@ def publish(period: PeriodOption, home: HomeOption = None) -> None:
     """Publish a scored period: agents see it, and its results are frozen."""
     from kefu.scoring import publish as do_publish
 
-    ws = _open(home)
-    try:
+    with _open(home) as ws:
         run = do_publish(ws, period, actor=cli_actor())
         console.print(f"{run.period} published (run {run.id}, revision {run.revision})")
-    finally:
-        ws.close()
 
 
 @app.command()
@@ -140,8 +134,7 @@ def revisions(
     """Revisions of a published period and what changed for each agent."""
     from kefu.scoring import revisions as list_revisions
 
-    ws = _open(home)
-    try:
+    with _open(home) as ws:
         revs = list_revisions(ws, period)
         if fmt is OutputFormat.json:
             _json(revs)
@@ -163,8 +156,6 @@ def revisions(
         ]
         emit(rows, fmt, ["revision", "run", "state", "agent_id", "old total", "new total",
                          "old grade", "new grade", "why"])  # fmt: skip
-    finally:
-        ws.close()
 
 
 # -- scorecards ----------------------------------------------------------------
@@ -233,11 +224,8 @@ def scorecard_show(
     """Show a workspace scorecard (the default one without a name)."""
     from kefu.scoring.registry import find_scorecard
 
-    ws = _open(home)
-    try:
+    with _open(home) as ws:
         card = find_scorecard(ws, name)
-    finally:
-        ws.close()
     if fmt is OutputFormat.json:
         _json({**card.canonical(), "content_hash": card.content_hash})
         return
@@ -258,12 +246,9 @@ def scorecard_add(
     """Validate a scorecard and add it to the workspace (a new version is recorded)."""
     from kefu.scoring.registry import save_scorecard
 
-    ws = _open(home)
-    try:
+    with _open(home) as ws:
         card, version, path = save_scorecard(ws, file, actor=cli_actor())
         console.print(f"saved {card.name} {card.version} as {path.name} (version {version.id})")
-    finally:
-        ws.close()
 
 
 @scorecard_app.command("activate")
@@ -277,16 +262,13 @@ def scorecard_activate(
     from kefu.scoring.activation import activate_version, find_version
     from kefu.scoring.scorecard import ScorecardInvalid
 
-    ws = _open(home)
-    try:
+    with _open(home) as ws:
         found = find_version(ws, version)
         try:
             done = activate_version(ws, found.id, actor=cli_actor())
         except ScorecardInvalid as exc:
             _print_issues(f"version {found.id} ({found.name} {found.version})", exc)
             raise typer.Exit(1) from None
-    finally:
-        ws.close()
     replaced = ", ".join(done.replaced) or "no file"
     console.print(
         term_text(
@@ -303,11 +285,8 @@ def scorecard_list(fmt: FormatOption = OutputFormat.table, home: HomeOption = No
     """The workspace's scorecards and which agents each applies to."""
     from kefu.scoring.registry import workspace_scorecards
 
-    ws = _open(home)
-    try:
+    with _open(home) as ws:
         cards = workspace_scorecards(ws)
-    finally:
-        ws.close()
     rows = [
         {
             "name": c.name,
@@ -334,11 +313,8 @@ def monitor(
     """Process indicators per agent and team for a day, and the alerts raised."""
     from kefu.scoring.monitor import monitor as run_monitor
 
-    ws = _open(home)
-    try:
+    with _open(home) as ws:
         report = run_monitor(ws, date, team=team)
-    finally:
-        ws.close()
     if fmt is OutputFormat.json:
         _json({"day": report.day, "rows": report.rows, "alerts": report.alerts})
         return
@@ -375,8 +351,7 @@ def targets_suggest(
 
     if months < 1:
         raise KefuError("--months must be at least 1")
-    ws = _open(home)
-    try:
+    with _open(home) as ws:
         card = load_scorecard(scorecard) if scorecard else workspace_scorecards(ws).default
         values, labels = history_values(ws, card, months)
         rows = suggest(card, values)
@@ -390,8 +365,6 @@ def targets_suggest(
             with ws.db.transaction() as s:
                 record_version(s, new, cli_actor())
             err_console.print(f"wrote {write} (version {version})")
-    finally:
-        ws.close()
 
 
 @app.command()
@@ -406,11 +379,8 @@ def applications(
     """Pay coefficient, promotion candidates, training and improvement plans per agent."""
     from kefu.scoring.applications import applications as compute_applications
 
-    ws = _open(home)
-    try:
+    with _open(home) as ws:
         rows, dist = compute_applications(ws, period)
-    finally:
-        ws.close()
     if distribution:
         emit(dist, fmt, title="grade distribution 等级分布")
         return

@@ -64,22 +64,18 @@ def add(
 
     parsed = service.parse_role(role)
     password = _read_password(password_stdin)
-    ws = open_workspace(home)
-    try:
-        with ws.db.transaction() as s:
-            user = service.create_user(
-                s,
-                username,
-                parsed,
-                password,
-                actor=cli_actor(),
-                display_name=name,
-                agent_id=agent_id,
-                teams=team or [],
-            )
-            summary = f"{user.username} ({user.role})"
-    finally:
-        ws.close()
+    with open_workspace(home) as ws, ws.db.transaction() as s:
+        user = service.create_user(
+            s,
+            username,
+            parsed,
+            password,
+            actor=cli_actor(),
+            display_name=name,
+            agent_id=agent_id,
+            teams=team or [],
+        )
+        summary = f"{user.username} ({user.role})"
     console.print(f"Created user {summary}")
 
 
@@ -88,24 +84,20 @@ def list_(home: HomeOption = None, fmt: FormatOption = OutputFormat.table) -> No
     """All users with their role, scope and state."""
     from kefu.users import service
 
-    ws = open_workspace(home)
-    try:
-        with ws.db.transaction() as s:
-            rows = [
-                {
-                    "username": u.username,
-                    "display_name": u.display_name,
-                    "role": u.role,
-                    "agent_id": u.agent_id,
-                    "teams": ",".join(u.teams or []),
-                    "disabled": bool(u.disabled),
-                    "totp": bool(u.totp_enabled),
-                    "last_login_at": u.last_login_at,
-                }
-                for u in service.list_users(s)
-            ]
-    finally:
-        ws.close()
+    with open_workspace(home) as ws, ws.db.transaction() as s:
+        rows = [
+            {
+                "username": u.username,
+                "display_name": u.display_name,
+                "role": u.role,
+                "agent_id": u.agent_id,
+                "teams": ",".join(u.teams or []),
+                "disabled": bool(u.disabled),
+                "totp": bool(u.totp_enabled),
+                "last_login_at": u.last_login_at,
+            }
+            for u in service.list_users(s)
+        ]
     emit(
         rows,
         fmt,
@@ -129,30 +121,22 @@ def passwd(username: str, password_stdin: PasswordStdin = False, home: HomeOptio
     from kefu.users import service
 
     password = _read_password(password_stdin)
-    ws = open_workspace(home)
-    try:
-        with ws.db.transaction() as s:
-            service.set_password(s, service.get_user(s, username), password, actor=cli_actor())
-    finally:
-        ws.close()
+    with open_workspace(home) as ws, ws.db.transaction() as s:
+        service.set_password(s, service.get_user(s, username), password, actor=cli_actor())
     console.print(f"Password of {username} changed; their sessions have been ended")
 
 
 def _simple(username: str, home: HomeOption, action: str) -> None:
     from kefu.users import service
 
-    ws = open_workspace(home)
-    try:
-        with ws.db.transaction() as s:
-            user = service.get_user(s, username)
-            if action == "disable":
-                service.set_disabled(s, user, True, actor=cli_actor())
-            elif action == "enable":
-                service.set_disabled(s, user, False, actor=cli_actor())
-            else:
-                service.reset_totp(s, user, actor=cli_actor())
-    finally:
-        ws.close()
+    with open_workspace(home) as ws, ws.db.transaction() as s:
+        user = service.get_user(s, username)
+        if action == "disable":
+            service.set_disabled(s, user, True, actor=cli_actor())
+        elif action == "enable":
+            service.set_disabled(s, user, False, actor=cli_actor())
+        else:
+            service.reset_totp(s, user, actor=cli_actor())
 
 
 @users_app.command("disable")
@@ -192,21 +176,17 @@ def token_create(
     """Create an API token; it is printed once and only its hash is kept."""
     from kefu.users import service
 
-    ws = open_workspace(home)
-    try:
-        with ws.db.transaction() as s:
-            user = service.get_user(s, username)
-            token, secret = service.create_token(
-                s,
-                user,
-                name,
-                actor=cli_actor(),
-                expires_in_days=days or ws.settings.api_token_days,
-                scope=scope,
-            )
-            token_id = token.id
-    finally:
-        ws.close()
+    with open_workspace(home) as ws, ws.db.transaction() as s:
+        user = service.get_user(s, username)
+        token, secret = service.create_token(
+            s,
+            user,
+            name,
+            actor=cli_actor(),
+            expires_in_days=days or ws.settings.api_token_days,
+            scope=scope,
+        )
+        token_id = token.id
     console.print(
         f"API token {token_id} for {username} (copy it now, it is not shown again):",
         highlight=False,
@@ -223,25 +203,21 @@ def token_list(
     """API tokens (never the tokens themselves)."""
     from kefu.users import service
 
-    ws = open_workspace(home)
-    try:
-        with ws.db.transaction() as s:
-            user = service.get_user(s, username) if username else None
-            rows = [
-                {
-                    "id": t.id,
-                    "user": owner,
-                    "name": t.name,
-                    "prefix": t.prefix,
-                    "created_at": t.created_at,
-                    "expires_at": t.expires_at,
-                    "last_used_at": t.last_used_at,
-                    "revoked_at": t.revoked_at,
-                }
-                for t, owner in service.list_tokens(s, user)
-            ]
-    finally:
-        ws.close()
+    with open_workspace(home) as ws, ws.db.transaction() as s:
+        user = service.get_user(s, username) if username else None
+        rows = [
+            {
+                "id": t.id,
+                "user": owner,
+                "name": t.name,
+                "prefix": t.prefix,
+                "created_at": t.created_at,
+                "expires_at": t.expires_at,
+                "last_used_at": t.last_used_at,
+                "revoked_at": t.revoked_at,
+            }
+            for t, owner in service.list_tokens(s, user)
+        ]
     emit(rows, fmt, title="API tokens")
 
 
@@ -253,10 +229,6 @@ def token_revoke(
     """Revoke an API token at once."""
     from kefu.users import service
 
-    ws = open_workspace(home)
-    try:
-        with ws.db.transaction() as s:
-            service.revoke_token(s, token_id, actor=cli_actor())
-    finally:
-        ws.close()
+    with open_workspace(home) as ws, ws.db.transaction() as s:
+        service.revoke_token(s, token_id, actor=cli_actor())
     console.print(f"API token {token_id} revoked")

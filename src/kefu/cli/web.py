@@ -53,13 +53,14 @@ def serve(
 
     Behind a TLS reverse proxy start it with --proxy-headers, and list the
     proxy's address in the setting trusted_proxies (or --forwarded-allow-ips).
+    \f
+    Long only by its options' declarations: Typer reads them from the signature.
     """
     import uvicorn
 
     from kefu.web.app import create_app
     from kefu.web.settings import WebSettings
 
-    ws = open_workspace(home)
     if host not in ("127.0.0.1", "localhost", "::1") and not proxy_headers:
         # Passwords and session cookies would cross the network in clear text.
         err_console.print(
@@ -67,20 +68,22 @@ def serve(
             "put a TLS reverse proxy in front and start with --proxy-headers",
             highlight=False,
         )
-    if notify:
-        from kefu.notify.config import notify_settings
+    with open_workspace(home) as ws:
+        if notify:
+            from kefu.notify.config import notify_settings
 
-        notify_settings(ws)  # a mistake in kefu.yaml is one clear line, before serving
-    trusted = forwarded_allow_ips or ",".join(ws.settings.trusted_proxies)
-    web = create_app(ws, settings=WebSettings(secure_cookies=secure_cookies, notify_sender=notify))
-    console.print(f"Kefu serving {ws.home} at http://{host}:{port}/ (Ctrl+C to stop)")
-    uvicorn.run(
-        web,
-        host=host,
-        port=port,
-        proxy_headers=proxy_headers,
-        forwarded_allow_ips=trusted if proxy_headers else None,
-        server_header=False,
-        log_level="info",
-    )
-    ws.close()
+            notify_settings(ws)  # a mistake in kefu.yaml is one clear line, before serving
+        trusted = forwarded_allow_ips or ",".join(ws.settings.trusted_proxies)
+        web = create_app(
+            ws, settings=WebSettings(secure_cookies=secure_cookies, notify_sender=notify)
+        )
+        console.print(f"Kefu serving {ws.home} at http://{host}:{port}/ (Ctrl+C to stop)")
+        uvicorn.run(
+            web,
+            host=host,
+            port=port,
+            proxy_headers=proxy_headers,
+            forwarded_allow_ips=trusted if proxy_headers else None,
+            server_header=False,
+            log_level="info",
+        )

@@ -67,15 +67,15 @@ def audit_command(
     """The audit trail: every write with who, when, what, before and after (oldest first)."""
     from kefu.workflow import trail
 
-    ws = open_workspace(home)
-    rows = trail.entries(
-        ws,
-        since=None if since is None else parse_since(since, ws.timezone),
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        limit=limit,
-    )
+    with open_workspace(home) as ws:
+        rows = trail.entries(
+            ws,
+            since=None if since is None else parse_since(since, ws.timezone),
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            limit=limit,
+        )
     if output is not None:
         suffix = output.suffix.lower()
         if suffix not in (".csv", ".xlsx"):

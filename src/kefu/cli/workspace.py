@@ -31,6 +31,5 @@ def init(
     """Create a workspace: settings, application store and fact store (safe to re-run)."""
     from kefu.workspace import Workspace, default_home
 
-    ws = Workspace.init(home or default_home(), timezone=timezone, database_url=database_url)
-    console.print(f"Kefu workspace ready at [bold]{ws.home}[/] (time zone {ws.timezone})")
-    ws.close()
+    with Workspace.init(home or default_home(), timezone=timezone, database_url=database_url) as ws:
+        console.print(f"Kefu workspace ready at [bold]{ws.home}[/] (time zone {ws.timezone})")

@@ -194,19 +194,12 @@ class ContactGenerator:
             outbound=outbound,
         )
 
-    def _handle(
-        self,
-        g: np.random.Generator,
-        day: np.datetime64,
-        load: float,
-        active: np.ndarray,
-        arrivals: Pending,
-    ) -> ContactDay:
-        offered, channel, category = arrivals.offered, arrivals.channel, arrivals.category
-        outbound = arrivals.outbound
-        n = len(offered)
-        r = self.roster
-        inbound = ~outbound
+    def _route(
+        self, g: np.random.Generator, load: float, active: np.ndarray, arrivals: Pending
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Which contacts are abandoned, and the agent of each other one (-1: none)."""
+        channel, n = arrivals.channel, len(arrivals.offered)
+        inbound = ~arrivals.outbound
         p_abandon = np.where(channel == PHONE, 1.0, 0.6) * min(0.35, 0.03 * load**2)
         abandoned = inbound & (channel != EMAIL) & (g.random(n) < p_abandon)
         if len(active):
@@ -214,10 +207,20 @@ class ContactGenerator:
             agent = active[g.choice(len(active), n, p=w / w.sum())]
         else:
             abandoned, agent = np.ones(n, bool), np.zeros(n, np.int64)
-        agent = np.where(abandoned, -1, agent)
+        return abandoned, np.where(abandoned, -1, agent)
+
+    def _durations(
+        self, g: np.random.Generator, load: float, agent: np.ndarray, arrivals: Pending
+    ) -> tuple[np.ndarray, ...]:
+        """Wait, give-up time, talk, hold and after-call work in seconds, and the short calls.
+
+        The draws are made in one fixed order: the seeded demo depends on it.
+        """
+        channel, category, outbound = arrivals.channel, arrivals.category, arrivals.outbound
+        n, r = len(arrivals.offered), self.roster
+        inbound = ~outbound
         a = np.where(agent >= 0, agent, 0)
         skill = r.skill[a]
-
         wait = np.select(
             [channel == PHONE, channel == CHAT],
             [g.exponential(11.0 * load**2.2, n), g.exponential(16.0 * load**2, n)],
@@ -244,15 +247,31 @@ class ContactGenerator:
         talk = np.where(short, g.uniform(2, 9, n), talk)
         hold = np.where(short, 0.0, hold)
         acw = np.where(short, g.uniform(0, 3, n), acw)
-        # Whole seconds, as the exports record them.
-        talk_s, hold_s, acw_s = (np.round(x).astype(np.int64) for x in (talk, hold, acw))
+        seconds = (np.round(x).astype(np.int64) for x in (talk, hold, acw))
+        return wait, give_up, *seconds, short
+
+    def _handle(
+        self,
+        g: np.random.Generator,
+        day: np.datetime64,
+        load: float,
+        active: np.ndarray,
+        arrivals: Pending,
+    ) -> ContactDay:
+        offered, channel, category = arrivals.offered, arrivals.channel, arrivals.category
+        outbound = arrivals.outbound
+        n = len(offered)
+        inbound = ~outbound
+        abandoned, agent = self._route(g, load, active, arrivals)
+        skill = self.roster.skill[np.where(agent >= 0, agent, 0)]
+        wait, give_up, talk, hold, acw, short = self._durations(g, load, agent, arrivals)
 
         answered = offered + wait
         # E-mail arriving at night is answered after the centre opens.
         email = channel == EMAIL
         answered[email] = _within_opening_hours(g, answered[email], np.zeros(email.sum(), int))
         answered = np.where(abandoned, NULL_INT, answered)
-        ended = np.where(abandoned, offered + give_up, answered + talk_s + hold_s)
+        ended = np.where(abandoned, offered + give_up, answered + talk + hold)
         hard = np.isin(category, (CLAIM, COMPLAINT))
         p_transfer = np.clip(0.04 + 0.05 * hard - 0.015 * skill, 0.005, 0.3)
         transfer = inbound & (channel != EMAIL) & (g.random(n) < p_transfer)
@@ -276,9 +295,9 @@ class ContactGenerator:
             agent=agent,
             answered=answered,
             ended=ended,
-            talk=np.where(abandoned, NULL_INT, talk_s),
-            hold=np.where(abandoned, NULL_INT, hold_s),
-            acw=np.where(abandoned, NULL_INT, acw_s),
+            talk=np.where(abandoned, NULL_INT, talk),
+            hold=np.where(abandoned, NULL_INT, hold),
+            acw=np.where(abandoned, NULL_INT, acw),
             transferred=transferred,
             resolved=resolved,
             short=short,

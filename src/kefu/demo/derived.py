@@ -9,6 +9,8 @@ dated after the end of the export (``export_end``) are left out, or stay open.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -234,21 +236,21 @@ def complaints(g: np.random.Generator, c: ContactDay, r: Roster, export_end: int
     status = np.where(recent & (g.random(n) < 0.6), "open", status)
     severity = SEVERITIES[g.choice(3, n, p=(0.7, 0.25, 0.05))]
     show_agent = (agent >= 0) & (caused | (g.random(n) < 0.6))
-    # The complaints received by the end of the export, in the order received.
-    kept = np.flatnonzero(keep)
-    sel = kept[np.argsort(received[kept], kind="stable")]
-    agent_kept = agent[sel]
+    cols = (idx, agent, cause, attributed, received, status, severity, show_agent)
+    kept: list[Any] = [x[keep] for x in cols]
+    order = np.argsort(kept[4], kind="stable")  # by received
+    ordered: list[Any] = [x[order] for x in kept]
+    idx, agent, cause, attributed, received, status, severity, show_agent = ordered
+    n = len(idx)
     return {
-        "complaint_id": ids("TS" + _stamp(c.day), len(sel)),
-        "agent_id": strings(
-            r.agent_id[np.where(agent_kept >= 0, agent_kept, 0)], mask=~show_agent[sel]
-        ),
-        "contact_id": pc.take(c.contact_id, pa.array(idx[sel], pa.int64())),
-        "received_at": timestamps(received[sel]),
-        "cause": strings(cause[sel]),
-        "severity": strings(severity[sel]),
-        "attributed": flags(attributed[sel]),
-        "status": strings(status[sel]),
+        "complaint_id": ids("TS" + _stamp(c.day), n),
+        "agent_id": strings(r.agent_id[np.where(agent >= 0, agent, 0)], mask=~show_agent),
+        "contact_id": pc.take(c.contact_id, pa.array(idx, pa.int64())),
+        "received_at": timestamps(received),
+        "cause": strings(cause),
+        "severity": strings(severity),
+        "attributed": flags(attributed),
+        "status": strings(status),
     }
 
 

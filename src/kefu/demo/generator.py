@@ -149,7 +149,7 @@ def generate(
             files.writer(table)
 
     contacts = ContactGenerator(roster, seed, volume_scale=volume_scale)
-    days = np.arange(first, end, dtype="datetime64[D]")
+    days: np.ndarray = np.arange(first, end)  # of datetime64[D]
     dirty = dirty_rows(first_month, roster.agent_id)
     for i, day in enumerate(days):
         month = day.astype("datetime64[M]")
@@ -196,7 +196,7 @@ def write_contacts(
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = ExportWriter(path, layout, datetime.fromisoformat(str(end)))
     generator = ContactGenerator(roster, seed)
-    days = np.arange(first, end, dtype="datetime64[D]")
+    days: np.ndarray = np.arange(first, end)  # of datetime64[D]
     for i, day in enumerate(days):
         writer.write(contacts_table(generator.day(day), roster))
         if progress:

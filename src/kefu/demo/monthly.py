@@ -48,15 +48,15 @@ def training(g: np.random.Generator, r: Roster, month: np.datetime64) -> Columns
     agent_parts, session_parts, held_parts, required_parts = [], [], [], []
     sessions = [(titles[0], 7, True), (titles[1], 21, True), (ELECTIVE_TITLE, 14, False)]
     for k, (title, dom, is_required) in enumerate(sessions, start=1):
-        day = _weekday(first + np.timedelta64(dom - 1, "D"))
-        if day >= end:
+        held_on = _weekday(first + np.timedelta64(dom - 1, "D"))
+        if held_on >= end:
             continue
-        who = r.active(day)
+        who = r.active(held_on)
         if not is_required:
             who = who[g.random(len(who)) < 0.3]
         agent_parts.append(who)
         session_parts.append(np.full(len(who), f"{tag}-{k:02d} {title}"))
-        held_parts.append(np.full(len(who), day))
+        held_parts.append(np.full(len(who), held_on))
         required_parts.append(np.full(len(who), is_required))
     new_hires = np.flatnonzero((r.hire >= first) & (r.hire < end))
     agent_parts.append(new_hires)

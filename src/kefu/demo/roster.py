@@ -94,10 +94,8 @@ def _names(g: np.random.Generator, n: int) -> np.ndarray:
     return np.char.add(np.char.add(surname, first), np.where(two, second, ""))
 
 
-def build_roster(agents: int, start: np.datetime64, end: np.datetime64, seed: int) -> Roster:
-    """A roster of ``agents`` people for the local dates ``[start, end)``."""
-    g = rng(seed, Stream.ROSTER)
-    n = agents
+def _teams(n: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """How many teams ``n`` agents make, each team's site index, name, site and supervisor."""
     # At least two teams once there is a dozen agents, so a team move is possible.
     teams = max(2 if n >= 12 else 1, round(n / AGENTS_PER_TEAM))
     sites = max(1, min(len(SITES), 2 if n <= 2000 else n // 1000))
@@ -110,6 +108,14 @@ def build_roster(agents: int, start: np.datetime64, end: np.datetime64, seed: in
     )
     team_site = np.array([SITES[s] for s in team_site_idx])
     supervisor_id = np.array([f"ZG{k + 1:03d}" for k in range(teams)])
+    return teams, team_site_idx, team_name, team_site, supervisor_id
+
+
+def build_roster(agents: int, start: np.datetime64, end: np.datetime64, seed: int) -> Roster:
+    """A roster of ``agents`` people for the local dates ``[start, end)``."""
+    g = rng(seed, Stream.ROSTER)
+    n = agents
+    teams, team_site_idx, team_name, team_site, supervisor_id = _teams(n)
 
     span = int((end - start).astype(int))
     team = np.sort(np.arange(n) % teams)

@@ -35,7 +35,7 @@ def _people(team: str) -> dict[str, Principal]:
 def demo_workflow(run: DemoRun) -> None:
     """Reviews, plans and appeals for the supervisor's team in the last published month."""
     from kefu import scoring
-    from kefu.workflow import appeals, plans, reviews
+    from kefu.workflow import appeals
 
     months = month_labels(run.start, run.months)
     if len(months) < 2:
@@ -62,6 +62,34 @@ def demo_workflow(run: DemoRun) -> None:
     today = today_local(ws)
     start = under_way.start
     dues = [start + timedelta(days=9), start + timedelta(days=19), under_way.end + timedelta(14)]
+    held, acknowledged, planned = _reviews(ws, sup, chosen, month, dues, draft, agent_id)
+    _progress(ws, sup, today)
+    decided = _appeals(ws, people, team, month, appeals)
+    if planned:
+        # The plan items are new records in the month under way: score it again.
+        scoring.score_period(ws, under_way, actor="demo")
+    run.console.print(
+        f"  workflow {month}, team {team}: {len(chosen)} reviews ({held} held, "
+        f"{acknowledged} acknowledged), {planned} improvement plans, appeals {decided}"
+    )
+
+
+def _reviews(
+    ws: Any,
+    sup: Principal,
+    chosen: list[dict[str, Any]],
+    month: str,
+    dues: list[Any],
+    draft: str,
+    agent_id: str | None,
+) -> tuple[int, int, int]:
+    """Open, write and hold each chosen review; plans where one is required; some acknowledged.
+
+    ``draft`` stays a draft; ``agent_id`` (the demo agent) acknowledges their own.
+    Returns how many were held, acknowledged and given a plan.
+    """
+    from kefu.workflow import plans, reviews
+
     held = acknowledged = planned = 0
     for i, row in enumerate(chosen):
         review = reviews.open_review(ws, sup, row["agent_id"], month)
@@ -92,15 +120,7 @@ def demo_workflow(run: DemoRun) -> None:
                            requests="希望安排一次理赔专项培训。")  # fmt: skip
             reviews.acknowledge(ws, me, review.id)
             acknowledged += 1
-    _progress(ws, sup, today)
-    decided = _appeals(ws, people, team, month, appeals)
-    if planned:
-        # The plan items are new records in the month under way: score it again.
-        scoring.score_period(ws, under_way, actor="demo")
-    run.console.print(
-        f"  workflow {month}, team {team}: {len(chosen)} reviews ({held} held, "
-        f"{acknowledged} acknowledged), {planned} improvement plans, appeals {decided}"
-    )
+    return held, acknowledged, planned
 
 
 def _progress(ws: Any, sup: Principal, today: Any) -> None:

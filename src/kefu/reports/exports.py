@@ -78,6 +78,47 @@ def export_filename(period: str, team: str | None, agent: str | None, fmt: Expor
     return f"appraisal-{period}-{safe}.{fmt}"
 
 
+def _pdf(
+    ws: Workspace,
+    period: Period,
+    rows: list[dict[str, Any]],
+    meta: ReportMeta,
+    agent: str | None,
+    locale: str,
+    published: bool,
+) -> tuple[list[dict[str, Any]], bytes]:
+    """The agent sheet (one agent) or one page per agent, with history and team figures.
+
+    Returns the rows as explained (each grade explains itself, bonus and penalty
+    read as arithmetic) and the PDF.
+    """
+    everyone = load_results(ws, period, published=published)
+    rows = explained(ws, everyone, rows, locale)
+    teams = {r.get("team") for r in rows}
+    values = team_values(ws, period, [r for r in everyone if r.get("team") in teams])
+    past = histories(ws, period, [str(r["agent_id"]) for r in rows], published=published)
+    if agent is not None:
+        (result,) = rows
+        return rows, agent_sheet_pdf(
+            result,
+            meta,
+            locale=locale,
+            tz=ws.timezone,
+            history=past.get(agent),
+            team_average=values.get(str(result.get("team"))),
+            population=populations(everyone)[agent],
+        )
+    return rows, team_sheets_pdf(
+        rows,
+        meta,
+        locale=locale,
+        tz=ws.timezone,
+        histories=past,
+        team_averages=values,
+        population=everyone,
+    )
+
+
 def build_export(
     ws: Workspace,
     period: Period | str,
@@ -113,33 +154,7 @@ def build_export(
     elif fmt is ExportFormat.CSV:
         data = appraisal_csv(rows, meta, locale=locale)
     else:
-        everyone = load_results(ws, the_period, published=published)
-        # Each grade explains itself, bonus and penalty read as arithmetic.
-        rows = explained(ws, everyone, rows, locale)
-        teams = {r.get("team") for r in rows}
-        values = team_values(ws, the_period, [r for r in everyone if r.get("team") in teams])
-        past = histories(ws, the_period, [str(r["agent_id"]) for r in rows], published=published)
-        if agent is not None:
-            (result,) = rows
-            data = agent_sheet_pdf(
-                result,
-                meta,
-                locale=locale,
-                tz=ws.timezone,
-                history=past.get(agent),
-                team_average=values.get(str(result.get("team"))),
-                population=populations(everyone)[agent],
-            )
-        else:
-            data = team_sheets_pdf(
-                rows,
-                meta,
-                locale=locale,
-                tz=ws.timezone,
-                histories=past,
-                team_averages=values,
-                population=everyone,
-            )
+        rows, data = _pdf(ws, the_period, rows, meta, agent, locale, published)
     return Export(
         data=data,
         filename=export_filename(the_period.label, team, agent, fmt),

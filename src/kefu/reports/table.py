@@ -16,7 +16,7 @@ from typing import Any
 from kefu.reports.catalogue import display_unit, indicator_name
 from kefu.reports.formatting import Rating, assess, round_half_up
 from kefu.reports.labels import text
-from kefu.reports.meta import ReportMeta, indicator_order
+from kefu.reports.meta import ReportMeta, ScorecardMeta, indicator_order
 from kefu.reports.reasons import indicator_reason, translate
 
 Result = Mapping[str, Any]
@@ -50,16 +50,12 @@ def _weight_label(weight: float, locale: str) -> str:
     return f"{w:f}分" if locale.startswith("zh") else f"{w:f} pts"
 
 
-def columns(results: Sequence[Result], meta: ReportMeta, locale: str) -> list[Column]:
-    """The table's columns for ``results`` (indicators in scorecard order)."""
+def _indicator_columns(
+    results: Sequence[Result], metas: Sequence[ScorecardMeta], locale: str
+) -> list[Column]:
+    """A value and a points column per indicator, grouped under its name and weight."""
     t = lambda key: text(key, locale)  # noqa: E731
-    cols = [
-        Column("agent_id", t("agent_id"), Kind.TEXT),
-        Column("name", t("name"), Kind.TEXT),
-        Column("team", t("team"), Kind.TEXT),
-        Column("site", t("site"), Kind.TEXT),
-    ]
-    metas = meta.used_by(results)
+    cols: list[Column] = []
     for ind in indicator_order(metas, results):
         weight = next(
             (m.indicators[ind].weight for m in metas if ind in m.indicators),
@@ -76,6 +72,13 @@ def columns(results: Sequence[Result], meta: ReportMeta, locale: str) -> list[Co
         group = f"{indicator_name(ind, locale)} ({_weight_label(weight, locale)})"
         cols.append(Column(f"{ind}:value", t("value"), Kind.VALUE, group, ind))
         cols.append(Column(f"{ind}:points", t("points"), Kind.POINTS, group, ind))
+    return cols
+
+
+def _dimension_columns(
+    results: Sequence[Result], metas: Sequence[ScorecardMeta], locale: str
+) -> list[Column]:
+    """A points column per dimension, from the scorecards and then from the results."""
     dims: dict[str, tuple[str, float]] = {}
     for m in metas:
         for d in m.dimensions:
@@ -85,15 +88,29 @@ def columns(results: Sequence[Result], meta: ReportMeta, locale: str) -> list[Co
             names = d.get("name") if isinstance(d.get("name"), Mapping) else {}
             name = names.get("zh" if locale.startswith("zh") else "en") or str(d["id"])
             dims.setdefault(d["id"], (name, float(d.get("weight") or 0)))
-    for dim_id, (name, weight) in dims.items():
-        cols.append(
-            Column(
-                f"dim:{dim_id}",
-                f"{name} ({_weight_label(weight, locale)})",
-                Kind.POINTS,
-                t("dimension"),
-            )
+    return [
+        Column(
+            f"dim:{dim_id}",
+            f"{name} ({_weight_label(weight, locale)})",
+            Kind.POINTS,
+            text("dimension", locale),
         )
+        for dim_id, (name, weight) in dims.items()
+    ]
+
+
+def columns(results: Sequence[Result], meta: ReportMeta, locale: str) -> list[Column]:
+    """The table's columns for ``results`` (indicators in scorecard order)."""
+    t = lambda key: text(key, locale)  # noqa: E731
+    metas = meta.used_by(results)
+    cols = [
+        Column("agent_id", t("agent_id"), Kind.TEXT),
+        Column("name", t("name"), Kind.TEXT),
+        Column("team", t("team"), Kind.TEXT),
+        Column("site", t("site"), Kind.TEXT),
+        *_indicator_columns(results, metas, locale),
+        *_dimension_columns(results, metas, locale),
+    ]
     cols += [
         Column("bonus", t("bonus"), Kind.POINTS),
         Column("penalty", t("penalty"), Kind.POINTS),

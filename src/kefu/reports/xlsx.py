@@ -223,17 +223,11 @@ def _stats_row(group: Sequence[Result], grades: Sequence[str]) -> list[Any]:
     ]
 
 
-def _summary_sheet(
-    wb: Workbook,
-    fmts: _Formats,
-    results: Sequence[Result],
-    teams: Mapping[str, Sequence[Result]],
-    meta: ReportMeta,
-    locale: str,
-    whole_centre: bool = True,
-) -> None:
+def _summary_heading(
+    sheet: Worksheet, fmts: _Formats, results: Sequence[Result], meta: ReportMeta, locale: str
+) -> str:
+    """The title, the scorecards used and the run's status; returns the title."""
     t = lambda key: text(key, locale)  # noqa: E731
-    sheet = wb.add_worksheet(t("summary"))
     period = next((str(r["period"]) for r in results if r.get("period")), "")
     title = " · ".join(x for x in (meta.title, t("appraisal_table"), period) if x)
     sheet.write_string(0, 0, title, fmts.get(bold=True, font_size=14))
@@ -247,15 +241,25 @@ def _summary_sheet(
         fmt = fmts.get(bold=True, font_color="#C00000") if meta.is_draft else plain
         sheet.write_string(2, 0, f"{t('status')}:", plain)
         sheet.write_string(2, 1, " · ".join(x for x in (status, run) if x), fmt)
+    return title
 
-    head = fmts.get(bold=True, bg_color=HEADER_COLOUR, border=1, align="center")
-    section = fmts.get(bold=True, font_size=12)
-    cell_fmt = {"border": 1, "border_color": "#BFBFBF"}
-    grades = list(meta.grades)
-    grades += sorted({str(r["grade"]) for r in results if r.get("grade")} - set(grades))
 
+def _teams_overview(
+    sheet: Worksheet,
+    fmts: _Formats,
+    results: Sequence[Result],
+    teams: Mapping[str, Sequence[Result]],
+    grades: Sequence[str],
+    locale: str,
+    whole_centre: bool,
+) -> tuple[int, list[int]]:
+    """Per team: agents, mean, highest and lowest total, agents per grade; then the total row.
+
+    Returns the last row written and the column widths so far.
+    """
+    t = lambda key: text(key, locale)  # noqa: E731
     row = 3
-    sheet.write_string(row, 0, t("teams_overview"), section)
+    sheet.write_string(row, 0, t("teams_overview"), fmts.get(bold=True, font_size=12))
     headers = [
         t("team"),
         t("site"),
@@ -267,6 +271,7 @@ def _summary_sheet(
     ]
     widths = [display_width(h) for h in headers] + [0] * 5
     row += 1
+    head = fmts.get(bold=True, bg_color=HEADER_COLOUR, border=1, align="center")
     for c, h in enumerate(headers):
         sheet.write_string(row, c, h, head)
     lines: list[tuple[str, str, list[Any], bool]] = []
@@ -280,22 +285,31 @@ def _summary_sheet(
                       _stats_row(results, grades), True))  # fmt: skip
     for team, sites, stats, bold in lines:
         row += 1
-        tp, tq = fmts.text_pair(bold=bold, **cell_fmt)
+        tp, tq = fmts.text_pair(bold=bold, **_CELL)
         write_text(sheet, row, 0, team, tp, tq)
         write_text(sheet, row, 1, sites, tp, tq)
         widths[0] = max(widths[0], display_width(team))
         widths[1] = max(widths[1], display_width(sites))
         for c, v in enumerate(stats, start=2):
-            fmt = fmts.get(
-                bold=bold, num_format=POINTS_FORMAT if c in (3, 4, 5) else "0", **cell_fmt
-            )
+            fmt = fmts.get(bold=bold, num_format=POINTS_FORMAT if c in (3, 4, 5) else "0", **_CELL)
             if v is None:
                 sheet.write_blank(row, c, None, fmt)
             else:
                 sheet.write_number(row, c, v, fmt)
+    return row, widths
 
-    row += 2
-    sheet.write_string(row, 0, t("centre_ranking"), section)
+
+def _centre_ranking(
+    sheet: Worksheet,
+    fmts: _Formats,
+    results: Sequence[Result],
+    locale: str,
+    row: int,
+    widths: list[int],
+) -> None:
+    """Every agent by centre rank (unranked last), from ``row``; widens ``widths``."""
+    t = lambda key: text(key, locale)  # noqa: E731
+    sheet.write_string(row, 0, t("centre_ranking"), fmts.get(bold=True, font_size=12))
     row += 1
     rank_headers = [
         t("rank_centre"),
@@ -307,6 +321,7 @@ def _summary_sheet(
         t("grade"),
     ]
     header_row = row
+    head = fmts.get(bold=True, bg_color=HEADER_COLOUR, border=1, align="center")
     for c, h in enumerate(rank_headers):
         sheet.write_string(row, c, h, head)
         widths[c] = max(widths[c], display_width(h))
@@ -320,23 +335,49 @@ def _summary_sheet(
     )
     for r in ranked:
         row += 1
-        tp, tq = fmts.text_pair(**cell_fmt)
+        tp, tq = fmts.text_pair(**_CELL)
         if r.get("rank_centre") is None:
-            sheet.write_blank(row, 0, None, fmts.get(**cell_fmt))
+            sheet.write_blank(row, 0, None, fmts.get(**_CELL))
         else:
-            sheet.write_number(row, 0, r["rank_centre"], fmts.get(num_format="0", **cell_fmt))
+            sheet.write_number(row, 0, r["rank_centre"], fmts.get(num_format="0", **_CELL))
         for c, key in enumerate(("agent_id", "name", "team", "site"), start=1):
             write_text(sheet, row, c, r.get(key), tp, tq)
             widths[c] = max(widths[c], display_width(str(r.get(key) or "")))
         if r.get("total") is None:
-            sheet.write_blank(row, 5, None, fmts.get(**cell_fmt))
+            sheet.write_blank(row, 5, None, fmts.get(**_CELL))
         else:
             sheet.write_number(
-                row, 5, float(r["total"]), fmts.get(num_format=POINTS_FORMAT, bold=True, **cell_fmt)
+                row, 5, float(r["total"]), fmts.get(num_format=POINTS_FORMAT, bold=True, **_CELL)
             )
-        gp, gq = fmts.text_pair(align="center", bold=True, **cell_fmt)
+        gp, gq = fmts.text_pair(align="center", bold=True, **_CELL)
         write_text(sheet, row, 6, r.get("grade"), gp, gq)
     sheet.autofilter(header_row, 0, max(row, header_row + 1), len(rank_headers) - 1)
+
+
+# The thin grey grid of the summary's tables.
+_CELL: dict[str, Any] = {"border": 1, "border_color": "#BFBFBF"}
+
+
+def _summary_sheet(
+    wb: Workbook,
+    fmts: _Formats,
+    results: Sequence[Result],
+    teams: Mapping[str, Sequence[Result]],
+    meta: ReportMeta,
+    locale: str,
+    whole_centre: bool = True,
+) -> None:
+    """The first sheet: heading, the teams' overview, then the centre's ranking."""
+    sheet = wb.add_worksheet(text("summary", locale))
+    title = _summary_heading(sheet, fmts, results, meta, locale)
+    # The tables' header and section formats are asked for first, here: xlsxwriter
+    # numbers formats in that order, and the file's bytes follow it.
+    fmts.get(bold=True, bg_color=HEADER_COLOUR, border=1, align="center")
+    fmts.get(bold=True, font_size=12)
+    grades = list(meta.grades)
+    grades += sorted({str(r["grade"]) for r in results if r.get("grade")} - set(grades))
+    row, widths = _teams_overview(sheet, fmts, results, teams, grades, locale, whole_centre)
+    _centre_ranking(sheet, fmts, results, locale, row + 2, widths)
     _fit_widths(sheet, widths)
     sheet.set_column(0, 0, max(widths[0] + 2, display_width(title) // 3, 10))
     sheet.set_paper(9)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, case, delete, literal, null, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -75,13 +75,6 @@ def totp_keys(username: str, ip: str, policy: ThrottlePolicy) -> list[tuple[str,
     return [(f"ip:{ip[:64]}", policy.source), (f"totp:{_name(username)}", policy.totp)]
 
 
-def _throttle_table() -> Table:
-    # Declarative models' ``__table__`` is typed as any FromClause; update() needs a Table.
-    table = LoginThrottle.__table__
-    assert isinstance(table, Table)
-    return table
-
-
 def _at(value: datetime) -> ColumnElement[Any]:
     return literal(value, UTCDateTime)
 
@@ -100,7 +93,7 @@ def _blocked_until(
 
 def _claim(conn: Any, key: str, rule: Rule, policy: ThrottlePolicy, now: datetime) -> bool:
     """Count one attempt on ``key`` unless it is blocked; False when it is."""
-    table = _throttle_table()
+    table = LoginThrottle.__table__
     c = table.c
     stale = c.last_failure_at < _at(now - rule.window)
     count = case((stale, 0), else_=c.failures) + 1
@@ -144,7 +137,7 @@ def claim(
 
 
 def _wait(conn: Any, keys: list[str], now: datetime) -> timedelta:
-    table = _throttle_table()
+    table = LoginThrottle.__table__
     rows = conn.execute(select(table.c.blocked_until).where(table.c.key.in_(keys))).scalars()
     until = [u for u in rows if u is not None]
     wait = max(until) - now if until else timedelta(0)
@@ -157,7 +150,7 @@ def release(db: AppDB, keys: Sequence[tuple[str, Rule]]) -> None:
     ``ip:`` counters are shared by everyone at the address, so a success only
     takes back the unit it claimed; the account's (or code's) counter ends.
     """
-    table = _throttle_table()
+    table = cast(Table, LoginThrottle.__table__)
     with db.engine.begin() as conn:
         for key, _ in keys:
             if key.startswith("ip:"):
@@ -172,7 +165,7 @@ def release(db: AppDB, keys: Sequence[tuple[str, Rule]]) -> None:
 
 def failures(db: AppDB, key: str) -> int:
     """The current count of counter ``key`` (0 when there is none)."""
-    table = _throttle_table()
+    table = LoginThrottle.__table__
     with db.engine.connect() as conn:
         value = conn.execute(select(table.c.failures).where(table.c.key == key)).scalar()
     return int(value or 0)

@@ -133,19 +133,10 @@ def window_closes(ws: Workspace, period: Period) -> datetime | None:
 
 
 # -- filing --------------------------------------------------------------------------------
-def file_appeal(
-    ws: Workspace,
-    user: Principal,
-    table: str,
-    record_id: str,
-    *,
-    reason: str,
-    requested: dict[str, Any] | None = None,
-    attachments: list[str] | None = None,
-    source: str | None = None,
-    now: datetime | None = None,
-) -> Appeal:
-    """File an appeal against ``table``'s record ``record_id``."""
+def _appealable(
+    ws: Workspace, user: Principal, table: str, record_id: str, source: str | None
+) -> tuple[dict[str, Any], str, Period, str | None]:
+    """The record ``user`` may appeal, with its agent, month and the agent's team then."""
     if user.role in (Role.qa, Role.hr):
         raise Forbidden("appeals are filed by the agent, their supervisor or a manager")
     record = records.read_record(ws, table, record_id, source)
@@ -159,6 +150,11 @@ def file_appeal(
         # Another agent's record looks exactly like a missing one.
         raise keyed(NotFound(f"no {table} record '{record_id}'"), "trust.appeal.no_record",
                     record=record_id)  # fmt: skip
+    return record, agent_id, month, team
+
+
+def _reason_and_files(reason: str, attachments: list[str] | None) -> tuple[str, list[str]]:
+    """The reason and attachment names as stored, refused when empty or too long."""
     reason = (reason or "").strip()
     if not reason:
         raise keyed(UsageError("give the reason for the appeal"), "trust.appeal.reason")
@@ -171,8 +167,11 @@ def file_appeal(
             UsageError(f"at most {MAX_ATTACHMENTS} attachments of {MAX_TEXT} characters each"),
             "trust.too_long", limit=MAX_TEXT,
         )  # fmt: skip
-    wanted = records.check_correction(table, requested or {})
-    moment = now_utc(now)
+    return reason, files
+
+
+def _check_window(ws: Workspace, month: Period, moment: datetime) -> None:
+    """Refuse an appeal on a month not yet published, or after its window closed."""
     closes = window_closes(ws, month)
     if closes is None:
         raise keyed(
@@ -191,6 +190,26 @@ def file_appeal(
             "trust.appeal.closed", period=month.label, days=appeal_window_days(ws),
             closes=format_moment(closes, ws.timezone, NUMERIC),
         )  # fmt: skip
+
+
+def file_appeal(
+    ws: Workspace,
+    user: Principal,
+    table: str,
+    record_id: str,
+    *,
+    reason: str,
+    requested: dict[str, Any] | None = None,
+    attachments: list[str] | None = None,
+    source: str | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    """File an appeal against ``table``'s record ``record_id``."""
+    record, agent_id, month, team = _appealable(ws, user, table, record_id, source)
+    reason, files = _reason_and_files(reason, attachments)
+    wanted = records.check_correction(table, requested or {})
+    moment = now_utc(now)
+    _check_window(ws, month, moment)
     with ws.db.transaction() as s:
         pending = s.scalars(
             select(Appeal.id).where(

@@ -35,8 +35,8 @@ from kefu.workspace import Workspace
 #: Roles that open reviews (the supervisor of the agent's team, or the centre's managers).
 SUPERVISOR_ROLES = frozenset({Role.admin, Role.manager, Role.supervisor})
 #: Fields each side writes.
-SUPERVISOR_FIELDS = ("strengths", "gaps", "measures")
-AGENT_FIELDS = ("self_assessment", "requests")
+SUPERVISOR_FIELDS: tuple[str, ...] = ("strengths", "gaps", "measures")
+AGENT_FIELDS: tuple[str, ...] = ("self_assessment", "requests")
 MAX_TEXT = 10_000
 WEAKEST = 3
 

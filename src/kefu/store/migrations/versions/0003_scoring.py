@@ -20,6 +20,11 @@ _MESSAGE = "published scoring results are immutable; re-score to create a revisi
 
 
 def upgrade() -> None:
+    """Create the scoring tables, their indexes and the triggers that freeze published runs.
+
+    One statement per table, in the order of their foreign keys: long, and clearer
+    read straight through than split (a migration is never changed once released).
+    """
     op.create_table(
         "scorecard_versions",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),

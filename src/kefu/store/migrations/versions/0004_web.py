@@ -18,6 +18,11 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Create the tables and their indexes.
+
+    One statement per table, in the order of their foreign keys: long, and clearer
+    read straight through than split (a migration is never changed once released).
+    """
     op.create_table(
         "users",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
