@@ -14,7 +14,7 @@ import os
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kefu.errors import NoWorkspace, OutdatedWorkspace, UsageError
