@@ -12,7 +12,6 @@ never scored. Timestamps are given in the workspace time zone.
 from __future__ import annotations
 
 import itertools
-
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any

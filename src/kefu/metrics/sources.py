@@ -17,18 +17,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
-import ibis
-
 from kefu.metrics.definition import Feature
 from kefu.metrics.exact import exact_mean
 from kefu.metrics.figures import IndicatorParams
 from kefu.periods import Period
 
 if TYPE_CHECKING:
+    import ibis
     import ibis.expr.types as ir
+    import pyarrow as pa
     from ibis.backends import BaseBackend
 
+    from kefu.metrics.sqlcache import Capture
     from kefu.workspace import Workspace
+else:
+    from kefu.metrics.lazy import ibis
 
 
 @dataclass
@@ -41,6 +44,8 @@ class Ctx:
     params: IndicatorParams
     as_of: datetime  # naive UTC
     features: frozenset[Feature] = frozenset()
+    # Set when the computation's SQL is being recorded for the cache (DuckDB only).
+    capture: Capture | None = None
     _tables: dict[str, ir.Table] = field(default_factory=dict)
 
     @property
@@ -57,8 +62,20 @@ class Ctx:
 
     def table(self, name: str) -> ir.Table:
         if name not in self._tables:
-            self._tables[name] = self.ws.facts.table(self.con, name)
+            base = None if self.capture is None else self.capture.base(self.con, name)
+            self._tables[name] = self.ws.facts.table(self.con, name, base=base)
         return self._tables[name]
+
+    def run(self, expr: ir.Table, name: str, groups: list[list[str]] | None = None) -> pa.Table:
+        """The rows of ``expr``; ``name`` says which query of the computation it is.
+
+        When the SQL is being recorded, the recorded SQL is what runs (so a figure read
+        from the cache and one computed afresh come from the same statement).
+        """
+        if self.capture is not None:
+            return self.capture.run(self.con, expr, name, groups)
+        result: pa.Table = self.con.to_pyarrow(expr)
+        return result
 
     def in_period(self, column: ir.Value) -> ir.BooleanValue:
         """Half-open membership: naive-UTC bounds for timestamps, local dates for dates."""
