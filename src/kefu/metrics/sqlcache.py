@@ -340,7 +340,7 @@ def compute(
     path = cache_dir(ws) / f"{cache_key(ws, period, level, chosen, params, keys)}.json"
     plan = load(path)
     if plan is not None:
-        raw = con.con if con is not None else _connect(ws)  # type: ignore[attr-defined]
+        raw = con.con if con is not None else _connect(ws)
         try:
             try:
                 found = replay(raw, ws, plan, period, level, chosen, params, instant, keys)
@@ -369,7 +369,7 @@ def _compile(
 
     backend = con if con is not None else ws.duckdb()
     try:
-        capture = Capture(backend.con, ws.facts, as_of)  # type: ignore[attr-defined]
+        capture = Capture(backend.con, ws.facts, as_of)
         ctx = make_ctx(ws, backend, period, chosen, params, SENTINEL)
         ctx.capture = capture
         try:

@@ -51,13 +51,13 @@ def _unit(indicator: str, locale: str) -> str:
 def bonus_line(item: Mapping[str, Any], rule: BonusRule | None, locale: str) -> str:
     """``表扬 6 次 × 1 分 = 6 分,封顶 5 分`` (English: ``praise 6 × 1 = 6 points, capped at 5``)."""
     name = _unit(str(item.get("indicator")), locale)
-    return _count_line(name, item, rule and (rule.points_each, rule.cap), locale)
+    return _count_line(name, item, None if rule is None else (rule.points_each, rule.cap), locale)
 
 
 def penalty_line(item: Mapping[str, Any], rule: PenaltyRule | None, locale: str) -> str:
     """``投诉 2 次 × 5 分 = 10 分`` (with the cap when one applied)."""
     name = event_name(str(item.get("event")), locale)
-    return _count_line(name, item, rule and (rule.points_each, rule.cap), locale)
+    return _count_line(name, item, None if rule is None else (rule.points_each, rule.cap), locale)
 
 
 def _count_line(
