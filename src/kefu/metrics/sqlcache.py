@@ -35,6 +35,7 @@ import base64
 import hashlib
 import json
 import os
+import threading
 from collections import defaultdict
 from dataclasses import asdict
 from datetime import datetime
@@ -270,7 +271,8 @@ def load(path: Path) -> dict[str, Any] | None:
 def store(path: Path, plan: dict[str, Any]) -> None:
     """Write ``plan`` whole or not at all (a temporary file renamed into place)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    # Unique per writer: two requests of one server may store the same key at once.
+    tmp = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
     tmp.write_text(json.dumps(plan, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)
 
