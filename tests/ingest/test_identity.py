@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from kefu import scoring
 from kefu.cli import app
 from kefu.demo import run as demo_run
-from kefu.metrics.engine import compute
+from kefu.metrics.api import compute
 from kefu.store.catalog import ImportBatch
 from kefu.users.roles import Role
 from kefu.workspace import Workspace

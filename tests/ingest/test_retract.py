@@ -25,7 +25,7 @@ from kefu.cli import app
 from kefu.demo import run as demo_run
 from kefu.ingest import batches, import_file
 from kefu.ingest.compact import compact_store
-from kefu.metrics.engine import compute
+from kefu.metrics.api import compute
 from kefu.reports.status import status_of
 from kefu.scoring.runs import latest_run
 from kefu.store.catalog import BatchState, ImportBatch

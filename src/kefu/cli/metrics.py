@@ -69,7 +69,7 @@ def metrics(
     home: HomeOption = None,
 ) -> None:
     """Compute indicator figures with numerator, denominator and sample."""
-    from kefu.metrics.engine import compute
+    from kefu.metrics.api import compute
 
     with open_workspace(home) as ws:
         figures = compute(

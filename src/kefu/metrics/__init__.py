@@ -11,8 +11,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from kefu.metrics.api import compute
     from kefu.metrics.definition import Dimension, Indicator, IndicatorKind, Unit
-    from kefu.metrics.engine import compute
     from kefu.metrics.explain import ExplainedRecord, Explanation
     from kefu.metrics.figures import Figure, IndicatorParams, Level, Status
     from kefu.metrics.registry import INDICATORS, indicator
@@ -33,7 +33,7 @@ _HOMES = {
     "Level": "kefu.metrics.figures",
     "Status": "kefu.metrics.figures",
     "Unit": "kefu.metrics.definition",
-    "compute": "kefu.metrics.engine",
+    "compute": "kefu.metrics.api",
     "indicator": "kefu.metrics.registry",
 }
 

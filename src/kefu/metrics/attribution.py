@@ -21,15 +21,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import ibis
 import pyarrow as pa
 
 from kefu.metrics.figures import Level
 
 if TYPE_CHECKING:
+    import ibis
     import ibis.expr.types as ir
 
-    from kefu.metrics.sources import Ctx, Source
+    from kefu.metrics.computation import Ctx
+    from kefu.metrics.sources import Source
+    from kefu.periods import Period
+else:
+    from kefu.metrics.lazy import ibis
 
 CENTRE = "centre"
 _EARLIEST = date(1900, 1, 1)
@@ -55,7 +59,11 @@ class Roster:
 
     @classmethod
     def load(cls, ctx: Ctx) -> Roster:
-        rows = ctx.con.to_pyarrow(ctx.table("agents")).to_pylist()
+        return cls.from_rows(ctx.run(ctx.table("agents"), "roster").to_pylist(), ctx.timezone)
+
+    @classmethod
+    def from_rows(cls, rows: list[dict[str, Any]], timezone: str) -> Roster:
+        """The roster of the agents table's current rows (as dicts)."""
         by_agent: dict[str, list[dict[str, Any]]] = {}
         for r in rows:
             by_agent.setdefault(r["agent_id"], []).append(r)
@@ -70,7 +78,7 @@ class Roster:
                 end = (nxt["valid_from"] or nxt["hire_date"] or _EARLIEST) if nxt else _LATEST
                 if end > start:
                     assignments.append(Assignment(agent_id, r["team"], r["site"], start, end))
-        return cls(assignments, rows, ctx.timezone)
+        return cls(assignments, rows, timezone)
 
     # -- keys -----------------------------------------------------------------
     def active_agents(self, start: date, end: date) -> set[str]:
@@ -116,6 +124,11 @@ class Roster:
 
     def table(self, start: date, end: date) -> tuple[ir.Table, bool]:
         """Assignments overlapping ``[start, end)`` as a memtable, and whether one per agent."""
+        data, single = self.arrow(start, end)
+        return ibis.memtable(data), single
+
+    def arrow(self, start: date, end: date) -> tuple[pa.Table, bool]:
+        """Assignments overlapping ``[start, end)`` as Arrow, and whether one per agent."""
         chosen = [a for a in self.assignments if a.start < end and a.end > start]
         single = len({a.agent_id for a in chosen}) == len(chosen)
         data = {
@@ -140,7 +153,16 @@ class Roster:
         )
         # Arrow, typed column by column: with no assignment in the window (a day far
         # from any roster), a dict of empty lists would become float columns.
-        return ibis.memtable(pa.table(data, schema=schema)), single
+        return pa.table(data, schema=schema), single
+
+
+def key_window(period: Period) -> tuple[date, date]:
+    """The local dates whose assignments attribute a period's records to teams and sites.
+
+    Records can be attributed by an instant a little outside the period (closed tickets
+    are by closed_at, due tickets by their due instant): a day of margin each side.
+    """
+    return period.start - timedelta(days=1), period.end + timedelta(days=1)
 
 
 def with_key(rel: ir.Table, source: Source, level: Level, roster: Roster, ctx: Ctx) -> ir.Table:
@@ -149,11 +171,12 @@ def with_key(rel: ir.Table, source: Source, level: Level, roster: Roster, ctx: C
         return rel.mutate(_key=rel.agent_id)
     if level is Level.CENTRE:
         return rel.mutate(_key=ibis.literal(CENTRE))
-    # Records can be attributed by an instant a little outside the period (closed tickets
-    # are by closed_at, due tickets by their due instant): a day of margin each side.
-    start = ctx.period.start - timedelta(days=1)
-    end = ctx.period.end + timedelta(days=1)
-    assignments, single = roster.table(start, end)
+    start, end = key_window(ctx.period)
+    if ctx.capture is None:
+        assignments, single = roster.table(start, end)
+    else:
+        data, single = roster.arrow(start, end)
+        assignments = ctx.capture.assignments(ctx.con, data, single)
     predicates = [rel.agent_id == assignments._a_agent]
     if not single:
         if source.when_kind == "date":

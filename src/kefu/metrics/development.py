@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-import ibis
-
 from kefu.metrics.definition import (
     Dimension,
     Indicator,
@@ -20,9 +18,12 @@ from kefu.metrics.definition import (
 from kefu.metrics.figures import IndicatorParams
 
 if TYPE_CHECKING:
+    import ibis
     import ibis.expr.types as ir
 
     from kefu.metrics.computation import Ctx
+else:
+    from kefu.metrics.lazy import ibis
 
 # Roles whose ratings are scored; self-ratings are shown in the drill-down only.
 SCORED_ROLES = ("supervisor", "peer")

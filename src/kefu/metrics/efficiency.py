@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import ibis
-
 from kefu.metrics.computation import Feature
 from kefu.metrics.definition import (
     Dimension,
@@ -25,9 +23,12 @@ from kefu.metrics.definition import (
 from kefu.store.tables import CHANNEL_IDS, CHANNEL_LABELS
 
 if TYPE_CHECKING:
+    import ibis
     import ibis.expr.types as ir
 
     from kefu.metrics.computation import Ctx
+else:
+    from kefu.metrics.lazy import ibis
 
 _CONTACT_DETAILS = ("channel", "direction", "category", "offered_at", "answered_at")
 

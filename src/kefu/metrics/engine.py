@@ -20,15 +20,17 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from kefu.metrics.attribution import Roster, with_key
+from kefu.metrics.computation import Ctx
 from kefu.metrics.definition import Indicator, IndicatorKind
 from kefu.metrics.exact import exact_sum
 from kefu.metrics.figures import Figure, IndicatorParams, Level, Status
 from kefu.metrics.registry import INDICATORS, indicator
-from kefu.metrics.sources import SOURCES, Ctx
+from kefu.metrics.sources import SOURCES
 from kefu.periods import Period
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
+    import pyarrow as pa
     from ibis.backends import BaseBackend
 
     from kefu.workspace import Workspace
@@ -68,33 +70,22 @@ def make_ctx(
     return Ctx(ws, con, period, params or IndicatorParams(), naive_utc(as_of), features)
 
 
-def compute(
+def compute_fresh(
     ws: Workspace,
-    period: Period | str,
-    *,
-    level: Level | str = Level.AGENT,
-    indicators: Iterable[str] | None = None,
-    params: IndicatorParams | None = None,
-    as_of: datetime | None = None,
-    con: BaseBackend | None = None,
-    keys: Iterable[str] | None = None,
+    period: Period,
+    level: Level,
+    chosen: Sequence[Indicator],
+    params: IndicatorParams | None,
+    as_of: datetime | None,
+    con: BaseBackend | None,
+    keys: list[str] | None,
 ) -> list[Figure]:
-    """Figures of ``indicators`` (default all) for every key of ``level`` in ``period``.
-
-    Keys: at agent level every agent on the roster employed in the period or
-    with any record in it; at team/site level every team/site of those agents'
-    assignments or of the records; ``"centre"``. ``keys`` restricts (and then
-    lists exactly) the keys returned. ``as_of`` (default now) decides which
-    open tickets are overdue. ``con`` is an Ibis backend (default a fresh
-    DuckDB of the workspace).
-    """
-    period, level = as_period(period), Level(level)
-    chosen = resolve(indicators)
+    """The figures compiled from Ibis now (:func:`kefu.metrics.api.compute` without the cache)."""
     own = con is None
     backend = con if con is not None else ws.duckdb()
     try:
         ctx = make_ctx(ws, backend, period, chosen, params, as_of)
-        return figures_for(ctx, chosen, level, None if keys is None else list(keys))
+        return figures_for(ctx, chosen, level, keys)
     finally:
         if own:
             backend.disconnect()
@@ -105,19 +96,33 @@ def figures_for(
 ) -> list[Figure]:
     roster = Roster.load(ctx)
     sums = aggregate(ctx, chosen, level, roster, keys)
+    provisional = any(ind.repeat_sensitive for ind in chosen) and repeat_pending(ctx)
+    return assemble(ctx.period, ctx.params, chosen, level, keys, roster, sums, provisional)
+
+
+def assemble(
+    period: Period,
+    params: IndicatorParams,
+    chosen: Sequence[Indicator],
+    level: Level,
+    keys: list[str] | None,
+    roster: Roster,
+    sums: Sums,
+    provisional: bool,
+) -> list[Figure]:
+    """The figures of every wanted key from the summed parts (no query)."""
     if keys is not None:
         wanted = set(keys)
     else:
-        wanted = set(sums) | roster.keys(level, ctx.period.start, ctx.period.end)
-    provisional = any(ind.repeat_sensitive for ind in chosen) and repeat_pending(ctx)
+        wanted = set(sums) | roster.keys(level, period.start, period.end)
     out = []
     for key in sorted(wanted):
         for ind in chosen:
-            num, den, sample = ind.totals(sums.get(key, {}), ctx.params)
+            num, den, sample = ind.totals(sums.get(key, {}), params)
             value = ind.value(num, den, sample)
             out.append(
                 Figure(
-                    period=ctx.period.label,
+                    period=period.label,
                     level=level,
                     key=key,
                     indicator=ind.id,
@@ -164,12 +169,18 @@ def aggregate(
         groups = list(by_expr.items())
         # Positional aliases: part names carry dots and colons that not every engine quotes.
         metrics = {f"p{i}": exact_sum(expr(rel, ctx)) for i, (expr, _) in enumerate(groups)}
-        result = ctx.con.to_pyarrow(rel.group_by("_key").aggregate(**metrics))
-        for row in result.to_pylist():
-            for i, (_, names) in enumerate(groups):
-                for name in names:
-                    out[row["_key"]][name] = row[f"p{i}"]
+        names = [list(n) for _, n in groups]
+        query = rel.group_by("_key").aggregate(**metrics)
+        add_sums(out, ctx.run(query, f"sums:{source_name}", names), names)
     return out
+
+
+def add_sums(out: Sums, result: pa.Table, names: list[list[str]]) -> None:
+    """Rows ``_key, p0, p1…`` of a grouped query into ``out[key][part name]``."""
+    for row in result.to_pylist():
+        for i, group in enumerate(names):
+            for name in group:
+                out[row["_key"]][name] = row[f"p{i}"]
 
 
 def repeat_pending(ctx: Ctx) -> bool:
@@ -178,6 +189,11 @@ def repeat_pending(ctx: Ctx) -> bool:
     Decided from the data: the latest imported ``offered_at`` must reach that instant.
     """
     contacts = ctx.table("contacts")
-    latest = ctx.con.to_pyarrow(contacts.offered_at.max()).as_py()
-    _, end = ctx.bounds
-    return latest is None or naive_utc(latest) < end + ctx.repeat_window
+    result = ctx.run(contacts.aggregate(latest=contacts.offered_at.max()), "repeat_latest")
+    return pending(result, ctx.bounds[1] + ctx.repeat_window)
+
+
+def pending(result: pa.Table, needed: datetime) -> bool:
+    """Whether the latest contact (``result``'s one row) falls short of ``needed``."""
+    latest = result.column("latest")[0].as_py() if result.num_rows else None
+    return latest is None or naive_utc(latest) < needed

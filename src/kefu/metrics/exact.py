@@ -13,23 +13,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import ibis.expr.datatypes as dt
-
 if TYPE_CHECKING:
+    import ibis.expr.datatypes as dt
     import ibis.expr.types as ir
 
-EXACT = dt.Decimal(38, 9)
+
+def _exact() -> dt.Decimal:
+    """DECIMAL(38, 9), built when first needed (importing this module must not import ibis)."""
+    import ibis.expr.datatypes as dt
+
+    return dt.Decimal(38, 9)
 
 
 def exact_sum(value: ir.NumericValue) -> ir.NumericValue:
     """Σ ``value`` as a double, the same whatever the order of the records."""
     if value.type().is_floating():
-        return value.cast(EXACT).sum().cast("float64")
+        return value.cast(_exact()).sum().cast("float64")
     return value.sum()
 
 
 def exact_mean(value: ir.NumericValue) -> ir.NumericValue:
     """The mean of ``value`` as a double, the same whatever the order of the records."""
     if value.type().is_floating():
-        return value.cast(EXACT).mean().cast("float64")
+        return value.cast(_exact()).mean().cast("float64")
     return value.mean()

@@ -11,6 +11,7 @@ never scored. Timestamps are given in the workspace time zone.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -19,11 +20,12 @@ from zoneinfo import ZoneInfo
 import ibis
 
 from kefu.metrics.attribution import Roster
+from kefu.metrics.computation import Ctx
 from kefu.metrics.definition import Indicator, IndicatorKind
 from kefu.metrics.engine import as_period, figures_for, keyed, make_ctx
 from kefu.metrics.figures import Figure, IndicatorParams, Level
 from kefu.metrics.registry import indicator as lookup
-from kefu.metrics.sources import SOURCES, Ctx
+from kefu.metrics.sources import SOURCES
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from kefu.workspace import Workspace
 
 LINEAGE = ("source_file", "source_row", "batch_id")
+_HELD_IDS = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,23 @@ class ExplainedRecord:
         }
 
 
+def _columns(details: tuple[str, ...]) -> list[str]:
+    """The keys of :meth:`ExplainedRecord.as_dict` for a source showing ``details``."""
+    return ["table", "id", "in_numerator", "in_denominator", *details, *LINEAGE]
+
+
 @dataclass(frozen=True)
 class Explanation:
+    """The figure and its records (all of them, or one page: ``records`` from ``offset``).
+
+    ``total`` counts every record behind the figure, ``listed`` gives the columns of
+    each table that has any (so a page's columns are those of the whole list).
+    """
+
     figure: Figure
     records: list[ExplainedRecord] = field(default_factory=list)
+    total: int | None = None
+    listed: tuple[tuple[str, ...], ...] = ()
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One flat dict per record (columns vary with the tables involved)."""
@@ -70,6 +86,8 @@ class Explanation:
 
     def columns(self) -> list[str]:
         seen: dict[str, None] = {}
+        for cols in self.listed:
+            seen.update(dict.fromkeys(cols))
         for row in self.to_rows():
             seen.update(dict.fromkeys(row))
         return list(seen)
@@ -85,8 +103,17 @@ def explain(
     params: IndicatorParams | None = None,
     as_of: datetime | None = None,
     con: BaseBackend | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> Explanation:
-    """The figure of ``indicator`` for ``key`` at ``level`` and the records it rests on."""
+    """The figure of ``indicator`` for ``key`` at ``level`` and the records it rests on.
+
+    Records come table by table (in the indicator's order), each table's by time then id.
+    With ``limit`` only ``limit`` records from ``offset`` of that list are read: the engine
+    counts each table's records and returns just the page (a page costs a page of rows).
+    """
+    if offset < 0 or (limit is not None and limit < 0):
+        raise ValueError("offset and limit must not be negative")
     period, level = as_period(period), Level(level)
     ind = lookup(indicator)
     own = con is None
@@ -96,9 +123,22 @@ def explain(
         figure = figures_for(ctx, [ind], level, [key])[0]
         roster = Roster.load(ctx)
         records: list[ExplainedRecord] = []
+        listed: list[tuple[str, ...]] = []
+        total, start = 0, offset
+        end = None if limit is None else offset + limit
         for source_name in ind.sources:
-            records += _records(ctx, ind, source_name, level, key, roster)
-        return Explanation(figure, records)
+            picked, details = _picked(ctx, ind, source_name, level, key, roster)
+            picked = _held(ctx, picked)
+            count = int(ctx.con.to_pyarrow(picked.count()).as_py())
+            if count:
+                listed.append(tuple(_columns(details)))
+            # The part of [start, end) of the whole list that falls in this table's rows.
+            lo = max(start - total, 0)
+            hi = count if end is None else min(end - total, count)
+            if hi > lo:
+                records += _fetch(ctx, source_name, picked, details, lo, hi - lo)
+            total += count
+        return Explanation(figure, records, total, tuple(listed))
     finally:
         if own:
             backend.disconnect()
@@ -111,9 +151,10 @@ def _sum(values: list[ir.NumericValue]) -> ir.NumericValue:
     return total
 
 
-def _records(
+def _picked(
     ctx: Ctx, ind: Indicator, source_name: str, level: Level, key: str, roster: Roster
-) -> list[ExplainedRecord]:
+) -> tuple[ir.Table, tuple[str, ...]]:
+    """The records of ``source_name`` behind the figure, and the detail columns shown."""
     source = SOURCES[source_name]
     rel = keyed(ctx, source_name, level, roster)
     rel = rel.filter(rel._key == key)
@@ -123,7 +164,7 @@ def _records(
     every = _sum([p.expr(rel, ctx).abs() for p in parts])
     in_den = den != 0
     in_num = in_den if ind.kind is IndicatorKind.MEAN else num != 0
-    details = [c for c in ind.details.get(source_name, ()) if c != source.id_column]
+    details = tuple(c for c in ind.details.get(source_name, ()) if c != source.id_column)
     picked = rel.filter(every != 0).select(
         source.id_column,
         *details,
@@ -132,9 +173,35 @@ def _records(
         _in_num=in_num,
         _in_den=in_den,
     )
+    return picked, details
+
+
+def _held(ctx: Ctx, picked: ir.Table) -> ir.Table:
+    """``picked`` computed once into a temporary table of the engine, where DuckDB allows.
+
+    The count and the page then read the key's few records instead of running the source
+    relation (the repeat self-join of FCR) twice; the rows never leave the engine.
+    """
+    if ctx.con.name != "duckdb":
+        return picked
+    name = f"_explain_{next(_HELD_IDS)}"
+    return ctx.con.create_table(name, picked, temp=True)
+
+
+def _fetch(
+    ctx: Ctx, source_name: str, picked: ir.Table, details: tuple[str, ...], offset: int, limit: int
+) -> list[ExplainedRecord]:
+    """``limit`` records of ``picked`` from ``offset``, in time then id order.
+
+    The id is a tie-break on equal times, and the lineage after it: ids are unique per
+    current record, so the order is total and pages never overlap or skip a record.
+    """
+    source = SOURCES[source_name]
+    ordered = picked.order_by(
+        [picked._when, picked[source.id_column].cast("string"), *LINEAGE]
+    ).limit(limit, offset=offset)
     zone = ZoneInfo(ctx.timezone)
-    rows = ctx.con.to_pyarrow(picked).to_pylist()
-    rows.sort(key=lambda r: (str(r["_when"]), str(r[source.id_column])))
+    rows = ctx.con.to_pyarrow(ordered).to_pylist()
     return [
         ExplainedRecord(
             table=source.table,

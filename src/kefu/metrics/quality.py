@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import ibis
-
 from kefu.metrics.definition import (
     Dimension,
     DisplayUnit,
@@ -19,9 +17,12 @@ from kefu.metrics.definition import (
 )
 
 if TYPE_CHECKING:
+    import ibis
     import ibis.expr.types as ir
 
     from kefu.metrics.computation import Ctx
+else:
+    from kefu.metrics.lazy import ibis
 
 
 def _info_known(t: ir.Table) -> ir.BooleanValue:

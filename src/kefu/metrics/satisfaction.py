@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import ibis
-
 from kefu.metrics.computation import Feature
 from kefu.metrics.definition import (
     Dimension,
@@ -24,9 +22,12 @@ from kefu.metrics.definition import (
 )
 
 if TYPE_CHECKING:
+    import ibis
     import ibis.expr.types as ir
 
     from kefu.metrics.computation import Ctx
+else:
+    from kefu.metrics.lazy import ibis
 
 _SURVEY = ("responded_at", "csat", "nps", "comment")
 

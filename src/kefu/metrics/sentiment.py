@@ -30,13 +30,16 @@ def with_sentiment(ctx: Ctx, surveys: ir.Table) -> ir.Table:
     deciding = t.has_comment & t.csat.isnull() & t.nps.isnull()
     stale = deciding & (t.sentiment_model.isnull() | (t.sentiment_model != model_version()))
     needing = t.filter(stale).select(_s_comment=t.comment).distinct()
-    texts = ctx.con.to_pyarrow(needing).column("_s_comment").to_pylist()
+    texts = ctx.run(needing, "sentiment_stale").column("_s_comment").to_pylist()
     if not texts:
         return t.mutate(sentiment=ibis.ifelse(deciding, t.sentiment, ibis.null("float64")))
-    scores = ibis.memtable(
+    import pyarrow as pa
+
+    data = pa.table(
         {"_s_comment": texts, "_s_score": [sentiment(x) for x in texts]},
-        schema={"_s_comment": "string", "_s_score": "float64"},
+        schema=pa.schema([("_s_comment", pa.string()), ("_s_score", pa.float64())]),
     )
+    scores = ibis.memtable(data) if ctx.capture is None else ctx.capture.scores(ctx.con, data)
     j = t.left_join(scores, t.comment == scores._s_comment)
     fresh = ibis.ifelse(stale, j._s_score, j.sentiment)
     return j.mutate(sentiment=ibis.ifelse(deciding, fresh, ibis.null("float64"))).drop(

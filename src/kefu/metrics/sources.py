@@ -17,17 +17,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
 
-import ibis
-
-# Ctx is re-exported: the engine and the drill-down import it from here.
-from kefu.metrics.computation import Ctx as Ctx
 from kefu.metrics.computation import Feature, timestamp_literal
 from kefu.metrics.exact import exact_mean
 from kefu.metrics.figures import IndicatorParams
 from kefu.metrics.sentiment import with_sentiment
 
 if TYPE_CHECKING:
+    import ibis
     import ibis.expr.types as ir
+
+    from kefu.metrics.computation import Ctx
+else:
+    from kefu.metrics.lazy import ibis
 
 
 def seconds_between(later: ir.TimestampValue, earlier: ir.TimestampValue) -> ir.FloatingValue:

@@ -86,17 +86,39 @@ class FactStore:
         return any(b.changed for b in self.committed_batches(table))
 
     # -- reading ----------------------------------------------------------
-    def table(self, con: BaseBackend, name: str, *, all_versions: bool = False) -> ibis.Table:
+    def parquet_sql(self, name: str) -> str | None:
+        """DuckDB's ``read_parquet(…)`` of every stored file of ``name`` (None: no file).
+
+        The same read as :meth:`table` makes (retracted batches included: :meth:`table`
+        filters them), for a view a plain DuckDB connection can define without Ibis.
+        """
+        files = [str(p) for p in self.committed_files(name)]
+        if not files:
+            return None
+        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        union = ", union_by_name = true" if derived_names(name) else ""
+        return f"read_parquet([{listed}]{union})"
+
+    def table(
+        self,
+        con: BaseBackend,
+        name: str,
+        *,
+        all_versions: bool = False,
+        base: ibis.Table | None = None,
+    ) -> ibis.Table:
         """The current records of canonical table ``name`` as an Ibis table on ``con``.
 
         With no committed batch the table is empty but fully typed, so every
         indicator can be written without special cases for missing data.
+        ``base``: the stored records already read (a view over :meth:`parquet_sql`, or
+        the typed empty table), to which the current-version and retraction rules apply.
         """
         import ibis
 
         spec = TABLES[name]
-        files = [str(p) for p in self.committed_files(name)]
-        if not files:
+        files = [str(p) for p in self.committed_files(name)] if base is None else []
+        if base is None and not files:
             # Bound to ``con``: an unbound memtable runs on ibis's one default DuckDB
             # connection, which concurrent requests would then share (and DuckDB refuses).
             empty = arrow_schema(spec).empty_table()
@@ -107,17 +129,19 @@ class FactStore:
             raw.register(label, empty)
             return con.table(label)
         derived = derived_names(name)
-        if derived:
-            # Files written before a derived column existed lack it: read it as null.
+        if base is not None:
+            t = base
+        elif derived:
             union = {"union_by_name": True} if con.name == "duckdb" else {"mergeSchema": "true"}
             t = con.read_parquet(files if len(files) > 1 else files[0], **union)
-            missing = [c for c in derived if c not in t.columns]
-            if missing:
-                types = {"float64": "float64", "text": "string"}
-                kinds = dict(DERIVED[name])
-                t = t.mutate(**{c: ibis.null(types[kinds[c]]) for c in missing})
         else:
             t = con.read_parquet(files if len(files) > 1 else files[0])
+        # Files written before a derived column existed lack it: read it as null.
+        missing = [c for c in derived if c not in t.columns]
+        if missing:
+            types = {"float64": "float64", "text": "string"}
+            kinds = dict(DERIVED[name])
+            t = t.mutate(**{c: ibis.null(types[kinds[c]]) for c in missing})
         t = t.select(*spec.names, *LINEAGE_NAMES, *derived)
         retracted = self.retracted_ids(name)
         if retracted:

@@ -322,11 +322,11 @@ def records(
         indicator=base,
         params=card.indicator_params(),
         as_of=run.as_of if run is not None else None,
+        offset=(page - 1) * per_page,
+        limit=per_page,
     )
-    rows = found.to_rows()
-    total = len(rows)
-    start = (page - 1) * per_page
-    chunk = rows[start : start + per_page]
+    chunk = found.to_rows()
+    total = found.total or 0
     columns = found.columns()
     fig = found.figure
     return {
