@@ -106,10 +106,12 @@ def import_(
     if mapping is not None:
         load_profile(mapping, ws.mappings_dir)
     files = expand(paths)
+    # Every file's profile is settled before any is imported: a question stops the lot.
+    mappings = {f: mapping for f in files} if mapping else _recognised(ws, files, table, sheet, fmt)
     with _stopped_by_sigterm():
         try:
             results, failures = _import_all(
-                ws, files, table, source, mapping, sheet, fmt, as_new_source, dry_run
+                ws, files, table, source, mappings, sheet, fmt, as_new_source, dry_run
             )
         except (KeyboardInterrupt, ImportInterrupted):
             # The import under way was undone (its batch abandoned); earlier files stay.
@@ -137,6 +139,35 @@ def import_(
     ws.close()
     if failures:
         raise typer.Exit(1)
+
+
+def _recognised(ws, files, table, sheet, fmt):  # type: ignore[no-untyped-def]
+    """The profile each file's headers call for (None: canonical layout, or unreadable)."""
+    from kefu.ingest.recognize import recognise_file
+
+    found: dict[Path, str | None] = {}
+    questions: list[str] = []
+    say = console if fmt is OutputFormat.table else err_console
+    for f in files:
+        try:
+            r = recognise_file(ws, f, table=table, sheet=sheet)
+        except KefuError:
+            found[f] = None  # the import itself says why the file cannot be read
+            continue
+        if r.ambiguous:
+            names = "; ".join(c.label for c in r.candidates)
+            questions.append(
+                f"{f.name}: the headers fit several mapping profiles ({names}); "
+                "choose one with --mapping"
+            )
+        found[f] = r.profile.name if r.profile else None
+        if r.profile is not None:
+            say.print(f"{term_text(f.name)}: recognised as {term_text(r.profile.label)}",
+                      highlight=False, soft_wrap=True)  # fmt: skip
+    if questions:
+        ws.close()
+        raise UsageError("\n".join(questions))
+    return found
 
 
 @contextmanager
@@ -169,7 +200,7 @@ def _preview_rejects(r: dict[str, object]) -> None:
         )
 
 
-def _import_all(ws, files, table, source, mapping, sheet, fmt, as_new=False, dry_run=False):  # type: ignore[no-untyped-def]
+def _import_all(ws, files, table, source, mappings, sheet, fmt, as_new=False, dry_run=False):  # type: ignore[no-untyped-def]
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from kefu.ingest.batches import ImportBusy
@@ -188,6 +219,7 @@ def _import_all(ws, files, table, source, mapping, sheet, fmt, as_new=False, dry
                 def say(msg: str, t: TaskID = task, n: str = f.name) -> None:
                     bar.update(t, description=f"{n}: {msg}")
 
+                mapping = mappings[f]
                 r = ws_import(ws, f, table, source, mapping, sheet, actor, say, as_new, dry_run)
                 results.append(r.as_dict())
             except (UsageError, ImportInterrupted, ImportBusy):
