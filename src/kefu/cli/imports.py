@@ -29,6 +29,8 @@ from kefu.errors import KefuError, NotFound, UsageError
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
+    from kefu.workspace import Workspace
+
 # The pipeline (and with it pyarrow, DuckDB, SQLAlchemy) is imported inside the commands:
 # every other command, and `kefu --help`, starts without it.
 
@@ -141,7 +143,9 @@ def import_(
         raise typer.Exit(1)
 
 
-def _recognised(ws, files, table, sheet, fmt):  # type: ignore[no-untyped-def]
+def _recognised(
+    ws: Workspace, files: list[Path], table: str | None, sheet: str | None, fmt: OutputFormat
+) -> dict[Path, str | None]:
     """The profile each file's headers call for (None: canonical layout, or unreadable)."""
     from kefu.ingest.recognize import recognise_file
 
