@@ -77,6 +77,18 @@ class WizardError(KefuError):
         self.params = params
 
 
+class MissingColumns(WizardError):
+    """Required columns of the table that the mapping leaves without a header or value."""
+
+    def __init__(self, table: str, columns: list[str]) -> None:
+        super().__init__(
+            f"these required columns have no header: {', '.join(columns)}",
+            "wizard.error.required", columns=", ".join(columns),
+        )  # fmt: skip
+        self.table = table
+        self.columns = columns
+
+
 def folder(ws: Workspace) -> Path:
     return ws.uploads_dir / "wizard"
 
@@ -141,10 +153,7 @@ def profile_data(w: Wizard) -> dict[str, Any]:
             columns[column] = {"const": choice[len(CONST) :]}
     missing = [c for c in TABLES[w.table].required if c not in columns]
     if missing:
-        raise WizardError(
-            f"these required columns have no header: {', '.join(missing)}",
-            "wizard.error.required", columns=", ".join(missing),
-        )  # fmt: skip
+        raise MissingColumns(w.table, missing)
     return {
         "table": w.table,
         "description": f"{w.file} ({TABLES[w.table].zh})",

@@ -26,6 +26,7 @@ from kefu.web.deps import DB, Ws, require_roles
 from kefu.web.nav import NavItem
 from kefu.web.pages import CSV, download, render_page
 from kefu.web.params import IdPath, PageQuery
+from kefu.web.templating import translator
 
 if TYPE_CHECKING:
     from kefu.workspace import Workspace
@@ -186,8 +187,15 @@ def _profile_name_for(file_name: str) -> str:
     return (stem or "export")[:50]
 
 
-def _error(exc: KefuError) -> dict[str, Any]:
+def _error(
+    exc: KefuError, request: Request | None = None, user: Principal | None = None
+) -> dict[str, Any]:
     """A refusal for the page: its catalogue id, or the generic one with the message."""
+    if isinstance(exc, wizard.MissingColumns) and request is not None:
+        # The page names the fields as its mapping screen does, never by their ids.
+        t = translator(request, user)
+        names = [t(f"wizard.column.{exc.table}.{c}") for c in exc.columns]
+        return {"key": exc.key, "params": {"columns": "、".join(names)}}
     if exc.key:
         return {"key": exc.key, "params": dict(exc.params)}
     return {"key": "wizard.error.failed", "params": {"message": exc.message}}
@@ -196,7 +204,10 @@ def _error(exc: KefuError) -> dict[str, Any]:
 def _roster(ws: Workspace) -> set[str]:
     """The agent ids of the stored roster (empty before one is imported)."""
     con = ws.duckdb()
-    ids = ws.facts.table(con, "agents").select("agent_id").distinct().to_pyarrow()
+    try:
+        ids = ws.facts.table(con, "agents").select("agent_id").distinct().to_pyarrow()
+    finally:
+        con.disconnect()
     return {str(v) for v in ids["agent_id"].to_pylist() if v is not None}
 
 
@@ -316,7 +327,7 @@ async def wizard_map(request: Request, wizard_id: WizardId, ws: Ws, user: Import
             wizard.profile_yaml(w)
             _run_preview(ws, w)
         except KefuError as exc:
-            return _wizard_page(request, user, w, status_code=400, error=_error(exc))
+            return _wizard_page(request, user, w, status_code=400, error=_error(exc, request, user))
         return RedirectResponse(f"/imports/wizard/{w.id}", status_code=303)
 
     return await run_in_threadpool(step)
