@@ -77,8 +77,10 @@ def suggest(
 ) -> dict[str, Suggestion]:
     """Canonical column → the header suggested for it (see the module notes)."""
     known = frozenset(roster)
-    samples = {h: [r[i] for r in rows if i < len(r) and r[i] not in (None, "")]
-               for i, h in enumerate(headers)}  # fmt: skip
+    samples: dict[str, list[str]] = {
+        h: [v for r in rows if i < len(r) and (v := r[i]) not in (None, "")]
+        for i, h in enumerate(headers)
+    }
     found: dict[str, Suggestion] = {}
     used: set[str] = set()
 
