@@ -206,3 +206,28 @@ def test_a_retraction_a_later_batch_relies_on_is_refused_with_the_reason(
     refused = client.post("/imports/1/retract", data={"csrf_token": csrf_of(confirm.text)})
     assert refused.status_code == 409
     assert "批次 1 不能撤回：之后的批次 2 沿用了其中未变化的记录" in refused.text
+
+
+def test_the_plain_upload_recognises_one_files_profile_too(ws: Workspace) -> None:
+    (ws.mappings_dir / "pbx.yaml").write_text(
+        "table: contacts\nsource: pbx\nmatch_headers: false\ncolumns:\n"
+        "  contact_id: CallRef\n  offered_at: StartTime\n  channel: {const: phone}\n",
+        encoding="utf-8",
+    )
+    web = make_web(ws)
+    client = web.login("qa", Role.qa)
+    token = web.csrf(client, "/imports")
+    content = b"CallRef,StartTime\nQ1,2026-10-06 08:00\n"
+    sent = client.post("/imports", files=[("files", ("x.csv", content, "text/csv"))],
+                       data={"csrf_token": token})  # fmt: skip
+    assert sent.status_code == 303
+    rows = stored(Workspace.open(ws.home), "contacts")
+    assert [(r["contact_id"], r["source"]) for r in rows] == [("Q1", "pbx")]
+    # A second profile reading the same headers: the page asks which one.
+    (ws.mappings_dir / "pbx-copy.yaml").write_text(
+        (ws.mappings_dir / "pbx.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    again = client.post("/imports", files=[("files", ("y.csv", content, "text/csv"))],
+                        data={"csrf_token": token})  # fmt: skip
+    assert again.status_code == 400
+    assert "y.csv：有多个映射方案符合此文件的列（pbx, pbx-copy）" in again.text

@@ -72,6 +72,9 @@ async def upload(
     # Only the body is awaited here; checking, saving and queueing run on a worker thread.
     uploads = [u for u in await read_uploads(files) if u.content or u.filename != "upload"]
     try:
+        if not mapping and len(uploads) == 1:
+            # 自动识别: one file's headers choose its profile, as `kefu import` does.
+            mapping = await run_in_threadpool(_recognised, ws, uploads[0], table or None)
         job_id = await run_in_threadpool(
             start_job, request, db, user.actor, uploads, table=table or None,
             mapping=mapping or None, source=None,
@@ -84,6 +87,30 @@ async def upload(
         )
     background.add_task(request.app.state.jobs.submit, job_id)
     return RedirectResponse(f"/imports/jobs/{job_id}", status_code=303)
+
+
+def _recognised(ws: Workspace, upload: operations.Upload, table: str | None) -> str:
+    """The profile one uploaded file's headers call for ('' for none); several refuse it."""
+    import tempfile
+
+    operations.check_upload([upload], table=table)
+    with tempfile.TemporaryDirectory(prefix="kefu-upload-") as tmp:
+        # The name only (it may name the table: 花名册.csv), made safe for a file system.
+        base = Path(upload.filename.replace("\\", "/")).name
+        path = Path(tmp) / (re.sub(r"[^\w.\-]+", "_", base).strip("._")[:120] or "upload")
+        path.write_bytes(upload.content)
+        try:
+            found = recognize.recognise_file(ws, path, table=table)
+        except KefuError:
+            return ""  # the import itself says why the file cannot be read
+    if found.ambiguous:
+        names = ", ".join(c.name for c in found.candidates)
+        raise operations.UploadRefused(
+            400, f"{upload.filename}: the headers fit several mapping profiles ({names}); "
+            "choose one, or use the import wizard", "wizard.error.several",
+            file=upload.filename, profiles=names,
+        )  # fmt: skip
+    return found.profile.name if found.profile else ""
 
 
 @router.get("/imports/jobs/{job_id}")
