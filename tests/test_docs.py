@@ -185,6 +185,21 @@ def test_lineage_and_reject_rules_are_documented():
     assert documented == from_code
 
 
+def test_every_shipped_profile_is_in_the_importing_pages_table():
+    from kefu.ingest.mapping import builtin_profiles
+
+    page = (DOCS / "importing.md").read_text(encoding="utf-8")
+    (rows, *_) = tables(section(page, "Shipped profiles"))
+    listed = [code(r["profile"]) for r in rows]
+    missing = [p for p in builtin_profiles() if p not in listed]
+    assert not missing, f"docs/importing.md's Shipped profiles table does not list: {missing}"
+    unknown = [p for p in listed if p not in builtin_profiles()]
+    assert not unknown, f"docs/importing.md lists profiles Kefu does not ship: {unknown}"
+    for row in rows:
+        assert all(row[k].strip() for k in ("platform and record", "what it reads",
+                                            "what it does not carry")), row  # fmt: skip
+
+
 # -- settings and the scorecard format ----------------------------------------------------
 
 

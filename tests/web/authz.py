@@ -47,6 +47,9 @@ def every_role(status: int, variant: str = "own") -> dict[tuple[Role | None, str
 
 # A choice for an upload refused for its ids (kefu.web.routes.imports.upload_again).
 AGAIN = {"upload": "0" * 64, "file": "x.csv", "choice": "update", "source": "s"}
+# An import wizard id no wizard has, and a batch id no import made.
+NO_WIZARD = {"wizard_id": "0" * 32}
+NO_BATCH = {"batch_id": "999999"}
 
 
 # -- the objects the matrix puts in paths -------------------------------------------
@@ -162,6 +165,22 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/imports/{batch_id}/rejects"): Rule(IMPORT_READ, params={"batch_id": "1"}),
     ("GET", "/imports/jobs/{job_id}"): Rule(IMPORT_READ, params={"job_id": "1"}),
     ("GET", "/imports/{batch_id}/rejects.csv"): Rule(IMPORT_READ, params={"batch_id": "1"}),
+    # the wizard: a form without its file is a bad request; a wizard that is not the
+    # user's (here: none at all) is not found once the role is admitted
+    ("POST", "/imports/wizard"): Rule(UPLOAD, ok=400, body={}),
+    ("GET", "/imports/wizard/{wizard_id}"): Rule(UPLOAD, ok=404, params=NO_WIZARD),
+    ("POST", "/imports/wizard/{wizard_id}/choose"): Rule(
+        UPLOAD, ok=404, params=NO_WIZARD, body={"choice": "map", "table": "contacts"}
+    ),
+    ("POST", "/imports/wizard/{wizard_id}/map"): Rule(UPLOAD, ok=404, params=NO_WIZARD, body={}),
+    ("POST", "/imports/wizard/{wizard_id}/back"): Rule(UPLOAD, ok=404, params=NO_WIZARD, body={}),
+    ("POST", "/imports/wizard/{wizard_id}/save"): Rule(
+        UPLOAD, ok=404, params=NO_WIZARD, body={"name": "pbx"}
+    ),
+    ("POST", "/imports/wizard/{wizard_id}/import"): Rule(UPLOAD, ok=404, params=NO_WIZARD, body={}),
+    # retracting: managers and admins; a batch that does not exist is not found
+    ("GET", "/imports/{batch_id}/retract"): Rule(CENTRE, ok=404, params=NO_BATCH),
+    ("POST", "/imports/{batch_id}/retract"): Rule(CENTRE, ok=404, params=NO_BATCH, body={}),
     ("GET", "/scorecards"): Rule(CENTRE),
     # an invalid scorecard is shown again with its issues
     ("POST", "/scorecards"): Rule(CENTRE, ok=400, body={"content": "name: x"}),

@@ -113,10 +113,14 @@ def import_(
         if mapping is not None:
             load_profile(mapping, ws.mappings_dir)
         files = expand(paths)
+        # Every file's profile is settled before any is imported: a question stops the lot.
+        mappings: dict[Path, str | None] = (
+            dict.fromkeys(files, mapping) if mapping else _recognised(ws, files, table, sheet, fmt)
+        )
         with _stopped_by_sigterm():
             try:
                 results, failures = _import_all(
-                    ws, files, table, source, mapping, sheet, fmt, as_new_source, dry_run
+                    ws, files, table, source, mappings, sheet, fmt, as_new_source, dry_run
                 )
             except (KeyboardInterrupt, ImportInterrupted):
                 # The import under way was undone (its batch abandoned); earlier files stay.
@@ -151,6 +155,36 @@ def _report(
             err_console.print(f"[bold red]error:[/] {term_text(message)}", highlight=False)
     else:
         emit(results, fmt, [*SUMMARY, "message", *(PREVIEW if dry_run else [])])
+
+
+def _recognised(
+    ws: Workspace, files: list[Path], table: str | None, sheet: str | None, fmt: OutputFormat
+) -> dict[Path, str | None]:
+    """The profile each file's headers call for (None: canonical layout, or unreadable)."""
+    from kefu.ingest.recognize import recognise_file
+
+    found: dict[Path, str | None] = {}
+    questions: list[str] = []
+    say = console if fmt is OutputFormat.table else err_console
+    for f in files:
+        try:
+            r = recognise_file(ws, f, table=table, sheet=sheet)
+        except KefuError:
+            found[f] = None  # the import itself says why the file cannot be read
+            continue
+        if r.ambiguous:
+            names = "; ".join(c.label for c in r.candidates)
+            questions.append(
+                f"{f.name}: the headers fit several mapping profiles ({names}); "
+                "choose one with --mapping"
+            )
+        found[f] = r.profile.name if r.profile else None
+        if r.profile is not None:
+            say.print(f"{term_text(f.name)}: recognised as {term_text(r.profile.label)}",
+                      highlight=False, soft_wrap=True)  # fmt: skip
+    if questions:
+        raise UsageError("\n".join(questions))
+    return found
 
 
 @contextmanager
@@ -188,7 +222,7 @@ def _import_all(
     files: list[Path],
     table: str | None,
     source: str | None,
-    mapping: str | None,
+    mappings: dict[Path, str | None],
     sheet: str | None,
     fmt: OutputFormat,
     as_new: bool = False,
@@ -213,6 +247,7 @@ def _import_all(
                 def say(msg: str, t: TaskID = task, n: str = f.name) -> None:
                     bar.update(t, description=f"{n}: {msg}")
 
+                mapping = mappings[f]
                 r = ws_import(ws, f, table, source, mapping, sheet, actor, say, as_new, dry_run)
                 results.append(r.as_dict())
             except (UsageError, ImportInterrupted, ImportBusy):
