@@ -28,11 +28,6 @@ def _ratios(ws: Workspace, level: str, indicator: str) -> dict[str, tuple]:
     return {f.key: (f.numerator, f.denominator) for f in figures}
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="profile recognition (kefu import with no --mapping, src/kefu/ingest/recognize.py) "
-    "is not on this branch yet",
-)
 def test_an_unseen_7moor_export_is_recognised_and_gives_the_right_figures(
     ws: Workspace,
 ) -> None:
@@ -78,13 +73,14 @@ SHIPPED = [
     ("zendesk-ticket-metrics.json", "zendesk-ticket-metrics"),
     ("zendesk-satisfaction.json", "zendesk-satisfaction"),
     ("freshdesk-tickets.csv", "freshdesk-tickets"),
+    ("qiyu-session-export.zip", "qiyu-sessions"),
+    ("aliyun-ccc-call-detail-records.json", "aliyun-ccc-calls"),
+    ("amazon-connect-ctr.json", "amazon-connect-ctr"),
+    ("genesys-cloud-conversations.csv", "genesys-cloud-conversations"),
+    ("clink-cdr-ib.json", "clink-inbound-cdr"),
 ]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="profile recognition (kefu import with no --mapping) is not on this branch yet",
-)
 @pytest.mark.parametrize(("fixture", "profile"), SHIPPED)
 def test_each_vendor_fixture_is_recognised_as_its_own_profile(
     ws: Workspace, fixture: str, profile: str

@@ -266,7 +266,23 @@ class Peek:
     rows: list[list[str | None]]
 
 
-def peek(ws: Workspace, path: Path, *, sheet: str | None = None, rows: int = 20) -> Peek:
+# How a profile asks for its file to be read: (format, records, member).
+Reading = tuple[str | None, str | None, str | None]
+PLAIN: Reading = (None, None, None)
+
+
+def reading(profile: Profile) -> Reading:
+    return (profile.format, profile.records, profile.member)
+
+
+def peek(
+    ws: Workspace,
+    path: Path,
+    *,
+    sheet: str | None = None,
+    rows: int = 20,
+    how: Reading = PLAIN,
+) -> Peek:
     """The headers and first ``rows`` data rows of ``path``, read as an import reads them.
 
     The file is scanned, not loaded: a CSV's first lines only. Raises
@@ -290,6 +306,7 @@ def peek(ws: Workspace, path: Path, *, sheet: str | None = None, rows: int = 20)
         raw = read_raw(
             con, path, tmp, sheet=sheet, known=frozenset(known), positional=True,
             tz=ws.timezone, limits=Limits.of(ws.settings),
+            format=how[0], records=how[1], member=how[2],
         )  # fmt: skip
         cols = ", ".join(ident(raw.columns[h]) for h in raw.headers)
         if raw.header_rows is not None:
@@ -316,11 +333,35 @@ def _text(value: object) -> str | None:
 def recognise_file(
     ws: Workspace, path: Path, *, table: str | None = None, sheet: str | None = None
 ) -> Recognition:
-    """:func:`recognise` for a file, with the workspace's and the shipped profiles."""
-    headers = peek(ws, path, sheet=sheet, rows=0).headers
-    return recognise(
-        headers,
-        available_profiles(ws.mappings_dir),
-        table=table,
-        named_table=None if table else table_from_name(path),
-    )
+    """:func:`recognise` for a file, with the workspace's and the shipped profiles.
+
+    A profile that names how its file is read (a JSON document's ``records``, a zip's
+    ``member``) is matched against the headers read that way; the others against the
+    file read plainly. A reading that fails rules out only the profiles that ask for it.
+    """
+    from kefu.ingest.readers import Unreadable
+
+    named_table = None if table else table_from_name(path)
+    groups: dict[Reading, list[tuple[Profile, bool]]] = {PLAIN: []}
+    for profile, builtin in available_profiles(ws.mappings_dir):
+        groups.setdefault(reading(profile), []).append((profile, builtin))
+    found: list[Recognition] = []
+    plain_error: Unreadable | None = None
+    for how, profiles in groups.items():
+        try:
+            headers = peek(ws, path, sheet=sheet, rows=0, how=how).headers
+        except Unreadable as exc:
+            if how == PLAIN:
+                plain_error = exc
+            continue
+        found.append(recognise(headers, profiles, table=table, named_table=named_table))
+    if not found:
+        assert plain_error is not None
+        raise plain_error
+    candidates = sorted((c for r in found for c in r.candidates), key=lambda f: (-f.reads, f.name))
+    if len(candidates) == 1:
+        return next(r for r in found if r.candidates)
+    if candidates:
+        first = found[0]
+        return Recognition(first.headers, None, candidates, first.canonical, first.canonical_reads)
+    return found[0]
