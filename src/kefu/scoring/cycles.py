@@ -31,7 +31,13 @@ from kefu.scoring.month import (
     grade_and_rank,
     scorecard_entry,
 )
-from kefu.scoring.result_model import AgentResult, DimensionRow, IndicatorRow, MonthTotal, agent_result
+from kefu.scoring.result_model import (
+    AgentResult,
+    DimensionRow,
+    IndicatorRow,
+    MonthTotal,
+    agent_result,
+)
 from kefu.scoring.scorecard import Scorecard
 from kefu.scoring.storing import latest_run, run_results, scorecards_for, store_run
 from kefu.workspace import Workspace
@@ -94,7 +100,7 @@ def composite_rows(
     ]
 
 
-def _indicators(card: Scorecard, figures: Mapping[str, Figure]) -> list[IndicatorRow]:
+def _indicators(card: Scorecard, figures: Mapping[str, Figure]) -> tuple[IndicatorRow, ...]:
     """The card's indicators over the whole period: figures, not scored (no points)."""
     weights = {r.id: r.weight for _, r in card.rules}
     out = []
@@ -124,16 +130,18 @@ def _indicators(card: Scorecard, figures: Mapping[str, Figure]) -> list[Indicato
                 wilson=list(wilson) if wilson else None,
             )
         )
-    return out
+    return tuple(out)
 
 
-def _dimensions(card: Scorecard, months: Sequence[tuple[str, AgentResult]]) -> list[DimensionRow]:
+def _dimensions(
+    card: Scorecard, months: Sequence[tuple[str, AgentResult]]
+) -> tuple[DimensionRow, ...]:
     """The card's dimensions, each with the mean of its monthly points."""
     points: dict[str, list[float]] = defaultdict(list)
     for _, r in months:
         for d in r.dimensions:
             points[d.id].append(d.points)
-    return [
+    return tuple(
         DimensionRow(
             effective_weight=d.total_weight,
             id=d.id,
@@ -142,7 +150,7 @@ def _dimensions(card: Scorecard, months: Sequence[tuple[str, AgentResult]]) -> l
             weight=d.total_weight,
         )
         for d in card.dimensions
-    ]
+    )
 
 
 def score_cycle(

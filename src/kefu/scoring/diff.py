@@ -16,7 +16,7 @@ def diff_results(old: Sequence[AgentResult], new: Sequence[AgentResult]) -> list
     """One entry per agent whose result differs: old/new total, grade, pay, moved indicators."""
     before = {r.agent_id: r for r in old}
     after = {r.agent_id: r for r in new}
-    out = []
+    out: list[dict[str, Any]] = []
     for agent in sorted(before.keys() | after.keys()):
         a, b = before.get(agent), after.get(agent)
         if a is None or b is None:

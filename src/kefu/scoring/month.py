@@ -293,22 +293,17 @@ def month_figures(
             card.shrinkage is not None and card.shrinkage.enabled
         )
         if wants_team and mine:
-            teams = sorted({roster[a].team for a in mine if a in roster and roster[a].team})
+            found_teams = {roster[a].team for a in mine if a in roster}
+            teams = sorted(t for t in found_teams if t)
             if teams:
                 team_figures.update(
                     _by_key(
                         compute(
-                            ws,
-                            period,
-                            level=Level.TEAM,
-                            indicators=ids,
-                            params=params,
-                            as_of=as_of,
-                            con=con,
-                            keys=teams,
+                            ws, period, level=Level.TEAM, indicators=ids, params=params,
+                            as_of=as_of, con=con, keys=teams,
                         )
                     )
-                )
+                )  # fmt: skip
     if not figures:
         raise KefuError(
             f"nothing to score for {period.label}: no agent on the roster and no records "
@@ -323,7 +318,9 @@ def month_events(
     """The events of the period, only of the kinds and columns some penalty or veto reads."""
     needs: dict[str, set[str]] = defaultdict(set)
     for card in cards.all:
-        for rule in [*card.penalties, *card.veto]:
+        for rule in card.penalties:
             needs[str(rule.event)].update(rule.where)
+        for veto in card.veto:
+            needs[str(veto.event)].update(veto.where)
     with gc_paused():
         return agent_events(ws, period, con, needs=needs)

@@ -10,14 +10,15 @@ and the cycles build one :class:`AgentResult` per agent through
 The rows are named tuples on purpose: a 10,000-agent month has 160,000
 indicator rows, and a tuple of the stored table's fields is what both the rules
 (``zip`` in C) and the store (a JSON array per row, field names once per table)
-want; a dataclass per row cost more to build than scoring them. Their fields are sorted, as the stored tables have always named them, so
-the stored text and the run's results hash are those of the dicts stored before
-the results were typed. :meth:`AgentResult.to_stored` is the one place that
+want (orjson writes a plain tuple as an array; :meth:`AgentResult.to_stored`
+hands it plain tuples). Their fields are sorted, as the stored tables have
+always named them, so the stored text and the run's results hash are those of
+the dicts stored before the results were typed. :meth:`AgentResult.to_stored` is the one place that
 knows the stored form.
 
-Reading by name (``result["total"]``, ``result.get("team")``) is kept on
-:class:`AgentResult` for the templates, exports and tests that name fields as
-text; code reads attributes.
+Reading by name (``result["total"]``, ``row.get("share")``) is kept on the
+results and their rows for the templates, exports and tests that name fields
+as text; code reads attributes.
 """
 
 from __future__ import annotations
@@ -25,7 +26,25 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Final, NamedTuple, NotRequired, Protocol, TypedDict
+from typing import (
+    Any,
+    Final,
+    NamedTuple,
+    NotRequired,
+    Protocol,
+    SupportsIndex,
+    TypedDict,
+    overload,
+)
+
+
+def _by_name(row: tuple[Any, ...], key: str | SupportsIndex | slice) -> Any:
+    if type(key) is str:
+        try:
+            return getattr(row, key)
+        except AttributeError:
+            raise KeyError(key) from None
+    return tuple.__getitem__(row, key)  # type: ignore[index]
 
 
 class IndicatorRow(NamedTuple):
@@ -56,6 +75,20 @@ class IndicatorRow(NamedTuple):
     #: ``[low, high]`` of a rate's Wilson interval.
     wilson: Sequence[float] | None
 
+    # Reading a field by its name as text (``row["points"]``, ``row.get("points")``), for
+    # the templates and exports that do; a number still indexes the tuple.
+    @overload
+    def __getitem__(self, key: str) -> Any: ...
+    @overload
+    def __getitem__(self, key: SupportsIndex) -> Any: ...
+    @overload
+    def __getitem__(self, key: slice) -> tuple[Any, ...]: ...
+    def __getitem__(self, key: str | SupportsIndex | slice) -> Any:
+        return _by_name(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key, default)
+
 
 class DimensionRow(NamedTuple):
     """One dimension of one agent's result: the points of its indicators, summed."""
@@ -66,6 +99,20 @@ class DimensionRow(NamedTuple):
     name: Mapping[str, str]
     points: float
     weight: float
+
+    # Reading a field by its name as text (``row["points"]``, ``row.get("points")``), for
+    # the templates and exports that do; a number still indexes the tuple.
+    @overload
+    def __getitem__(self, key: str) -> Any: ...
+    @overload
+    def __getitem__(self, key: SupportsIndex) -> Any: ...
+    @overload
+    def __getitem__(self, key: slice) -> tuple[Any, ...]: ...
+    def __getitem__(self, key: str | SupportsIndex | slice) -> Any:
+        return _by_name(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key, default)
 
 
 class ScorecardRef(TypedDict):
@@ -157,8 +204,8 @@ class AgentResult:
     bonus: float
     penalty: float
     vetoes: Sequence[Veto]
-    indicators: Sequence[IndicatorRow]
-    dimensions: Sequence[DimensionRow]
+    indicators: tuple[IndicatorRow, ...]
+    dimensions: tuple[DimensionRow, ...]
     bonus_items: Sequence[BonusItem]
     penalty_items: Sequence[PenaltyItem]
     reasons: Sequence[str]
@@ -299,8 +346,8 @@ def agent_result(
     bonus: float,
     penalty: float,
     vetoes: Sequence[Veto],
-    indicators: Sequence[IndicatorRow],
-    dimensions: Sequence[DimensionRow],
+    indicators: tuple[IndicatorRow, ...],
+    dimensions: tuple[DimensionRow, ...],
     bonus_items: Sequence[BonusItem] = (),
     penalty_items: Sequence[PenaltyItem] = (),
     reasons: Sequence[str] = (),
@@ -350,16 +397,20 @@ def _as_dicts(found: Any) -> list[Mapping[str, Any]] | None:
     return list(found or [])
 
 
-def _indicators_read(found: Any) -> list[IndicatorRow]:
+def _indicators_read(found: Any) -> tuple[IndicatorRow, ...]:
     if isinstance(found, dict) and tuple(found["fields"]) == INDICATOR_FIELDS:
-        return list(map(indicator_rows, found["rows"]))
-    return [
-        IndicatorRow(**{**_NO_INDICATOR, **{k: v for k, v in d.items() if k in _NO_INDICATOR}})
-        for d in _as_dicts(found) or ()
-    ]
+        return tuple(map(indicator_rows, found["rows"]))
+    return tuple(
+        [
+            IndicatorRow(**{**_NO_INDICATOR, **{k: v for k, v in d.items() if k in _NO_INDICATOR}})
+            for d in _as_dicts(found) or ()
+        ]
+    )
 
 
-def _dimensions_read(found: Any) -> list[DimensionRow]:
+def _dimensions_read(found: Any) -> tuple[DimensionRow, ...]:
     if isinstance(found, dict) and tuple(found["fields"]) == DIMENSION_FIELDS:
-        return list(map(dimension_rows, found["rows"]))
-    return [DimensionRow(**{k: d.get(k) for k in DIMENSION_FIELDS}) for d in _as_dicts(found) or ()]
+        return tuple(map(dimension_rows, found["rows"]))
+    return tuple(
+        DimensionRow._make(d.get(k) for k in DIMENSION_FIELDS) for d in _as_dicts(found) or ()
+    )

@@ -55,8 +55,8 @@ class ScoreStatus(StrEnum):
 class AgentScore:
     """One agent's score under one scorecard, before grading (see ``month.build_results``)."""
 
-    indicators: Sequence[IndicatorRow]
-    dimensions: Sequence[DimensionRow]
+    indicators: tuple[IndicatorRow, ...]
+    dimensions: tuple[DimensionRow, ...]
     bonus: float
     bonus_items: list[BonusItem]
     penalty: float
@@ -306,7 +306,7 @@ def score_agents(
         out.append(
             AgentScore(
                 indicators=indicators,
-                dimensions=[c[i] for c in dimension_columns],
+                dimensions=tuple([c[i] for c in dimension_columns]),
                 bonus=bonus_list[i],
                 bonus_items=[c[i] for c in bonus_columns],
                 penalty=penalty_i,

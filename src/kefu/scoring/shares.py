@@ -21,14 +21,16 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-def max_of(a: Any, b: Any) -> Any:
+def max_of(a: Any, b: Any) -> FloatArray:
     """Python's ``max(a, b)`` element by element: ``a`` unless ``b > a`` (false with NaN)."""
-    return np.where(b > a, b, a)
+    found: FloatArray = np.where(b > a, b, a)
+    return found
 
 
-def min_of(a: Any, b: Any) -> Any:
+def min_of(a: Any, b: Any) -> FloatArray:
     """Python's ``min(a, b)`` element by element: ``a`` unless ``b < a``."""
-    return np.where(b < a, b, a)
+    found: FloatArray = np.where(b < a, b, a)
+    return found
 
 
 def _array(value: float) -> FloatArray:

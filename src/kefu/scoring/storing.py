@@ -14,10 +14,10 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from kefu import audit
@@ -173,7 +173,7 @@ def _insert_results(
         )  # fmt: skip
         return
     s.execute(
-        insert(ScoringResult.__table__),
+        insert(cast(Table, ScoringResult.__table__)),
         [
             {
                 "run_id": run_id,
