@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 from kefu.scoring.rules import ScoreStatus, score_agent, score_agents
 from kefu.scoring.sanctions import matches
-from kefu.scoring.shares import band_share, linear_share, step_share
 from kefu.scoring.scorecard import Direction, Step
+from kefu.scoring.shares import band_share, linear_share, step_share
 from tests.scoring.helpers import SIMPLE, card, fig
 
 HB, LB = Direction.HIGHER_BETTER, Direction.LOWER_BETTER
