@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from kefu.periods import Period
 from kefu.reports.meta import ReportMeta, ScorecardMeta
 from kefu.scoring.runs import RunStatus
-from kefu.web.appraisal import ResultsView, grade_distribution, team_ranking
+from kefu.web.views.appraisal import ResultsView, grade_distribution, team_ranking
 
 GRADES = ("S", "A", "B", "C", "D")
 

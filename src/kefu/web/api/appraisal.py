@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from kefu.errors import NotFound
-from kefu.web import appraisal, privacy, sheets, team_ids
+from kefu.web import privacy, team_ids
 from kefu.web.access import ResultsUser, TeamUser
 from kefu.web.api.results_schemas import (
     AgentSheetPublic,
@@ -21,6 +21,7 @@ from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import Ws
 from kefu.web.params import PageQuery, PeriodQuery
 from kefu.web.templating import request_locale
+from kefu.web.views import appraisal, sheets
 
 router = APIRouter(tags=["appraisal"], responses={**ERRORS, **BAD_REQUEST})
 

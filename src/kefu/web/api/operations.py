@@ -11,7 +11,6 @@ from kefu.errors import UsageError
 from kefu.periods import Period
 from kefu.scoring.monitor import monitor as run_monitor
 from kefu.users.roles import Principal
-from kefu.web import appraisal, operations
 from kefu.web.access import ApplicationsUser, MonitorUser, ResultsUser
 from kefu.web.api.results_schemas import (
     ApplicationsPublic,
@@ -22,6 +21,7 @@ from kefu.web.api.results_schemas import (
 from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import CentreUser, Ws
 from kefu.web.params import PeriodPath, PeriodQuery
+from kefu.web.views import appraisal, operations
 
 router = APIRouter(responses={**ERRORS, **BAD_REQUEST})
 

@@ -12,13 +12,14 @@ from fastapi.responses import RedirectResponse, Response
 from kefu.ingest.batches import ImportBusy
 from kefu.reports.safe import csv_writer
 from kefu.store.tables import TABLES
-from kefu.web import jobs, operations
+from kefu.web import jobs
 from kefu.web.access import IMPORT_READ_ROLES, UPLOAD_ROLES, ImportReader, ImportWriter
 from kefu.web.api.imports import read_uploads, start_job
 from kefu.web.deps import DB, Ws
 from kefu.web.nav import NavItem
 from kefu.web.pages import CSV, download, render_page
 from kefu.web.params import IdPath, PageQuery
+from kefu.web.views import operations
 
 router = APIRouter()
 

@@ -8,13 +8,13 @@ from fastapi.responses import Response
 from kefu.errors import NotFound
 from kefu.reports import appraisal_workbook
 from kefu.reports.explain import explained
-from kefu.web import appraisal, sheets
 from kefu.web.access import TeamUser
 from kefu.web.deps import Ws
 from kefu.web.pages import XLSX, download, render_page
 from kefu.web.params import PagePeriodQuery
 from kefu.web.team_ids import resolve
 from kefu.web.templating import request_locale
+from kefu.web.views import appraisal, sheets
 
 router = APIRouter()
 

@@ -1,6 +1,6 @@
 """The team appraisal table, the agent appraisal sheet and a figure's records.
 
-Each function takes a :class:`~kefu.web.appraisal.ResultsView` (already cut
+Each function takes a :class:`~kefu.web.views.appraisal.ResultsView` (already cut
 to what the user may see) and answers 404 for an object outside it.
 """
 
@@ -23,7 +23,13 @@ from kefu.scoring.reads import agent_row
 from kefu.scoring.registry import load_version
 from kefu.scoring.runs import latest_run
 from kefu.users.roles import Principal
-from kefu.web.appraisal import NotPublished, ResultsView, published_only, team_means, trend_months
+from kefu.web.views.appraisal import (
+    NotPublished,
+    ResultsView,
+    published_only,
+    team_means,
+    trend_months,
+)
 
 MAX_PER_PAGE = 500
 

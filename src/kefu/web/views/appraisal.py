@@ -396,7 +396,7 @@ def applications_view(
         return {"period": view.period.label, "run": view.run_info(), "agents": [],
                 "distribution": []}  # fmt: skip
     agents, distribution = applications(ws, view.period, published=published_only(user))
-    from kefu.web.sheets import grade_reasons
+    from kefu.web.views.sheets import grade_reasons
 
     # Each grade says why (a veto-capped C beside a higher total's A is explained).
     reasons = grade_reasons(ws, view.everyone, view.rows, locale)
