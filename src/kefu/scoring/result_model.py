@@ -23,7 +23,7 @@ as text; code reads attributes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import (
@@ -185,8 +185,12 @@ class Standing:
 
 
 @dataclass(frozen=True, slots=True)
-class AgentResult:
-    """One agent's result for one period, as stored and read (callers never change it)."""
+class AgentResult(Mapping[str, Any]):
+    """One agent's result for one period, as stored and read (callers never change it).
+
+    Also a read-only mapping of its fields (``months`` only for a quarter or a
+    year), so the templates and exports that read results by name keep doing so.
+    """
 
     agent_id: str
     name: str | None
@@ -219,8 +223,11 @@ class AgentResult:
         except AttributeError:
             raise KeyError(key) from None
 
-    def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, key, default)
+    def __iter__(self) -> Iterator[str]:
+        return iter(_RESULT_FIELDS if self.months is not None else _MONTH_FIELDS)
+
+    def __len__(self) -> int:
+        return len(_RESULT_FIELDS) - (self.months is None)
 
     def indicator(self, indicator: str) -> IndicatorRow | None:
         """The row of ``indicator`` (None when the result has none)."""
@@ -321,6 +328,7 @@ class AgentResult:
 
 
 _RESULT_FIELDS: Final = tuple(AgentResult.__dataclass_fields__)
+_MONTH_FIELDS: Final = tuple(f for f in _RESULT_FIELDS if f != "months")
 
 
 class Who(Protocol):

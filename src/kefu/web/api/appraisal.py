@@ -38,7 +38,7 @@ def chosen_period(ws: Ws, user: ResultsUser, period: str | None) -> str:
 @router.get("/periods", response_model=list[PeriodPublic], summary="Periods with results")
 def periods(ws: Ws, user: ResultsUser) -> list[PeriodPublic]:
     appraisal.require_results_role(user)
-    return [PeriodPublic(**p) for p in appraisal.period_choices(ws, user)]
+    return appraisal.period_choices(ws, user)
 
 
 @router.get("/overview", response_model=OverviewPublic, summary="Centre overview")
@@ -56,7 +56,7 @@ def overview(
 @router.get("/teams", response_model=list[TeamRankPublic], summary="Teams ranked by mean total")
 def teams(ws: Ws, user: TeamUser, period: PeriodQuery = None) -> list[TeamRankPublic]:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
-    return [TeamRankPublic(**t) for t in appraisal.team_ranking(view)]
+    return appraisal.team_ranking(view)
 
 
 @router.get(

@@ -48,9 +48,8 @@ def publish(period: PeriodPath, ws: Ws, user: CentreUser) -> RunActionPublic:
 def run_state(period: PeriodPath, ws: Ws, user: ResultsUser) -> PeriodPublic:
     appraisal.require_results_role(user)
     p = appraisal.parse_period(period)
-    found = [c for c in appraisal.period_choices(ws, user) if c["label"] == p.label]
-    return PeriodPublic(**(found[0] if found else {"label": p.label, "grain": str(p.grain),
-                                                    "status": "open"}))  # fmt: skip
+    found = [c for c in appraisal.period_choices(ws, user) if c.label == p.label]
+    return found[0] if found else PeriodPublic(label=p.label, grain=str(p.grain), status="open")
 
 
 def monitor_report(ws: Ws, user: Principal, day: date | None, team: str | None) -> dict:

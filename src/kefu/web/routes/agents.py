@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -53,7 +53,7 @@ def agent_page(
     view = _view(ws, user, period)
     if view.unpublished and (user.role is not Role.agent or agent_id == user.agent_id):
         # Nothing of an unpublished month is shown: no figure, no grade, no rank.
-        ctx = {
+        ctx: dict[str, Any] = {
             "agent_id": agent_id,
             "choices": appraisal.period_choices(ws, user),
             "period": view.period.label,

@@ -56,8 +56,10 @@ def team_workbook(
     if not members or view.meta is None:
         raise NotFound(f"no results of team '{team}' for {view.period.label}")
     locale = request_locale(request, user)
-    members = explained(ws, view.everyone, members, locale)
-    content = appraisal_workbook(members, view.meta, locale=locale, whole_centre=False)
+    content = appraisal_workbook(
+        explained(ws, view.everyone, members, locale), view.meta, locale=locale,
+        whole_centre=False,
+    )  # fmt: skip
     return download(content, f"{team.replace('/', '-')}-{view.period.label}.xlsx", XLSX)
 
 

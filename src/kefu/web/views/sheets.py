@@ -6,7 +6,7 @@ to what the user may see) and answers 404 for an object outside it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kefu.errors import NotFound, UsageError
@@ -21,6 +21,7 @@ from kefu.reports.reasons import event_name, indicator_reason, translate
 from kefu.reports.table import veto_text
 from kefu.scoring.reads import agent_row
 from kefu.scoring.registry import load_version
+from kefu.scoring.result_model import AgentResult
 from kefu.scoring.runs import latest_run
 from kefu.users.roles import Principal
 from kefu.web.views.appraisal import (
@@ -96,10 +97,10 @@ def team_table(view: ResultsView, team: str, locale: str, ws: Any = None) -> dic
     }
 
 
-def result_of(view: ResultsView, agent_id: str) -> dict[str, Any]:
+def result_of(view: ResultsView, agent_id: str) -> AgentResult:
     if view.run is None and view.unpublished:
         raise NotPublished(view.period.label)
-    found = next((r for r in view.rows if str(r["agent_id"]) == agent_id), None)
+    found = next((r for r in view.rows if r.agent_id == agent_id), None)
     if found is None:
         raise NotFound(f"no result of agent {agent_id} for {view.period.label}")
     return found
@@ -254,7 +255,7 @@ def _card(ws: Any, row: Mapping[str, Any]) -> Any:
 
 
 def grade_reasons(
-    ws: Any, everyone: list[dict[str, Any]], rows: list[dict[str, Any]], locale: str
+    ws: Any, everyone: Sequence[AgentResult], rows: Sequence[AgentResult], locale: str
 ) -> dict[str, str]:
     """Agent id → the sentence that explains the grade (veto, quota, small sample, line)."""
     return {
@@ -263,8 +264,8 @@ def grade_reasons(
     }
 
 
-def grade_reason_of(ws: Any, view: ResultsView, row: dict[str, Any], locale: str) -> str:
-    return grade_reasons(ws, view.everyone, [row], locale)[str(row["agent_id"])]
+def grade_reason_of(ws: Any, view: ResultsView, row: AgentResult, locale: str) -> str:
+    return grade_reasons(ws, view.everyone, [row], locale)[row.agent_id]
 
 
 def _mean(values: list[float]) -> float:
