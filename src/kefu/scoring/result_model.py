@@ -229,6 +229,9 @@ class AgentResult(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(_RESULT_FIELDS) - (self.months is None)
 
+    def __contains__(self, key: object) -> bool:
+        return key in _FIELD_SET and (key != "months" or self.months is not None)
+
     def indicator(self, indicator: str) -> IndicatorRow | None:
         """The row of ``indicator`` (None when the result has none)."""
         return next((i for i in self.indicators if i.indicator == indicator), None)
@@ -329,6 +332,7 @@ class AgentResult(Mapping[str, Any]):
 
 _RESULT_FIELDS: Final = tuple(AgentResult.__dataclass_fields__)
 _MONTH_FIELDS: Final = tuple(f for f in _RESULT_FIELDS if f != "months")
+_FIELD_SET: Final = frozenset(_RESULT_FIELDS)
 
 
 class Who(Protocol):
