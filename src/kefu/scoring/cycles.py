@@ -93,6 +93,8 @@ def composite_rows(
             vetoes=[v for _, r in months for v in r.vetoes],
             indicators=_indicators(card, figures.get(who.agent_id, {})),
             dimensions=_dimensions(card, months),
+            bonus_items=[],
+            penalty_items=[],
             reasons=[f"mean of {len(months)} monthly total(s): " + ", ".join(m for m, _ in months)],
             months=[MonthTotal(period=m, total=r.total, grade=r.grade) for m, r in months],
         )

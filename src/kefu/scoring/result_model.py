@@ -360,8 +360,8 @@ def agent_result(
     vetoes: Sequence[Veto],
     indicators: tuple[IndicatorRow, ...],
     dimensions: tuple[DimensionRow, ...],
-    bonus_items: Sequence[BonusItem] = (),
-    penalty_items: Sequence[PenaltyItem] = (),
+    bonus_items: Sequence[BonusItem],
+    penalty_items: Sequence[PenaltyItem],
     reasons: Sequence[str] = (),
     months: Sequence[MonthTotal] | None = None,
 ) -> AgentResult:
@@ -385,9 +385,9 @@ def agent_result(
         vetoes=vetoes,
         indicators=indicators,
         dimensions=dimensions,
-        bonus_items=list(bonus_items),
-        penalty_items=list(penalty_items),
-        reasons=[*reasons, *standing.reasons],
+        bonus_items=bonus_items,
+        penalty_items=penalty_items,
+        reasons=[*reasons, *standing.reasons] if standing.reasons else reasons,
         months=months,
     )
 
