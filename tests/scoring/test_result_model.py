@@ -29,7 +29,8 @@ def _quarter() -> AgentResult:
         "2026-Q4", Assignment("A1", "甲", "T1", "S1"),
         {"name": "card", "version": "1", "content_hash": "h"}, STANDING,
         total=75.0, bonus=0.0, penalty=0.0, vetoes=[], indicators=(FCR,),
-        dimensions=(EFFICIENCY,), bonus_items=[], penalty_items=[], reasons=["mean of 2 monthly total(s): 2026-10, 2026-11"],
+        dimensions=(EFFICIENCY,), bonus_items=[], penalty_items=[],
+        reasons=["mean of 2 monthly total(s): 2026-10, 2026-11"],
         months=[MonthTotal(period="2026-10", total=70.0, grade="B"),
                 MonthTotal(period="2026-11", total=80.0, grade="B")],
     )  # fmt: skip
