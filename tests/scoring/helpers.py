@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kefu.metrics.figures import Figure, Level, Status
+from kefu.scoring.result_model import AgentResult
 from kefu.scoring.scorecard import Scorecard, load_scorecard
 
 
@@ -82,3 +83,13 @@ applications:
   improvement_plan_grades: [C, D]
 """  # noqa: E501
 # fmt: on
+
+
+def result(**fields: Any) -> AgentResult:
+    """A result of agent A1 for 2026-10 with ``fields`` (rows may be given as dicts)."""
+    base: dict[str, Any] = {
+        "agent_id": "A1", "name": "甲", "team": "T1", "site": None, "period": "2026-10",
+        "scorecard": {"name": "test", "version": "1", "content_hash": "h"},
+        "total": 80.0, "grade": "B",
+    }  # fmt: skip
+    return AgentResult.from_stored({**base, **fields})

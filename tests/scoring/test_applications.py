@@ -4,12 +4,11 @@ import pytest
 
 from kefu.scoring import score_period
 from kefu.scoring.applications import applications, apply_rules, grade_distribution
-from tests.scoring.helpers import SIMPLE, FakeEngine, card, fig
+from tests.scoring.helpers import SIMPLE, FakeEngine, card, fig, result
 
 
 def row(grade, dims=(), total=80.0):
-    return {"agent_id": "A1", "name": "甲", "team": "T1", "site": None, "period": "2026-10",
-            "total": total, "grade": grade, "dimensions": list(dims)}  # fmt: skip
+    return result(total=total, grade=grade, dimensions=[{"name": {}, **d} for d in dims])
 
 
 C = card(SIMPLE)
@@ -50,8 +49,8 @@ def test_improvement_plan_for_low_grades():
 
 def test_grade_distribution_per_team_and_centre():
     rows = [
-        {"team": "T1", "grade": "A"}, {"team": "T1", "grade": "B"}, {"team": "T1", "grade": "B"},
-        {"team": "T2", "grade": "C"},
+        result(team="T1", grade="A"), result(team="T1", grade="B"), result(team="T1", grade="B"),
+        result(team="T2", grade="C"),
     ]  # fmt: skip
     t1, t2, centre = grade_distribution(rows, ["S", "A", "B", "C", "D"])
     assert (t1["team"], t1["agents"], t1["A"], t1["B"]) == ("T1", 3, 1, 2)

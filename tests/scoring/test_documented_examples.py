@@ -18,8 +18,8 @@ from kefu.metrics.figures import Figure, Level, Status
 from kefu.scoring import results, score_period
 from kefu.scoring.fairness import wilson_interval
 from kefu.scoring.grading import forced_distribution, grade_by_thresholds, quotas
-from kefu.scoring.rules import band_share, linear_share
 from kefu.scoring.scorecard import Direction, Scorecard, default_scorecard
+from kefu.scoring.shares import band_share, linear_share
 from kefu.scoring.targets import suggest
 from tests.factories import add_records
 from tests.markdown import DOCS, code, examples

@@ -4,16 +4,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kefu.scoring.rules import (
-    ScoreStatus,
-    band_share,
-    linear_share,
-    matches,
-    score_agent,
-    score_agents,
-    step_share,
-)
+from kefu.scoring.rules import ScoreStatus, score_agent, score_agents
+from kefu.scoring.sanctions import matches
 from kefu.scoring.scorecard import Direction, Step
+from kefu.scoring.shares import band_share, linear_share, step_share
 from tests.scoring.helpers import SIMPLE, card, fig
 
 HB, LB = Direction.HIGHER_BETTER, Direction.LOWER_BETTER
@@ -130,7 +124,7 @@ grades: {thresholds: {A: 80, B: 0}}
 """
     )
     got, s = points(c, [fig("fcr_rate", 0.9, sample=12), fig("csat_rate", 0.7), fig("nps", 60)])
-    assert got["fcr_rate"].status is ScoreStatus.INSUFFICIENT_SAMPLE
+    assert got["fcr_rate"].status == ScoreStatus.INSUFFICIENT_SAMPLE
     assert got["fcr_rate"].points == 0 and got["fcr_rate"].effective_weight == 0
     assert "sample 12 below the minimum 30" in got["fcr_rate"].reason
     # csat 30 and nps 20 share fcr's 50 in proportion: ×100/50
@@ -144,7 +138,7 @@ grades: {thresholds: {A: 80, B: 0}}
 def test_no_data_is_handled_like_an_insufficient_sample():
     c = one(FCR)
     got, s = points(c, [fig("fcr_rate", None), fig("csat_rate", 0.9)])
-    assert got["fcr_rate"].status is ScoreStatus.NO_DATA
+    assert got["fcr_rate"].status == ScoreStatus.NO_DATA
     assert got["fcr_rate"].value is None
     assert got["csat_rate"].points == pytest.approx(100)
     assert s.total == pytest.approx(100)
@@ -407,28 +401,19 @@ def test_scoring_many_agents_at_once_equals_scoring_each_alone(policy, shrink, a
     assert backwards == alone[::-1]
 
 
-def test_stored_table_rows_name_each_value_by_its_field():
-    from dataclasses import fields
-
-    from kefu.scoring.rules import INDICATOR_FIELDS, IndicatorScore, score_agent
-
-    # Sorted, as models.pack_result packs dicts: a result packed from dicts and one built
-    # as a table by the rules are the same stored text.
-    assert tuple(sorted(f.name for f in fields(IndicatorScore))) == INDICATOR_FIELDS
+def test_rows_name_each_value_by_its_field():
     s = score_agent(card(SIMPLE), {"fcr_rate": fig("fcr_rate", 0.7, numerator=70.0,
                                                    denominator=100.0, sample=100)})  # fmt: skip
-    fcr = next(r for r in s.indicator_rows if r["indicator"] == "fcr_rate")
+    fcr = next(r for r in s.indicators if r.indicator == "fcr_rate")
     # SIMPLE: fcr_rate weight 60, target 0.9, threshold 0.5; aht_avg has no data, so its
     # 40 points go to fcr_rate: effective weight 100, share (0.7 - 0.5) / 0.4 = 0.5.
-    assert fcr["dimension"] == "efficiency"
-    assert (fcr["weight"], fcr["effective_weight"]) == (60, 100)
-    assert (fcr["value"], fcr["numerator"], fcr["denominator"], fcr["sample"]) == (
-        0.7, 70.0, 100.0, 100,
-    )  # fmt: skip
-    assert fcr["share"] == pytest.approx(0.5) and fcr["points"] == pytest.approx(50)
-    assert (fcr["status"], fcr["scored_value"], fcr["provisional"]) == ("ok", 0.7, False)
-    assert fcr["wilson"] is not None and fcr["wilson"][0] < 0.7 < fcr["wilson"][1]
-    assert fcr["reason_code"] == "weight_raised"
+    assert fcr.dimension == "efficiency"
+    assert (fcr.weight, fcr.effective_weight) == (60, 100)
+    assert (fcr.value, fcr.numerator, fcr.denominator, fcr.sample) == (0.7, 70.0, 100.0, 100)
+    assert fcr.share == pytest.approx(0.5) and fcr.points == pytest.approx(50)
+    assert (fcr.status, fcr.scored_value, fcr.provisional) == ("ok", 0.7, False)
+    assert fcr.wilson is not None and fcr.wilson[0] < 0.7 < fcr.wilson[1]
+    assert fcr.reason_code == "weight_raised"
     (dim,) = s.dimensions
-    assert (dim["id"], dim["name"]["en"], dim["weight"]) == ("efficiency", "Efficiency", 100)
-    assert dim["points"] == pytest.approx(50) and dim["effective_weight"] == pytest.approx(100)
+    assert (dim.id, dim.name["en"], dim.weight) == ("efficiency", "Efficiency", 100)
+    assert dim.points == pytest.approx(50) and dim.effective_weight == pytest.approx(100)

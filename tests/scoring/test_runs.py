@@ -268,57 +268,63 @@ def test_a_scorecard_for_another_time_zone_is_refused(ws):
         score(ws, engine(), scorecard=card("timezone: Europe/Paris\n" + SIMPLE))
 
 
-def test_stored_results_pack_indicator_and_dimension_rows_and_read_back_unchanged():
+def test_stored_results_hold_indicator_and_dimension_rows_as_tables_and_read_back_equal():
     import orjson
 
-    from kefu.scoring.models import ScoringResult, pack_result
-    from kefu.scoring.runs import serialise
+    from kefu.scoring.models import ScoringResult
+    from kefu.scoring.result_model import INDICATOR_FIELDS, AgentResult
+    from kefu.scoring.storing import serialise
 
-    ind = {
-        "indicator": "fcr_rate",
-        "value": 0.8,
-        "points": 12.5,
-        "reason": None,
-        "wilson": [0.7, 0.9],
-    }
-    dim = {"id": "efficiency", "name": {"zh": "效率", "en": "Efficiency"}, "points": 20.0}
-    row = {
-        "agent_id": "A1",
-        "total": 80.0,
-        "indicators": [ind, {**ind, "indicator": "aht_avg"}],
-        "dimensions": [dim, {**dim, "id": "quality", "points": 10.0}],
-    }
-    stored = orjson.loads(serialise(row))
-    assert stored["indicators"]["fields"] == sorted(ind)  # the names once, not per row
+    dims = [
+        {"id": "efficiency", "name": {"zh": "效率", "en": "Efficiency"}, "points": 20.0,
+         "weight": 60, "effective_weight": 60.0},
+        {"id": "quality", "name": {"zh": "质量", "en": "Quality"}, "points": 10.0,
+         "weight": 40, "effective_weight": 40.0},
+    ]  # fmt: skip
+    ind = {"indicator": "fcr_rate", "value": 0.8, "points": 12.5, "wilson": [0.7, 0.9]}
+    legacy = {
+        "agent_id": "A1", "name": "甲", "team": "T1", "site": None, "period": "2026-10",
+        "scorecard": {"name": "t", "version": "1", "content_hash": "h"}, "total": 80.0,
+        "grade": "B", "indicators": [ind, {**ind, "indicator": "aht_avg"}], "dimensions": dims,
+    }  # fmt: skip
+    # A result stored before the results were typed (rows as dicts, fields missing) reads
+    # with the missing fields as None.
+    old = ScoringResult(detail_json=orjson.dumps(legacy).decode()).result
+    fcr = old.indicator("fcr_rate")
+    assert fcr is not None and (fcr.value, fcr.points, fcr.status) == (0.8, 12.5, None)
+    assert [d.id for d in old.dimensions] == ["efficiency", "quality"]
+    stored = orjson.loads(serialise(old))
+    # The field names once per table, sorted; each row an array in that order.
+    assert stored["indicators"]["fields"] == list(INDICATOR_FIELDS) == sorted(INDICATOR_FIELDS)
     assert stored["dimensions"] == {
-        "fields": ["id", "name", "points"],
+        "fields": ["effective_weight", "id", "name", "points", "weight"],
         "rows": [
-            ["efficiency", {"en": "Efficiency", "zh": "效率"}, 20.0],
-            ["quality", {"en": "Efficiency", "zh": "效率"}, 10.0],
+            [60.0, "efficiency", {"en": "Efficiency", "zh": "效率"}, 20.0, 60],
+            [40.0, "quality", {"en": "Quality", "zh": "质量"}, 10.0, 40],
         ],
     }
-    assert ScoringResult(detail_json=serialise(row).decode()).detail == row
-    # Lists of differing fields, and results stored before packing, read back as they are.
-    ragged = {**row, "indicators": [ind, {"indicator": "x"}], "dimensions": []}
-    assert pack_result(ragged) is ragged
-    legacy = orjson.dumps(row).decode()
-    assert ScoringResult(detail_json=legacy).detail == row
+    assert ScoringResult(detail_json=serialise(old).decode()).result == old
+    assert orjson.loads(orjson.dumps(AgentResult.from_stored(stored).to_stored())) == stored
 
 
-def test_rows_built_for_storing_are_the_tables_the_results_read_back_as(ws):
+def test_results_built_for_storing_read_back_equal(ws):
+    import orjson
+
     from kefu.periods import Period
-    from kefu.scoring.models import unpack_result
+    from kefu.scoring.models import ScoringResult
     from kefu.scoring.month import build_results
     from kefu.scoring.registry import single
+    from kefu.scoring.storing import serialise
 
     c = card(SIMPLE)
     figs = {"A1": {"fcr_rate": fig("fcr_rate", 0.9, key="A1"), "aht_avg": fig("aht_avg", 300)}}
     (row,) = build_results(Period.parse(OCT), single(c), {}, figs)
-    assert set(row["indicators"]) == {"fields", "rows"}
-    indicators = unpack_result(dict(row))["indicators"]
-    fcr = next(i for i in indicators if i["indicator"] == "fcr_rate")
+    assert set(orjson.loads(serialise(row))["indicators"]) == {"fields", "rows"}
+    assert ScoringResult(detail_json=serialise(row).decode()).result == row
+    fcr = row.indicator("fcr_rate")
     # SIMPLE: fcr_rate weight 60, target 0.9 → the whole share
-    assert (fcr["value"], fcr["share"], fcr["points"], fcr["status"]) == (0.9, 1.0, 60.0, "ok")
+    assert fcr is not None
+    assert (fcr.value, fcr.share, fcr.points, fcr.status) == (0.9, 1.0, 60.0, "ok")
 
 
 def test_sqlite_keeps_the_stored_results_as_text(ws):

@@ -64,11 +64,11 @@ def test_a_file_that_cannot_be_imported_is_refused_with_415(ws: Workspace) -> No
     api = _api_upload(web, client, "report.pdf", b"%PDF-1.4")
     assert api.status_code == 415
     assert api.json()["error"]["message"] == (
-        "report.pdf: only CSV, Excel and Parquet files can be imported"
+        "report.pdf: only CSV, Excel, Parquet, JSON and zip exports can be imported"
     )
     page = _page_upload(web, client, "report.pdf", b"%PDF-1.4")
     assert page.status_code == 415
-    assert "report.pdf：只能导入 CSV、Excel 和 Parquet 文件" in page.text
+    assert "report.pdf：只能导入 CSV、Excel、Parquet、JSON 和 zip 导出文件" in page.text
     assert client.get("/api/v1/imports").json() == []
 
 

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from kefu.periods import Period
 from kefu.reports.meta import ReportMeta, ScorecardMeta
 from kefu.scoring.runs import RunStatus
-from kefu.web.appraisal import ResultsView, grade_distribution, team_ranking
+from kefu.web.views.appraisal import ResultsView, grade_distribution, team_ranking
+from tests.scoring.helpers import result
 
 GRADES = ("S", "A", "B", "C", "D")
 
@@ -25,9 +26,8 @@ rows = st.lists(
 )
 
 
-def view_of(results: list[dict]) -> ResultsView:
-    for i, r in enumerate(results):
-        r["agent_id"] = f"A{i}"
+def view_of(found: list[dict]) -> ResultsView:
+    results = [result(agent_id=f"A{i}", **r) for i, r in enumerate(found)]
     meta = ReportMeta.of(ScorecardMeta("card", "1", (), {}, GRADES))
     return ResultsView(Period.parse("2026-10"), None, RunStatus.SCORED, results, results, meta)
 
@@ -35,18 +35,19 @@ def view_of(results: list[dict]) -> ResultsView:
 @given(rows)
 def test_team_ranking_is_a_ranking_by_mean_total(results: list[dict]) -> None:
     teams = team_ranking(view_of(results))
-    assert [t["rank"] for t in teams] == list(range(1, len(teams) + 1))
-    means = [t["mean_total"] for t in teams]
+    assert [t.rank for t in teams] == list(range(1, len(teams) + 1))
+    means = [t.mean_total for t in teams]
     assert means == sorted(means, reverse=True)
-    assert sum(t["agents"] for t in teams) == len(results)
+    assert sum(t.agents for t in teams) == len(results)
     for t in teams:
-        members = [r["total"] for r in results if r["team"] == t["team"]]
-        assert t["mean_total"] * len(members) == pytest.approx(sum(members))
-        assert sum(t["grades"].values()) == len(members)
+        members = [r["total"] for r in results if r["team"] == t.team]
+        assert t.mean_total is not None
+        assert t.mean_total * len(members) == pytest.approx(sum(members))
+        assert sum(t.grades.values()) == len(members)
 
 
 @given(rows)
 def test_grade_distribution_counts_every_agent_once_in_grade_order(results: list[dict]) -> None:
     counts = grade_distribution(view_of(results))
-    assert [c["grade"] for c in counts] == list(GRADES)
-    assert sum(c["agents"] for c in counts) == len(results)
+    assert [c.grade for c in counts] == list(GRADES)
+    assert sum(c.agents for c in counts) == len(results)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,6 +22,9 @@ from kefu.cli.common import (
 )
 from kefu.cli.common import open_workspace as _open
 from kefu.errors import KefuError
+
+if TYPE_CHECKING:
+    from kefu.scoring.result_model import AgentResult
 
 PeriodOption = Annotated[
     str, typer.Option("--period", "-p", help="Month (2026-10), quarter (2026-Q4) or year (2026).")
@@ -45,50 +48,51 @@ def _r2(x: float | None) -> float | None:
     return None if x is None else round(x, 2)
 
 
-def _flat(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+def _flat(rows: list[AgentResult]) -> tuple[list[dict[str, Any]], list[str]]:
     """The appraisal table as flat rows: one column per indicator value and points."""
     columns = ["agent_id", "name", "team", "site", "period", "scorecard", "version", "total"]
     columns += ["grade", "pay_coefficient", "rank_team", "rank_site", "rank_centre"]
     columns += ["bonus", "penalty", "vetoes"]
     ids: list[str] = []
     for r in rows:
-        ids += [i["indicator"] for i in r["indicators"] if i["indicator"] not in ids]
+        ids += [i.indicator for i in r.indicators if i.indicator not in ids]
     columns += [f"{i}.{part}" for i in ids for part in ("value", "points", "status")]
     out = []
     for r in rows:
         flat = {k: r.get(k) for k in columns}
-        flat["scorecard"] = r["scorecard"]["name"]
-        flat["version"] = r["scorecard"]["version"]
-        flat["vetoes"] = "; ".join(v["reason"] for v in r.get("vetoes", []))
-        for i in r["indicators"]:
-            for part in ("value", "points", "status"):
-                flat[f"{i['indicator']}.{part}"] = i.get(part)
+        flat["scorecard"] = r.scorecard["name"]
+        flat["version"] = r.scorecard["version"]
+        flat["vetoes"] = "; ".join(v["reason"] for v in r.vetoes)
+        for i in r.indicators:
+            flat[f"{i.indicator}.value"] = i.value
+            flat[f"{i.indicator}.points"] = i.points
+            flat[f"{i.indicator}.status"] = i.status
         out.append(flat)
     return out, columns
 
 
-def show_results(rows: list[dict[str, Any]], fmt: OutputFormat, title: str) -> None:
+def show_results(rows: list[AgentResult], fmt: OutputFormat, title: str) -> None:
     if fmt is OutputFormat.json:
-        _json(rows)
+        _json([r.as_dict() for r in rows])
     elif fmt is OutputFormat.csv:
         flat, columns = _flat(rows)
         emit(flat, fmt, columns)
     else:
         table = [
             {
-                "agent_id": r["agent_id"],
-                "name": r.get("name"),
-                "team": r.get("team"),
-                "total": f"{r['total']:.2f}",
-                "grade": r["grade"],
-                "pay": r.get("pay_coefficient"),
+                "agent_id": r.agent_id,
+                "name": r.name,
+                "team": r.team,
+                "total": f"{r.total:.2f}",
+                "grade": r.grade,
+                "pay": r.pay_coefficient,
                 "rank team/site/centre": "/".join(
-                    "-" if r.get(k) is None else str(r[k])
-                    for k in ("rank_team", "rank_site", "rank_centre")
+                    "-" if rank is None else str(rank)
+                    for rank in (r.rank_team, r.rank_site, r.rank_centre)
                 ),
-                "bonus": _r2(r.get("bonus")),
-                "penalty": _r2(r.get("penalty")),
-                "veto": ", ".join(v["cap_grade"] for v in r.get("vetoes", [])),
+                "bonus": _r2(r.bonus),
+                "penalty": _r2(r.penalty),
+                "veto": ", ".join(v["cap_grade"] for v in r.vetoes),
             }
             for r in rows
         ]

@@ -263,7 +263,7 @@ def create_demo_users(run: DemoRun) -> None:
 def prepare_overview(run: DemoRun) -> None:
     """Compute the overview of the newest month once, so the first page opens fast."""
     from kefu.users.roles import Principal, Role
-    from kefu.web import appraisal
+    from kefu.web.views import appraisal
 
     manager = Principal(0, "demo", "demo", Role.manager)
     with run.console.status("preparing the centre overview"):

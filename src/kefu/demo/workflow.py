@@ -10,6 +10,7 @@ revised the month, one rejected) with a third still open.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -77,7 +78,7 @@ def demo_workflow(run: DemoRun) -> None:
 def _reviews(
     ws: Any,
     sup: Principal,
-    chosen: list[dict[str, Any]],
+    chosen: Sequence[Mapping[str, Any]],
     month: str,
     dues: list[Any],
     draft: str,

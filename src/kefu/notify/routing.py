@@ -21,7 +21,7 @@ Visibility follows publication: agents hear of results only from
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -152,13 +152,13 @@ def _monitor_digest(ws: Workspace, d: Directory, e: NotificationEvent) -> Routed
     return Routed(e.kind, path, _team_event(d, p["team"], context), people)
 
 
-def _grades(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
+def _grades(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, int]]:
     counts = Counter(str(r.get("grade")) for r in rows if r.get("grade") is not None)
     best = {g: max(r["total"] for r in rows if str(r.get("grade")) == g) for g in counts}
     return [(g, counts[g]) for g in sorted(counts, key=lambda g: (-best[g], g))]
 
 
-def _aggregate(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _aggregate(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     totals = [float(r["total"]) for r in rows if r.get("total") is not None]
     return {
         "agents": len(rows),

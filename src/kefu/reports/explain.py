@@ -19,6 +19,7 @@ from kefu.reports.formatting import format_points
 from kefu.reports.reasons import event_name, translate
 from kefu.reports.table import veto_text
 from kefu.scoring.grading import quotas
+from kefu.scoring.result_model import AgentResult
 from kefu.scoring.scorecard import BonusRule, PenaltyRule, Scorecard
 
 #: What one unit of a bonus indicator is called in a sentence ("表扬 6 次").
@@ -165,9 +166,8 @@ def population_of(row: Mapping[str, Any], card: Scorecard | None, sizes: Mapping
 
 
 def explained(
-    ws: Any, everyone: Sequence[Mapping[str, Any]], rows: Sequence[Mapping[str, Any]],
-    locale: str,
-) -> list[dict[str, Any]]:  # fmt: skip
+    ws: Any, everyone: Sequence[AgentResult], rows: Sequence[AgentResult], locale: str
+) -> list[dict[str, Any]]:
     """``rows`` with ``grade_reason``, ``bonus_lines`` and ``penalty_lines`` for the exports.
 
     ``everyone``: all results of the run (the grading populations are counted in it).
@@ -189,7 +189,7 @@ def explained(
         card = cards[h]
         out.append(
             {
-                **row,
+                **row.as_dict(),
                 "grade_reason": grade_reason(row, card, population_of(row, card, sizes[h]), locale),
                 "bonus_lines": [bonus_line(b, bonus_rule(card, b), locale)
                                 for b in row.get("bonus_items") or () if b.get("count")],

@@ -8,6 +8,7 @@ Path(export.filename).write_bytes(export.data)   # or a download response:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -22,6 +23,7 @@ from kefu.reports.meta import ReportMeta
 from kefu.reports.pdf import agent_sheet_pdf, populations, team_sheets_pdf
 from kefu.reports.source import histories, load_results, report_meta, team_values
 from kefu.reports.xlsx import appraisal_workbook
+from kefu.scoring.result_model import AgentResult
 from kefu.workspace import Workspace
 
 
@@ -81,7 +83,7 @@ def export_filename(period: str, team: str | None, agent: str | None, fmt: Expor
 def _pdf(
     ws: Workspace,
     period: Period,
-    rows: list[dict[str, Any]],
+    results: Sequence[AgentResult],
     meta: ReportMeta,
     agent: str | None,
     locale: str,
@@ -93,7 +95,7 @@ def _pdf(
     read as arithmetic) and the PDF.
     """
     everyone = load_results(ws, period, published=published)
-    rows = explained(ws, everyone, rows, locale)
+    rows = explained(ws, everyone, results, locale)
     teams = {r.get("team") for r in rows}
     values = team_values(ws, period, [r for r in everyone if r.get("team") in teams])
     past = histories(ws, period, [str(r["agent_id"]) for r in rows], published=published)
@@ -149,12 +151,13 @@ def build_export(
     if fmt is ExportFormat.XLSX:
         everyone = load_results(ws, the_period, published=published)
         whole = team is None and agent is None
-        rows = explained(ws, everyone, rows, locale)
-        data = appraisal_workbook(rows, meta, locale=locale, whole_centre=whole)
+        data = appraisal_workbook(
+            explained(ws, everyone, rows, locale), meta, locale=locale, whole_centre=whole
+        )
     elif fmt is ExportFormat.CSV:
         data = appraisal_csv(rows, meta, locale=locale)
     else:
-        rows, data = _pdf(ws, the_period, rows, meta, agent, locale, published)
+        _, data = _pdf(ws, the_period, rows, meta, agent, locale, published)
     return Export(
         data=data,
         filename=export_filename(the_period.label, team, agent, fmt),

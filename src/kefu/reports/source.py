@@ -22,6 +22,7 @@ from kefu.reports.meta import ReportMeta, ScorecardMeta, scorecard_meta_from
 from kefu.reports.pdf import HISTORY_MONTHS
 from kefu.reports.status import status_of
 from kefu.scoring.registry import find_scorecard, load_version
+from kefu.scoring.result_model import AgentResult
 from kefu.scoring.runs import latest_run, run_results
 from kefu.workspace import Workspace
 
@@ -39,7 +40,7 @@ def load_results(
     team: str | None = None,
     agent: str | None = None,
     published: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[AgentResult]:
     """The period's results (newest run, or newest published one), narrowed to a team or agent."""
     label = _period(period).label
     rows = scoring.results(ws, label, published=published)
@@ -99,7 +100,7 @@ def load_report(
     team: str | None = None,
     agent: str | None = None,
     published: bool = False,
-) -> tuple[list[dict[str, Any]], ReportMeta]:
+) -> tuple[list[AgentResult], ReportMeta]:
     """Results and their metadata, ready for any renderer."""
     rows = load_results(ws, period, team=team, agent=agent, published=published)
     return rows, report_meta(ws, period, rows, published=published)

@@ -7,10 +7,13 @@ grades in the preceding periods); :func:`applications` reads a scored period.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from kefu.periods import Period
+from kefu.scoring.registry import load_version
+from kefu.scoring.result_model import AgentResult
+from kefu.scoring.runs import as_period, latest_run, results, run_results
 from kefu.scoring.scorecard import Scorecard
 from kefu.workspace import Workspace
 
@@ -34,7 +37,7 @@ def promotion(card: Scorecard, grades: Sequence[tuple[str, str | None]]) -> tupl
     return len(qualifying) == rule.consecutive_months, qualifying
 
 
-def training(card: Scorecard, row: Mapping[str, Any]) -> list[dict[str, Any]]:
+def training(card: Scorecard, row: AgentResult) -> list[dict[str, Any]]:
     """Dimensions scored below ``training_below_share`` of their weight.
 
     The weight compared is the dimension's effective weight (after any
@@ -44,57 +47,55 @@ def training(card: Scorecard, row: Mapping[str, Any]) -> list[dict[str, Any]]:
     if share is None:
         return []
     out = []
-    for d in row.get("dimensions", []):
-        weight = d.get("effective_weight", d.get("weight")) or 0.0
-        if weight > 0 and d["points"] < share * weight:
+    for d in row.dimensions:
+        weight = (d.weight if d.effective_weight is None else d.effective_weight) or 0.0
+        if weight > 0 and d.points < share * weight:
             out.append(
                 {
-                    "dimension": d["id"],
-                    "name": d.get("name"),
-                    "points": d["points"],
+                    "dimension": d.id,
+                    "name": d.name,
+                    "points": d.points,
                     "weight": weight,
-                    "achieved": d["points"] / weight,
+                    "achieved": d.points / weight,
                 }
             )
     return out
 
 
 def apply_rules(
-    row: Mapping[str, Any], card: Scorecard, history: Sequence[tuple[str, str | None]]
+    row: AgentResult, card: Scorecard, history: Sequence[tuple[str, str | None]]
 ) -> dict[str, Any]:
     """Pay coefficient, promotion candidacy, training and improvement plan of one agent.
 
     ``history``: (period, grade) of the periods before ``row``'s, newest first.
     """
-    grades = [(row["period"], row["grade"]), *history]
+    grades: list[tuple[str, str | None]] = [(row.period, row.grade), *history]
     candidate, qualifying = promotion(card, grades)
     weak = training(card, row)
     return {
-        "agent_id": row["agent_id"],
-        "name": row.get("name"),
-        "team": row.get("team"),
-        "site": row.get("site"),
-        "period": row["period"],
-        "total": row["total"],
-        "grade": row["grade"],
-        "pay_coefficient": card.applications.pay_coefficient.get(row["grade"]),
+        "agent_id": row.agent_id,
+        "name": row.name,
+        "team": row.team,
+        "site": row.site,
+        "period": row.period,
+        "total": row.total,
+        "grade": row.grade,
+        "pay_coefficient": card.applications.pay_coefficient.get(row.grade),
         "promotion_candidate": candidate,
         "qualifying_months": qualifying,
         "training": [w["dimension"] for w in weak],
         "training_detail": weak,
-        "improvement_plan_required": row["grade"] in card.applications.improvement_plan_grades,
+        "improvement_plan_required": row.grade in card.applications.improvement_plan_grades,
     }
 
 
-def grade_distribution(
-    rows: Sequence[Mapping[str, Any]], order: Sequence[str]
-) -> list[dict[str, Any]]:
+def grade_distribution(rows: Sequence[AgentResult], order: Sequence[str]) -> list[dict[str, Any]]:
     """Per team, then the whole centre as ``(centre)``: agents per grade and their share."""
     teams: dict[str, Counter[str]] = defaultdict(Counter)
     centre: Counter[str] = Counter()
     for r in rows:
-        teams[r.get("team") or "—"][r["grade"]] += 1
-        centre[r["grade"]] += 1
+        teams[r.team or "—"][r.grade] += 1
+        centre[r.grade] += 1
     out = []
     for team, counts in [*sorted(teams.items()), ("(centre)", centre)]:
         n = sum(counts.values())
@@ -110,15 +111,12 @@ def applications(
     ws: Workspace, period: Period | str, *, published: bool = False
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Per-agent applications and the grade distribution per team of a scored period."""
-    from kefu.scoring.registry import load_version
-    from kefu.scoring.runs import as_period, latest_run, results, run_results
-
     period = as_period(period)
     rows = results(ws, period, published=published)
     cards: dict[str, Scorecard] = {}
     longest = 1
     for r in rows:
-        h = r["scorecard"]["content_hash"]
+        h = r.scorecard["content_hash"]
         if h not in cards:
             cards[h] = load_version(ws, h)
             promo = cards[h].applications.promotion
@@ -128,12 +126,10 @@ def applications(
     for _ in range(longest - 1):
         previous = previous.previous()
         run = latest_run(ws, previous, published=published)
-        grades = {} if run is None else {x["agent_id"]: x["grade"] for x in run_results(ws, run.id)}
+        grades = {} if run is None else {x.agent_id: x.grade for x in run_results(ws, run.id)}
         for r in rows:
-            history[r["agent_id"]].append((previous.label, grades.get(r["agent_id"])))
-    out = [
-        apply_rules(r, cards[r["scorecard"]["content_hash"]], history[r["agent_id"]]) for r in rows
-    ]
+            history[r.agent_id].append((previous.label, grades.get(r.agent_id)))
+    out = [apply_rules(r, cards[r.scorecard["content_hash"]], history[r.agent_id]) for r in rows]
     order: list[str] = []
     for c in cards.values():
         order += [g for g in c.grades.order if g not in order]

@@ -11,129 +11,148 @@ the same scorecard's thresholds (or distribution); vetoes act on the months.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from statistics import fmean
 from typing import Any
 
 from kefu.errors import KefuError
-from kefu.metrics.figures import Level
+from kefu.metrics.figures import Figure, Level
 from kefu.periods import Period
 from kefu.scoring.catalogue import is_rate
 from kefu.scoring.fairness import wilson_interval
 from kefu.scoring.inputs import Assignment, roster_on
 from kefu.scoring.models import ScoringRun
-from kefu.scoring.month import ComputeFn, card_of, default_compute, grade_and_rank
+from kefu.scoring.month import (
+    ComputeFn,
+    Ungraded,
+    card_of,
+    default_compute,
+    grade_and_rank,
+    scorecard_entry,
+)
+from kefu.scoring.result_model import (
+    AgentResult,
+    DimensionRow,
+    IndicatorRow,
+    MonthTotal,
+    agent_result,
+)
 from kefu.scoring.scorecard import Scorecard
+from kefu.scoring.storing import latest_run, run_results, scorecards_for, store_run
 from kefu.workspace import Workspace
 
 
 def month_runs(ws: Workspace, period: Period) -> list[ScoringRun]:
     """The newest run of each month of ``period`` that has one, in month order."""
-    from kefu.scoring.runs import latest_run
-
     found = [latest_run(ws, m) for m in period.months()]
     return [r for r in found if r is not None]
 
 
 def composite_rows(
     period: Period,
-    monthly: dict[str, list[dict[str, Any]]],
-    roster: dict[str, Assignment],
-    cards_for: Any,
-    figures: dict[str, dict[str, Any]],
-) -> list[dict[str, Any]]:
-    """Result rows of a quarter/year from monthly result rows (pure).
+    monthly: Mapping[str, Sequence[AgentResult]],
+    roster: Mapping[str, Assignment],
+    cards_for: Callable[[Assignment], Scorecard],
+    figures: Mapping[str, Mapping[str, Figure]],
+) -> list[AgentResult]:
+    """The results of a quarter/year from the monthly results (pure).
 
-    ``monthly`` maps a month label to that month's result rows; ``cards_for``
+    ``monthly`` maps a month label to that month's results; ``cards_for``
     maps an :class:`Assignment` to its scorecard; ``figures`` maps agent →
     indicator → Figure recomputed over the whole period.
     """
-    per_agent: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    per_agent: dict[str, list[tuple[str, AgentResult]]] = defaultdict(list)
     for month in sorted(monthly):
         for r in monthly[month]:
-            per_agent[r["agent_id"]].append((month, r))
-    rows = []
+            per_agent[r.agent_id].append((month, r))
     used: dict[str, Scorecard] = {}
+    agents = []
     for agent in sorted(per_agent):
-        months = per_agent[agent]
-        last = months[-1][1]
-        who = roster.get(agent) or Assignment(
-            agent, last.get("name"), last.get("team"), last.get("site")
-        )
+        last = per_agent[agent][-1][1]
+        who = roster.get(agent) or Assignment(agent, last.name, last.team, last.site)
         card = cards_for(who)
         used[card.content_hash] = card
-        dims: dict[str, list[float]] = defaultdict(list)
-        for _, r in months:
-            for d in r.get("dimensions", []):
-                dims[d["id"]].append(d["points"])
-        indicators = []
-        for ind in card.indicator_ids:
-            f = figures.get(agent, {}).get(ind)
-            value = None if f is None else f.value
-            wilson = None
-            if f is not None and is_rate(ind) and f.denominator:
-                wilson = wilson_interval(f.numerator or 0.0, f.denominator)
-            indicators.append(
-                {
-                    "indicator": ind,
-                    "value": value,
-                    "numerator": None if f is None else f.numerator,
-                    "denominator": None if f is None else f.denominator,
-                    "sample": 0 if f is None else f.sample,
-                    "status": "no_data" if value is None else "ok",
-                    "wilson": list(wilson) if wilson else None,
-                    "weight": next(r.weight for _, r in card.rules if r.id == ind),
-                    "share": None,
-                    "points": None,
-                    "reason": None,
-                }
-            )
-        rows.append(
-            {
-                "agent_id": agent,
-                "name": who.name,
-                "team": who.team,
-                "site": who.site,
-                "period": period.label,
-                "scorecard": {
-                    "name": card.name,
-                    "version": card.version,
-                    "content_hash": card.content_hash,
-                },
-                "total": fmean(r["total"] for _, r in months),
-                "months": [
-                    {"period": m, "total": r["total"], "grade": r["grade"]} for m, r in months
-                ],
-                "grade": None,
-                "grade_before_veto": None,
-                "pay_coefficient": None,
-                "rank_team": None,
-                "rank_site": None,
-                "rank_centre": None,
-                "bonus": fmean(r.get("bonus", 0.0) for _, r in months),
-                "penalty": fmean(r.get("penalty", 0.0) for _, r in months),
-                "vetoes": [v for _, r in months for v in r.get("vetoes", [])],
-                "indicators": indicators,
-                "dimensions": [
-                    {
-                        "id": d.id,
-                        "name": d.name.model_dump(),
-                        "points": fmean(dims[d.id]) if dims.get(d.id) else 0.0,
-                        "weight": d.total_weight,
-                        "effective_weight": d.total_weight,
-                    }
-                    for d in card.dimensions
-                ],
-                "bonus_items": [],
-                "penalty_items": [],
-                "reasons": [
-                    f"mean of {len(months)} monthly total(s): " + ", ".join(m for m, _ in months)
-                ],
-                "cap_grades": [],
-            }
+        agents.append((who, card, per_agent[agent], fmean(r.total for _, r in per_agent[agent])))
+    standings = grade_and_rank(
+        [
+            Ungraded(w.agent_id, w.team, w.site, total, c.content_hash, ())
+            for w, c, _, total in agents
+        ],
+        used,
+    )
+    return [
+        agent_result(
+            period.label,
+            who,
+            scorecard_entry(card),
+            standing,
+            total=total,
+            bonus=fmean(r.bonus for _, r in months),
+            penalty=fmean(r.penalty for _, r in months),
+            vetoes=[v for _, r in months for v in r.vetoes],
+            indicators=_indicators(card, figures.get(who.agent_id, {})),
+            dimensions=_dimensions(card, months),
+            bonus_items=[],
+            penalty_items=[],
+            reasons=[f"mean of {len(months)} monthly total(s): " + ", ".join(m for m, _ in months)],
+            months=[MonthTotal(period=m, total=r.total, grade=r.grade) for m, r in months],
         )
-    grade_and_rank(rows, used)
-    return rows
+        for (who, card, months, total), standing in zip(agents, standings, strict=True)
+    ]
+
+
+def _indicators(card: Scorecard, figures: Mapping[str, Figure]) -> tuple[IndicatorRow, ...]:
+    """The card's indicators over the whole period: figures, not scored (no points)."""
+    weights = {r.id: r.weight for _, r in card.rules}
+    out = []
+    for ind in card.indicator_ids:
+        f = figures.get(ind)
+        value = None if f is None else f.value
+        wilson = None
+        if f is not None and is_rate(ind) and f.denominator:
+            wilson = wilson_interval(f.numerator or 0.0, f.denominator)
+        out.append(
+            IndicatorRow(
+                denominator=None if f is None else f.denominator,
+                dimension=None,
+                effective_weight=None,
+                indicator=ind,
+                numerator=None if f is None else f.numerator,
+                points=None,
+                provisional=None,
+                reason=None,
+                reason_code=None,
+                sample=0 if f is None else f.sample,
+                scored_value=None,
+                share=None,
+                status="no_data" if value is None else "ok",
+                value=value,
+                weight=weights[ind],
+                wilson=list(wilson) if wilson else None,
+            )
+        )
+    return tuple(out)
+
+
+def _dimensions(
+    card: Scorecard, months: Sequence[tuple[str, AgentResult]]
+) -> tuple[DimensionRow, ...]:
+    """The card's dimensions, each with the mean of its monthly points."""
+    points: dict[str, list[float]] = defaultdict(list)
+    for _, r in months:
+        for d in r.dimensions:
+            points[d.id].append(d.points)
+    return tuple(
+        DimensionRow(
+            effective_weight=d.total_weight,
+            id=d.id,
+            name=d.name.model_dump(),
+            points=fmean(points[d.id]) if points.get(d.id) else 0.0,
+            weight=d.total_weight,
+        )
+        for d in card.dimensions
+    )
 
 
 def score_cycle(
@@ -144,19 +163,17 @@ def score_cycle(
     actor: str,
     compute: ComputeFn | None,
 ) -> ScoringRun:
-    from kefu.scoring.runs import _scorecards, run_results, store_run
-
     runs = month_runs(ws, period)
     if not runs:
         raise KefuError(
             f"no month of {period.label} has been scored yet; score the months first "
             f"(kefu score --period {period.months()[0].label})"
         )
-    cards = _scorecards(ws, scorecard)
+    cards = scorecards_for(ws, scorecard)
     con = ws.duckdb()
     roster = roster_on(ws, period.start, con)
     monthly = {r.period: run_results(ws, r.id) for r in runs}
-    agents = sorted({row["agent_id"] for rows in monthly.values() for row in rows})
+    agents = sorted({row.agent_id for rows in monthly.values() for row in rows})
     compute = compute or default_compute()
     figures: dict[str, dict[str, Any]] = defaultdict(dict)
     for card in cards.all:

@@ -5,20 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-_KEEP = ("total", "grade", "pay_coefficient")
+from kefu.scoring.result_model import AgentResult
 
 
-def _brief(r: dict[str, Any]) -> dict[str, Any]:
-    return {k: r.get(k) for k in _KEEP}
+def _brief(r: AgentResult) -> dict[str, Any]:
+    return {"total": r.total, "grade": r.grade, "pay_coefficient": r.pay_coefficient}
 
 
-def diff_results(
-    old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]]
-) -> list[dict[str, Any]]:
+def diff_results(old: Sequence[AgentResult], new: Sequence[AgentResult]) -> list[dict[str, Any]]:
     """One entry per agent whose result differs: old/new total, grade, pay, moved indicators."""
-    before = {r["agent_id"]: r for r in old}
-    after = {r["agent_id"]: r for r in new}
-    out = []
+    before = {r.agent_id: r for r in old}
+    after = {r.agent_id: r for r in new}
+    out: list[dict[str, Any]] = []
     for agent in sorted(before.keys() | after.keys()):
         a, b = before.get(agent), after.get(agent)
         if a is None or b is None:
@@ -27,7 +25,7 @@ def diff_results(
             out.append(
                 {
                     "agent_id": agent,
-                    "name": r.get("name"),
+                    "name": r.name,
                     "old": None if a is None else _brief(a),
                     "new": None if b is None else _brief(b),
                     "indicators": [],
@@ -35,45 +33,13 @@ def diff_results(
                 }
             )
             continue
-        why: list[str] = []
-        moved = []
-        old_ind = {i["indicator"]: i for i in a["indicators"]}
-        for i in b["indicators"]:
-            o = old_ind.get(i["indicator"])
-            if o is None or any(o.get(k) != i.get(k) for k in ("value", "points", "status")):
-                moved.append(
-                    {
-                        "indicator": i["indicator"],
-                        "old_value": None if o is None else o.get("value"),
-                        "new_value": i.get("value"),
-                        "old_points": None if o is None else o.get("points"),
-                        "new_points": i.get("points"),
-                        "old_status": None if o is None else o.get("status"),
-                        "new_status": i.get("status"),
-                    }
-                )
-        if moved:
-            why.append("indicators moved: " + ", ".join(m["indicator"] for m in moved))
-        if a["scorecard"] != b["scorecard"]:
-            why.append(
-                f"scorecard changed from {a['scorecard']['name']} {a['scorecard']['version']} "
-                f"to {b['scorecard']['name']} {b['scorecard']['version']}"
-            )
-        if a.get("bonus") != b.get("bonus"):
-            why.append(f"bonus {a.get('bonus')} → {b.get('bonus')}")
-        if a.get("penalty") != b.get("penalty"):
-            why.append(f"penalty {a.get('penalty')} → {b.get('penalty')}")
-        if a.get("vetoes") != b.get("vetoes"):
-            why.append("veto events changed")
-        if a.get("team") != b.get("team"):
-            why.append(f"team {a.get('team')} → {b.get('team')}")
-        if not why and _brief(a) != _brief(b):
-            why.append("grade or rank population changed")
+        moved = _moved_indicators(a, b)
+        why = _why(a, b, moved)
         if why or _brief(a) != _brief(b):
             out.append(
                 {
                     "agent_id": agent,
-                    "name": b.get("name"),
+                    "name": b.name,
                     "old": _brief(a),
                     "new": _brief(b),
                     "indicators": moved,
@@ -81,3 +47,46 @@ def diff_results(
                 }
             )
     return out
+
+
+def _moved_indicators(a: AgentResult, b: AgentResult) -> list[dict[str, Any]]:
+    """The indicators of ``b`` whose value, points or status differ from ``a``'s."""
+    old_ind = {i.indicator: i for i in a.indicators}
+    moved = []
+    for i in b.indicators:
+        o = old_ind.get(i.indicator)
+        if o is None or (o.value, o.points, o.status) != (i.value, i.points, i.status):
+            moved.append(
+                {
+                    "indicator": i.indicator,
+                    "old_value": None if o is None else o.value,
+                    "new_value": i.value,
+                    "old_points": None if o is None else o.points,
+                    "new_points": i.points,
+                    "old_status": None if o is None else o.status,
+                    "new_status": i.status,
+                }
+            )
+    return moved
+
+
+def _why(a: AgentResult, b: AgentResult, moved: Sequence[dict[str, Any]]) -> list[str]:
+    why: list[str] = []
+    if moved:
+        why.append("indicators moved: " + ", ".join(m["indicator"] for m in moved))
+    if a.scorecard != b.scorecard:
+        why.append(
+            f"scorecard changed from {a.scorecard['name']} {a.scorecard['version']} "
+            f"to {b.scorecard['name']} {b.scorecard['version']}"
+        )
+    if a.bonus != b.bonus:
+        why.append(f"bonus {a.bonus} → {b.bonus}")
+    if a.penalty != b.penalty:
+        why.append(f"penalty {a.penalty} → {b.penalty}")
+    if list(a.vetoes) != list(b.vetoes):
+        why.append("veto events changed")
+    if a.team != b.team:
+        why.append(f"team {a.team} → {b.team}")
+    if not why and _brief(a) != _brief(b):
+        why.append("grade or rank population changed")
+    return why

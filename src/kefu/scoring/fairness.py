@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+
+#: A rate, or one per agent (the rules shrink every agent's at once).
+Rates = TypeVar("Rates", float, npt.NDArray[np.float64])
 
 # Two-sided 95 %: the 0.975 quantile of the standard normal distribution.
 Z95 = 1.959963984540054
@@ -61,7 +64,7 @@ def wilson_intervals(
     return low, high
 
 
-def shrink(numerator: float, denominator: float, prior: float, strength: float) -> float:
+def shrink(numerator: Rates, denominator: Rates, prior: Rates, strength: float) -> Rates:
     """Empirical-Bayes estimate of a rate: ``(num + k·prior) / (den + k)``.
 
     ``prior`` is the team's rate (recomputed from records) and ``strength``

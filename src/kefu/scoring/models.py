@@ -8,7 +8,6 @@ revision of the published one.
 
 from __future__ import annotations
 
-import operator
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -17,6 +16,7 @@ import orjson
 from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kefu.scoring.result_model import AgentResult
 from kefu.store.appdb import Base, UTCDateTime, utcnow
 
 
@@ -78,63 +78,16 @@ class ScoringResult(Base):
     total: Mapped[float] = mapped_column(Float)
     grade: Mapped[str] = mapped_column(String(20))
     pay_coefficient: Mapped[float | None] = mapped_column(Float)
-    # The whole result as kefu.scoring.results() returns it, as JSON text (pack_result):
+    # The whole result as AgentResult.to_stored() has it, as JSON text (storing.serialise):
     # serialised once (orjson, sorted keys) for both the run's content hash and the
     # store, because at 10,000 agents the stdlib encoder would cost more than scoring.
     detail_json: Mapped[str] = mapped_column(Text)
 
     @property
-    def detail(self) -> dict[str, Any]:
-        return unpack_result(orjson.loads(self.detail_json))
+    def result(self) -> AgentResult:
+        return AgentResult.from_stored(orjson.loads(self.detail_json))
 
     __table_args__ = (Index("ix_scoring_results_run_agent", "run_id", "agent_id", unique=True),)
 
 
 Run = ScoringRun
-
-
-# The lists of a result that are stored as tables (field names once, not per item).
-PACKED = ("indicators", "dimensions")
-
-
-def _table(items: Any) -> dict[str, Any] | None:
-    """``items`` as one table, or None when they are not dicts of the same fields."""
-    if not items or not isinstance(items, list) or not isinstance(items[0], dict):
-        return None
-    fields = sorted(items[0])
-    if len(fields) < 2:  # itemgetter of one field gives the value, not a row
-        return None
-    n, get = len(fields), operator.itemgetter(*fields)
-    try:
-        # Equal sizes and every field present: the same fields in every item.
-        rows = [get(i) for i in items if len(i) == n]
-    except (KeyError, TypeError):
-        return None
-    if len(rows) != len(items):
-        return None
-    return {"fields": fields, "rows": rows}
-
-
-def pack_result(row: dict[str, Any]) -> dict[str, Any]:
-    """A result as stored: its indicators and dimensions as tables.
-
-    The field names made up most of a stored result; packed, a 10,000-agent
-    run is about half the size to encode, hash and write. Lists of differing
-    fields stay as they are; tables already packed (as
-    :func:`kefu.scoring.month.build_results` makes them) pass through.
-    """
-    packed = {key: t for key in PACKED if (t := _table(row.get(key))) is not None}
-    return {**row, **packed} if packed else row
-
-
-def unpack_result(stored: dict[str, Any]) -> dict[str, Any]:
-    """The result :func:`pack_result` stored, with dicts again (in place).
-
-    Results stored before a list was packed pass through as they are.
-    """
-    for key in PACKED:
-        found = stored.get(key)
-        if isinstance(found, dict):
-            fields = found["fields"]
-            stored[key] = [dict(zip(fields, r, strict=True)) for r in found["rows"]]
-    return stored

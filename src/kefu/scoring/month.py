@@ -1,9 +1,10 @@
-"""Scoring one month: figures and events in, one result dict per agent out.
+"""Scoring one month: figures and events in, one result per agent out.
 
-:func:`grade_and_rank` and :func:`build_results` are pure (lists of dicts and
-scores); :func:`month_figures` and :func:`month_events` are the reads from the
-indicator engine and the fact store. The indicator engine is passed in as
-``compute`` so that scoring can be exercised with hand-made figures.
+:func:`grade_and_rank` and :func:`build_results` are pure (figures and scores
+in, :class:`~kefu.scoring.result_model.AgentResult` out); :func:`month_figures` and
+:func:`month_events` are the reads from the indicator engine and the fact
+store. The indicator engine is passed in as ``compute`` so that scoring can be
+exercised with hand-made figures.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kefu.errors import KefuError
 from kefu.metrics.figures import Figure, Level
@@ -28,7 +29,8 @@ from kefu.scoring.grading import (
 )
 from kefu.scoring.inputs import Assignment, agent_events
 from kefu.scoring.registry import ScorecardSet
-from kefu.scoring.rules import DIMENSION_FIELDS, INDICATOR_FIELDS, AgentScore, score_agents
+from kefu.scoring.result_model import AgentResult, ScorecardRef, Standing, agent_result
+from kefu.scoring.rules import AgentScore, score_agents
 from kefu.scoring.scorecard import SamplePolicy, Scorecard
 
 if TYPE_CHECKING:
@@ -82,95 +84,101 @@ def card_of(cards: ScorecardSet, who: Assignment | None) -> Scorecard:
     return cards.for_agent(who.team, who.site)
 
 
-def grade_and_rank(rows: list[dict[str, Any]], cards: Mapping[str, Scorecard]) -> None:
-    """Set grade, pay coefficient and ranks on result rows (in place).
+class Ungraded(NamedTuple):
+    """What grading reads of a result: its total, where it is ranked, its vetoes' caps."""
 
-    Each row needs ``agent_id, team, site, total, scorecard.content_hash`` and
-    ``cap_grades``; ``cards`` maps content hashes to scorecards.
+    agent_id: str
+    team: str | None
+    site: str | None
+    total: float
+    content_hash: str
+    cap_grades: Sequence[str]
+
+
+def grade_and_rank(rows: Sequence[Ungraded], cards: Mapping[str, Scorecard]) -> list[Standing]:
+    """Grade, pay coefficient and ranks of each row, in the rows' order.
+
+    ``cards`` maps content hashes to scorecards: each row is graded by its own
+    card's thresholds or distribution, then ranked by its shown total within
+    its team, its site and the centre.
     """
-    by_card: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        by_card[r["scorecard"]["content_hash"]].append(r)
+    before: list[str] = [""] * len(rows)
+    notes: dict[int, list[str]] = defaultdict(list)
+    by_card: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        by_card[r.content_hash].append(i)
+    grades: list[str] = [""] * len(rows)
+    pay: list[float | None] = [None] * len(rows)
     for card_hash, members in by_card.items():
         card = cards[card_hash]
-        grades = card.grades
-        dist = grades.distribution
-        if dist is None:
-            assert grades.thresholds is not None
-            found = grades_by_thresholds([r["total"] for r in members], grades.thresholds)
-            for r, grade in zip(members, found, strict=True):
-                r["grade_before_veto"] = grade
-        else:
-            populations: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-            for r in members:
-                key = "centre" if dist.within == "centre" else r.get(str(dist.within))
-                populations[key].append(r)
-            for pop in populations.values():
-                small = dist.min_population is not None and len(pop) < dist.min_population
-                if small and grades.thresholds:
-                    for r in pop:
-                        r["grade_before_veto"] = grade_by_thresholds(r["total"], grades.thresholds)
-                        r["reasons"].append(
-                            f"population of {len(pop)} is below {dist.min_population}: "
-                            "graded by thresholds"
-                        )
-                    continue
-                assigned = forced_distribution(
-                    {r["agent_id"]: r["total"] for r in pop}, dist.shares
+        _grade_before_veto(card, rows, members, before, notes)
+        order, coefficients = card.grades.order, card.applications.pay_coefficient
+        for i in members:
+            grades[i] = grade = cap_grade(before[i], rows[i].cap_grades, order)
+            pay[i] = coefficients.get(grade)
+    ranks = {scope: _ranks(rows, scope) for scope in ("team", "site", "centre")}
+    return [
+        Standing(
+            grade=grades[i],
+            grade_before_veto=before[i],
+            pay_coefficient=pay[i],
+            rank_team=ranks["team"].get(i),
+            rank_site=ranks["site"].get(i),
+            rank_centre=ranks["centre"].get(i),
+            reasons=notes.get(i, ()),
+        )
+        for i in range(len(rows))
+    ]
+
+
+def _grade_before_veto(
+    card: Scorecard,
+    rows: Sequence[Ungraded],
+    members: Sequence[int],
+    before: list[str],
+    notes: dict[int, list[str]],
+) -> None:
+    """The grades of one card's rows by its thresholds or distribution (into ``before``)."""
+    grades = card.grades
+    dist = grades.distribution
+    if dist is None:
+        assert grades.thresholds is not None
+        found = grades_by_thresholds([rows[i].total for i in members], grades.thresholds)
+        for i, grade in zip(members, found, strict=True):
+            before[i] = grade
+        return
+    populations: dict[Any, list[int]] = defaultdict(list)
+    for i in members:
+        key = "centre" if dist.within == "centre" else getattr(rows[i], str(dist.within), None)
+        populations[key].append(i)
+    for pop in populations.values():
+        small = dist.min_population is not None and len(pop) < dist.min_population
+        if small and grades.thresholds:
+            for i in pop:
+                before[i] = grade_by_thresholds(rows[i].total, grades.thresholds)
+                notes[i].append(
+                    f"population of {len(pop)} is below {dist.min_population}: graded by thresholds"
                 )
-                for r in pop:
-                    r["grade_before_veto"] = assigned[r["agent_id"]]
-        order, pay = grades.order, card.applications.pay_coefficient
-        for r in members:
-            r["grade"] = grade = cap_grade(r["grade_before_veto"], r.pop("cap_grades"), order)
-            r["pay_coefficient"] = pay.get(grade)
-    shown = [display_total(r["total"]) for r in rows]
-    for scope in ("team", "site", "centre"):
-        groups: dict[Any, dict[int, float]] = defaultdict(dict)
-        for i, r in enumerate(rows):
-            key = "centre" if scope == "centre" else r.get(scope)
-            if key is not None:
-                groups[key][i] = shown[i]
-        ranks: dict[int, int] = {}
-        for totals in groups.values():
-            ranks.update(ranks_of_shown(totals))
-        field = f"rank_{scope}"
-        for i, r in enumerate(rows):
-            r[field] = ranks.get(i)
+            continue
+        assigned = forced_distribution({rows[i].agent_id: rows[i].total for i in pop}, dist.shares)
+        for i in pop:
+            before[i] = assigned[rows[i].agent_id]
 
 
-def result_row(
-    period: Period, who: Assignment, score: AgentScore, scorecard: dict[str, Any]
-) -> dict[str, Any]:
-    """One agent's result; ``scorecard`` is its card's :func:`scorecard_entry`."""
-    return {
-        "agent_id": who.agent_id,
-        "name": who.name,
-        "team": who.team,
-        "site": who.site,
-        "period": period.label,
-        "scorecard": scorecard,
-        "total": score.total,
-        "grade": None,
-        "grade_before_veto": None,
-        "pay_coefficient": None,
-        "rank_team": None,
-        "rank_site": None,
-        "rank_centre": None,
-        "bonus": score.bonus,
-        "penalty": score.penalty,
-        "vetoes": score.vetoes,
-        # The stored tables (models.pack_result's form), straight from the rules.
-        "indicators": {"fields": INDICATOR_FIELDS, "rows": score.indicator_table},
-        "dimensions": {"fields": DIMENSION_FIELDS, "rows": score.dimension_table},
-        "bonus_items": score.bonus_items,
-        "penalty_items": score.penalty_items,
-        "reasons": score.reasons,
-        "cap_grades": score.cap_grades,
-    }
+def _ranks(rows: Sequence[Ungraded], scope: str) -> dict[int, int]:
+    """Competition ranks of the rows' shown totals within each team, site or the centre."""
+    groups: dict[Any, dict[int, float]] = defaultdict(dict)
+    for i, r in enumerate(rows):
+        key = "centre" if scope == "centre" else getattr(r, scope)
+        if key is not None:
+            groups[key][i] = display_total(r.total)
+    ranks: dict[int, int] = {}
+    for totals in groups.values():
+        ranks.update(ranks_of_shown(totals))
+    return ranks
 
 
-def scorecard_entry(card: Scorecard) -> dict[str, Any]:
+def scorecard_entry(card: Scorecard) -> ScorecardRef:
     return {"name": card.name, "version": card.version, "content_hash": card.content_hash}
 
 
@@ -183,12 +191,8 @@ def build_results(
     *,
     team_figures: Mapping[str, Mapping[str, Figure]] | None = None,
     events: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]] | None = None,
-) -> list[dict[str, Any]]:
-    """Result rows for every agent in ``figures`` with any data (pure: no reads).
-
-    The rows are as stored: their indicators and dimensions are tables
-    (``fields``, ``rows``), which :func:`kefu.scoring.models.unpack_result`
-    turns into dicts.
+) -> list[AgentResult]:
+    """The result of every agent in ``figures`` with any data (pure: no reads).
 
     An agent none of whose scored indicators has a value is left out: the
     period is not scored for them (quarters average the months that are).
@@ -212,7 +216,7 @@ def build_results(
         used[card.content_hash] = card
         members[card.content_hash].append((position, agent, who))
         position += 1
-    rows: list[dict[str, Any]] = [{}] * position
+    at_position: dict[int, tuple[Assignment, AgentScore, ScorecardRef]] = {}
     for card_hash, group in members.items():
         card = used[card_hash]
         scores = score_agents(
@@ -223,9 +227,24 @@ def build_results(
         )
         entry = scorecard_entry(card)  # one dict shared by the card's agents
         for (at, _, who), score in zip(group, scores, strict=True):
-            rows[at] = result_row(period, who, score, entry)
-    grade_and_rank(rows, used)
-    return rows
+            at_position[at] = (who, score, entry)
+    scored = [at_position[i] for i in range(position)]
+    standings = grade_and_rank(
+        [
+            Ungraded(w.agent_id, w.team, w.site, s.total, e["content_hash"], s.cap_grades)
+            for w, s, e in scored
+        ],
+        used,
+    )
+    return [
+        agent_result(
+            period.label, who, entry, standing, total=score.total, bonus=score.bonus,
+            penalty=score.penalty, vetoes=score.vetoes, indicators=score.indicators,
+            dimensions=score.dimensions, bonus_items=score.bonus_items,
+            penalty_items=score.penalty_items, reasons=score.reasons,
+        )
+        for (who, score, entry), standing in zip(scored, standings, strict=True)
+    ]  # fmt: skip
 
 
 def month_figures(
@@ -274,22 +293,17 @@ def month_figures(
             card.shrinkage is not None and card.shrinkage.enabled
         )
         if wants_team and mine:
-            teams = sorted({roster[a].team for a in mine if a in roster and roster[a].team})
+            found_teams = {roster[a].team for a in mine if a in roster}
+            teams = sorted(t for t in found_teams if t)
             if teams:
                 team_figures.update(
                     _by_key(
                         compute(
-                            ws,
-                            period,
-                            level=Level.TEAM,
-                            indicators=ids,
-                            params=params,
-                            as_of=as_of,
-                            con=con,
-                            keys=teams,
+                            ws, period, level=Level.TEAM, indicators=ids, params=params,
+                            as_of=as_of, con=con, keys=teams,
                         )
                     )
-                )
+                )  # fmt: skip
     if not figures:
         raise KefuError(
             f"nothing to score for {period.label}: no agent on the roster and no records "
@@ -304,7 +318,9 @@ def month_events(
     """The events of the period, only of the kinds and columns some penalty or veto reads."""
     needs: dict[str, set[str]] = defaultdict(set)
     for card in cards.all:
-        for rule in [*card.penalties, *card.veto]:
+        for rule in card.penalties:
             needs[str(rule.event)].update(rule.where)
+        for veto in card.veto:
+            needs[str(veto.event)].update(veto.where)
     with gc_paused():
         return agent_events(ws, period, con, needs=needs)

@@ -10,25 +10,25 @@ instead of decoding a whole run on every request (at 10,000 agents that was
     stored.team("成都一组"), stored.agent("KF10068"), stored.team_means["成都一组"]
 
 The cache is keyed by the database, the run id *and* the run's content hash
-(:func:`kefu.scoring.runs.results_hash`): even if a run were deleted and its id
+(:func:`kefu.scoring.storing.results_hash`): even if a run were deleted and its id
 given to a new run, the new content has another key, so a re-scored draft is
 never answered from the old one. It holds at most :data:`MAX_ROWS` results
-(least recently used runs leave first). The rows are shared between requests:
-callers read them and never change them.
+(least recently used runs leave first). The results are shared between
+requests; they are frozen (:class:`~kefu.scoring.result_model.AgentResult`).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
 from kefu.scoring.models import ScoringResult, ScoringRun
-from kefu.scoring.month import gc_paused
+from kefu.scoring.result_model import AgentResult
+from kefu.scoring.storing import best_first, stored_results
 from kefu.workspace import Workspace
 
 #: Results kept in memory across runs: a 10,000-agent centre's three newest months.
@@ -40,37 +40,36 @@ class RunRows:
     """The results of one run, best first, with the look-ups pages need."""
 
     run_id: int
-    rows: list[dict[str, Any]]
-    by_agent: dict[str, dict[str, Any]] = field(repr=False)
-    by_team: dict[str, list[dict[str, Any]]] = field(repr=False)
+    rows: list[AgentResult]
+    by_agent: dict[str, AgentResult] = field(repr=False)
+    by_team: dict[str, list[AgentResult]] = field(repr=False)
     #: Mean total per team ("" for agents without a team).
     team_means: dict[str, float] = field(repr=False)
     #: Agents per site.
     site_heads: Counter[Any] = field(repr=False)
 
     @classmethod
-    def of(cls, run_id: int, rows: list[dict[str, Any]]) -> RunRows:
-        by_team: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    def of(cls, run_id: int, rows: list[AgentResult]) -> RunRows:
+        by_team: dict[str, list[AgentResult]] = defaultdict(list)
         totals: dict[str, list[float]] = defaultdict(list)
         for r in rows:
-            team = str(r.get("team") or "")
+            team = r.team or ""
             by_team[team].append(r)
-            if r.get("total") is not None:
-                totals[team].append(float(r["total"]))
+            totals[team].append(r.total)
         return cls(
             run_id=run_id,
             rows=rows,
-            by_agent={str(r["agent_id"]): r for r in rows},
+            by_agent={r.agent_id: r for r in rows},
             by_team=dict(by_team),
             team_means={t: sum(v) / len(v) for t, v in totals.items()},
-            site_heads=Counter(r.get("site") for r in rows),
+            site_heads=Counter(r.site for r in rows),
         )
 
-    def team(self, team: str) -> list[dict[str, Any]]:
+    def team(self, team: str) -> list[AgentResult]:
         """The team's results, best first (empty for an unknown team)."""
         return self.by_team.get(team, [])
 
-    def agent(self, agent_id: str) -> dict[str, Any] | None:
+    def agent(self, agent_id: str) -> AgentResult | None:
         return self.by_agent.get(agent_id)
 
 
@@ -120,17 +119,9 @@ def _key(ws: Workspace, run: ScoringRun) -> tuple[str, int, str]:
     return (ws.database_url, int(run.id), str(run.results_hash))
 
 
-def _order(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    # The order of kefu.scoring.runs.run_results: by centre rank, then agent id.
-    return sorted(rows, key=lambda r: (r.get("rank_centre") or 10**9, r["agent_id"]))
-
-
-def _read(ws: Workspace, run_id: int) -> list[dict[str, Any]]:
-    with gc_paused(), ws.db.session() as s:
-        found = s.scalars(
-            select(ScoringResult).where(ScoringResult.run_id == run_id).order_by(ScoringResult.id)
-        )
-        return _order(r.detail for r in found)
+def _read(ws: Workspace, run_id: int) -> list[AgentResult]:
+    with ws.db.session() as s:
+        return best_first(stored_results(s, run_id))
 
 
 def run_rows(ws: Workspace, run: ScoringRun) -> RunRows:
@@ -148,7 +139,7 @@ def run_rows(ws: Workspace, run: ScoringRun) -> RunRows:
     return found
 
 
-def agent_row(ws: Workspace, run: ScoringRun, agent_id: str) -> dict[str, Any] | None:
+def agent_row(ws: Workspace, run: ScoringRun, agent_id: str) -> AgentResult | None:
     """One agent's result of ``run``: from the cache when the run is there, else one row
     read by its index (a sheet's six-month trend reads six runs this way)."""
     cached = _CACHE.get(_key(ws, run))
@@ -160,7 +151,7 @@ def agent_row(ws: Workspace, run: ScoringRun, agent_id: str) -> dict[str, Any] |
                 ScoringResult.run_id == run.id, ScoringResult.agent_id == agent_id
             )
         ).first()
-        return None if found is None else found.detail
+        return None if found is None else found.result
 
 
 def forget() -> None:

@@ -7,29 +7,26 @@ revision that lists, per agent, what changed and why::
 
     run = score_period(ws, "2026-10", actor="cli:li")
     publish(ws, "2026-10", actor="cli:li")
-    results(ws, "2026-10")[0]["total"]
+    results(ws, "2026-10")[0].total
 """
 
 from __future__ import annotations
 
-import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import orjson
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from kefu import audit
 from kefu.errors import KefuError, NotFound, UsageError
 from kefu.ingest.outbox import flush
 from kefu.periods import Grain, Period
-from kefu.scoring.diff import diff_results
+from kefu.scoring.cycles import month_runs, score_cycle
 from kefu.scoring.inputs import roster_on
-from kefu.scoring.models import RunState, ScoringResult, ScoringRun, pack_result, unpack_result
+from kefu.scoring.models import RunState, ScoringResult, ScoringRun
 from kefu.scoring.month import (
     ComputeFn,
     build_results,
@@ -38,17 +35,23 @@ from kefu.scoring.month import (
     month_events,
     month_figures,
 )
-from kefu.scoring.registry import (
-    ScorecardSet,
-    record_version,
-    single,
-    workspace_scorecards,
+from kefu.scoring.registry import ScorecardSet
+from kefu.scoring.result_model import AgentResult
+from kefu.scoring.scorecard import Scorecard
+from kefu.scoring.storing import (
+    latest_run,
+    results_hash,
+    run_results,
+    scorecards_for,
+    store_run,
 )
-from kefu.scoring.scorecard import Scorecard, load_scorecard, parse_window_hours
 from kefu.store import notices
 from kefu.store.appdb import utcnow
 from kefu.store.catalog import ImportBatch
 from kefu.workspace import Workspace
+
+# Read from here by callers of the lifecycle; they live with the storing.
+__all__ = ["latest_run", "results_hash", "run_results"]
 
 
 class RunStatus(StrEnum):
@@ -60,35 +63,6 @@ class RunStatus(StrEnum):
 
 def as_period(period: Period | str) -> Period:
     return period if isinstance(period, Period) else Period.parse(period)
-
-
-def serialise(row: dict[str, Any]) -> bytes:
-    """One result as stored: canonical JSON (sorted keys, shortest exact floats), packed."""
-    return orjson.dumps(pack_result(row), option=orjson.OPT_SORT_KEYS, default=str)
-
-
-def results_hash(rows: list[dict[str, Any]], encoded: dict[str, bytes] | None = None) -> str:
-    """Content hash of a run's results: equal inputs give an equal hash."""
-    ordered = sorted(rows, key=lambda r: r["agent_id"])
-    lines = [encoded[r["agent_id"]] if encoded else serialise(r) for r in ordered]
-    return hashlib.sha256(b"\n".join([*lines, b""])).hexdigest()
-
-
-def _scorecards(ws: Workspace, scorecard: Scorecard | Path | str | None) -> ScorecardSet:
-    if scorecard is None:
-        cards = workspace_scorecards(ws)
-    else:
-        card = scorecard if isinstance(scorecard, Scorecard) else load_scorecard(scorecard)
-        cards = single(card)
-    for c in cards.all:
-        # Periods are read in the workspace's zone; a scorecard written for another zone
-        # would silently move records between months.
-        if c.timezone and c.timezone != ws.timezone:
-            raise KefuError(
-                f"scorecard '{c.name}' is written for time zone {c.timezone} but this "
-                f"workspace reads periods in {ws.timezone}; make them agree"
-            )
-    return cards
 
 
 def _aware(moment: datetime | None) -> datetime:
@@ -119,14 +93,12 @@ def score_period(
     if period.grain is Grain.DAY:
         raise UsageError("score a month, quarter or year; for a day use `kefu monitor`")
     if period.grain in (Grain.QUARTER, Grain.YEAR):
-        from kefu.scoring.cycles import score_cycle
-
         return score_cycle(ws, period, scorecard=scorecard, actor=actor, compute=compute)
     moment = _aware(as_of)
     # Records the application store still owes the fact store (plan items) count too.
     flush(ws, actor)
     batch_ids = sorted(b.id for b in ws.facts.committed_batches())
-    cards = _scorecards(ws, scorecard)
+    cards = scorecards_for(ws, scorecard)
     con = ws.duckdb()
     # A run is a bounded batch that builds millions of small objects (figures, results),
     # none in a reference cycle, all dropped once stored. With the collector running, its
@@ -166,159 +138,7 @@ def _events(
         con.disconnect()
 
 
-@gc_paused()
-def store_run(
-    ws: Workspace,
-    period: Period,
-    rows: list[dict[str, Any]],
-    cards: dict[str, Scorecard],
-    *,
-    batch_ids: list[int],
-    as_of: datetime | None,
-    actor: str,
-    input_runs: list[int] | None = None,
-) -> ScoringRun:
-    """Store a run and its results; a revision when the period is published."""
-    encoded = {r["agent_id"]: serialise(r) for r in rows}
-    digest = results_hash(rows, encoded)
-    in_use = {r["scorecard"]["content_hash"] for r in rows}
-    with ws.db.transaction() as s:
-        stored = []
-        for h in sorted(in_use):
-            v = record_version(s, cards[h], actor)
-            stored.append(
-                {
-                    "name": v.name,
-                    "version": v.version,
-                    "content_hash": h,
-                    "version_id": v.id,
-                    "repeat_window_hours": parse_window_hours(cards[h].repeat_window),
-                }
-            )
-        published = _published(s, period)
-        run = ScoringRun(
-            period=period.label,
-            grain=str(period.grain),
-            period_start=period.start,
-            period_end=period.end,
-            state=RunState.SCORED,
-            revision=0 if published is None else published.revision + 1,
-            revision_of=None if published is None else published.id,
-            scorecards=stored,
-            batch_ids=batch_ids,
-            input_runs=input_runs or [],
-            as_of=as_of,
-            results_hash=digest,
-            agents=len(rows),
-            created_by=actor,
-        )
-        if published is not None:
-            run.changes = diff_results(
-                _rows(s, published.id), [unpack_result(dict(r)) for r in rows]
-            )
-        s.add(run)
-        s.flush()
-        if rows:
-            _insert_results(s, run.id, rows, encoded)
-        audit.record(
-            s,
-            actor,
-            "score.revise" if published is not None else "score.run",
-            "scoring_run",
-            run.id,
-            after={
-                "period": period.label,
-                "agents": len(rows),
-                "results_hash": digest,
-                "revision": run.revision,
-                "revision_of": run.revision_of,
-                "changed_agents": len(run.changes or []),
-            },
-        )
-        notices.emit(s, notices.EventKind.SCORING_FINISHED, {"period": period.label,
-                     "run_id": run.id, "agents": len(rows), "revision": run.revision,
-                     "actor": actor}, actor=actor)  # fmt: skip
-    return run
-
-
-_INSERT_SQLITE = (
-    "INSERT INTO scoring_results"
-    " (run_id, agent_id, team, site, total, grade, pay_coefficient, detail_json)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))"
-)
-
-
-def _insert_results(
-    s: Session, run_id: int, rows: list[dict[str, Any]], encoded: dict[str, bytes]
-) -> None:
-    """One executemany of the results, without ORM objects or per-row bookkeeping."""
-    if s.get_bind().dialect.name == "sqlite":
-        # SQLite takes the JSON as the encoded UTF-8 bytes and reads them as text (CAST):
-        # decoding them only for the driver to encode them again, and SQLAlchemy's
-        # handling of each row's parameters, were a tenth of a 10,000-agent run.
-        s.connection().exec_driver_sql(
-            _INSERT_SQLITE,
-            [
-                (
-                    run_id, r["agent_id"], r.get("team"), r.get("site"), r["total"],
-                    r["grade"], r.get("pay_coefficient"), encoded[r["agent_id"]],
-                )
-                for r in rows
-            ],
-        )  # fmt: skip
-        return
-    s.execute(
-        insert(ScoringResult.__table__),
-        [
-            {
-                "run_id": run_id,
-                "agent_id": r["agent_id"],
-                "team": r.get("team"),
-                "site": r.get("site"),
-                "total": r["total"],
-                "grade": r["grade"],
-                "pay_coefficient": r.get("pay_coefficient"),
-                "detail_json": encoded[r["agent_id"]].decode("utf-8"),
-            }
-            for r in rows
-        ],
-    )
-
-
-def _published(s: Session, period: Period) -> ScoringRun | None:
-    return s.scalars(
-        select(ScoringRun)
-        .where(ScoringRun.period == period.label, ScoringRun.state == RunState.PUBLISHED)
-        .order_by(ScoringRun.id.desc())
-    ).first()
-
-
-def _rows(s: Session, run_id: int) -> list[dict[str, Any]]:
-    # Reading a 10,000-agent run builds a few million small objects, none in a cycle:
-    # without the collector's passes over them it takes a third of the time.
-    with gc_paused():
-        found = s.scalars(
-            select(ScoringResult).where(ScoringResult.run_id == run_id).order_by(ScoringResult.id)
-        )
-        return [r.detail for r in found]
-
-
 # -- queries -------------------------------------------------------------------
-def latest_run(
-    ws: Workspace, period: Period | str, *, published: bool = False
-) -> ScoringRun | None:
-    """The newest run of ``period`` (the newest published one with ``published=True``)."""
-    period = as_period(period)
-    with ws.db.session() as s:
-        if published:
-            return _published(s, period)
-        return s.scalars(
-            select(ScoringRun)
-            .where(ScoringRun.period == period.label)
-            .order_by(ScoringRun.id.desc())
-        ).first()
-
-
 def _require(ws: Workspace, period: Period | str, published: bool) -> ScoringRun:
     run = latest_run(ws, period, published=published)
     if run is None:
@@ -328,25 +148,14 @@ def _require(ws: Workspace, period: Period | str, published: bool) -> ScoringRun
     return run
 
 
-def _order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(rows, key=lambda r: (r.get("rank_centre") or 10**9, r["agent_id"]))
-
-
-def run_results(ws: Workspace, run_id: int) -> list[dict[str, Any]]:
-    with ws.db.session() as s:
-        return _order(_rows(s, run_id))
-
-
-def results(
-    ws: Workspace, period: Period | str, *, published: bool = False
-) -> list[dict[str, Any]]:
-    """One result dict per agent of the newest run (best first)."""
+def results(ws: Workspace, period: Period | str, *, published: bool = False) -> list[AgentResult]:
+    """One result per agent of the newest run (best first)."""
     return run_results(ws, _require(ws, period, published).id)
 
 
 def agent_result(
     ws: Workspace, period: Period | str, agent_id: str, *, published: bool = False
-) -> dict[str, Any]:
+) -> AgentResult:
     run = _require(ws, period, published)
     with ws.db.session() as s:
         found = s.scalars(
@@ -356,7 +165,7 @@ def agent_result(
         ).first()
     if found is None:
         raise NotFound(f"agent {agent_id} has no result for {run.period}")
-    return found.detail
+    return found.result
 
 
 def revisions(ws: Workspace, period: Period | str) -> list[dict[str, Any]]:
@@ -411,8 +220,6 @@ def is_stale(ws: Workspace, run: ScoringRun) -> bool:
     if stale_batches(ws, run):
         return True
     if run.input_runs:
-        from kefu.scoring.cycles import month_runs
-
         current = [r.id for r in month_runs(ws, as_period(run.period))]
         return current != list(run.input_runs)
     return False

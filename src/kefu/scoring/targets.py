@@ -18,6 +18,7 @@ import numpy as np
 import yaml
 
 from kefu.errors import KefuError
+from kefu.scoring.runs import latest_run, run_results, scored_periods
 from kefu.scoring.scorecard import Direction, Scorecard
 from kefu.workspace import Workspace
 
@@ -73,8 +74,6 @@ def history_values(
     ws: Workspace, card: Scorecard, months: int
 ) -> tuple[dict[str, list[float]], list[str]]:
     """Agents' indicator values (status ok) over the last ``months`` scored months."""
-    from kefu.scoring.runs import latest_run, run_results, scored_periods
-
     labels = scored_periods(ws)[:months]
     if not labels:
         raise KefuError("no month has been scored yet; targets are suggested from scored months")
@@ -84,9 +83,9 @@ def history_values(
         run = latest_run(ws, label)
         assert run is not None
         for r in run_results(ws, run.id):
-            for i in r["indicators"]:
-                if i["indicator"] in wanted and i["status"] == "ok" and i["value"] is not None:
-                    values[i["indicator"]].append(i["value"])
+            for i in r.indicators:
+                if i.indicator in wanted and i.status == "ok" and i.value is not None:
+                    values[i.indicator].append(i.value)
     return dict(values), labels
 
 

@@ -29,7 +29,7 @@ from kefu.errors import NotFound
 from kefu.ingest.batches import pid_alive
 from kefu.store.appdb import utcnow
 from kefu.store.catalog import ImportJob, JobState
-from kefu.web import operations
+from kefu.web.views import operations
 from kefu.workspace import Workspace
 
 log = logging.getLogger(__name__)

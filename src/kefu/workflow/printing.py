@@ -7,7 +7,6 @@ see and lays it out; the reviews themselves know nothing of PDF.
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -80,7 +79,7 @@ def _sheet(ws: Workspace, review: Review, locale: str) -> bytes:
     from kefu.reports.pdf import agent_sheet_pdf
     from kefu.scoring.registry import load_version
 
-    row: dict[str, Any] = scoring.agent_result(ws, review.period, review.agent_id, published=True)
+    row = scoring.agent_result(ws, review.period, review.agent_id, published=True)
     h = row["scorecard"]["content_hash"]
     meta = ReportMeta.of(scorecard_meta_from(load_version(ws, h), h), status="published")
     return agent_sheet_pdf(row, meta, locale=locale, tz=ws.timezone)

@@ -9,6 +9,7 @@ acknowledges it. An acknowledged review is final.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -137,7 +138,7 @@ def prefill(ws: Workspace, agent_id: str, period: Period) -> dict[str, Any]:
     return out
 
 
-def _plan_required(ws: Workspace, row: dict[str, Any]) -> bool:
+def _plan_required(ws: Workspace, row: Mapping[str, Any]) -> bool:
     from kefu.scoring.registry import load_version
 
     card = load_version(ws, row["scorecard"]["content_hash"])

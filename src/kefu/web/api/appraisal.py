@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from kefu.errors import NotFound
-from kefu.web import appraisal, privacy, sheets, team_ids
+from kefu.web import privacy, team_ids
 from kefu.web.access import ResultsUser, TeamUser
 from kefu.web.api.results_schemas import (
     AgentSheetPublic,
@@ -21,6 +21,7 @@ from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import Ws
 from kefu.web.params import PageQuery, PeriodQuery
 from kefu.web.templating import request_locale
+from kefu.web.views import appraisal, sheets
 
 router = APIRouter(tags=["appraisal"], responses={**ERRORS, **BAD_REQUEST})
 
@@ -37,7 +38,7 @@ def chosen_period(ws: Ws, user: ResultsUser, period: str | None) -> str:
 @router.get("/periods", response_model=list[PeriodPublic], summary="Periods with results")
 def periods(ws: Ws, user: ResultsUser) -> list[PeriodPublic]:
     appraisal.require_results_role(user)
-    return [PeriodPublic(**p) for p in appraisal.period_choices(ws, user)]
+    return appraisal.period_choices(ws, user)
 
 
 @router.get("/overview", response_model=OverviewPublic, summary="Centre overview")
@@ -55,7 +56,7 @@ def overview(
 @router.get("/teams", response_model=list[TeamRankPublic], summary="Teams ranked by mean total")
 def teams(ws: Ws, user: TeamUser, period: PeriodQuery = None) -> list[TeamRankPublic]:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
-    return [TeamRankPublic(**t) for t in appraisal.team_ranking(view)]
+    return appraisal.team_ranking(view)
 
 
 @router.get(

@@ -10,13 +10,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from kefu.ingest.batches import lock_busy
-from kefu.web import jobs, operations
+from kefu.web import jobs
 from kefu.web.access import ImportReader, ImportWriter
 from kefu.web.api.results_schemas import BatchPublic, ImportJobPublic, RejectsPublic
 from kefu.web.api.schemas import BAD_REQUEST, ERRORS, ErrorBody
 from kefu.web.deps import DB, Ws
 from kefu.web.errors import api_error
 from kefu.web.params import IdPath, PageQuery
+from kefu.web.views import operations
 
 router = APIRouter(prefix="/imports", tags=["imports"], responses={**ERRORS, **BAD_REQUEST})
 

@@ -11,7 +11,6 @@ from kefu.errors import UsageError
 from kefu.periods import Period
 from kefu.scoring.monitor import monitor as run_monitor
 from kefu.users.roles import Principal
-from kefu.web import appraisal, operations
 from kefu.web.access import ApplicationsUser, MonitorUser, ResultsUser
 from kefu.web.api.results_schemas import (
     ApplicationsPublic,
@@ -22,6 +21,7 @@ from kefu.web.api.results_schemas import (
 from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import CentreUser, Ws
 from kefu.web.params import PeriodPath, PeriodQuery
+from kefu.web.views import appraisal, operations
 
 router = APIRouter(responses={**ERRORS, **BAD_REQUEST})
 
@@ -48,9 +48,8 @@ def publish(period: PeriodPath, ws: Ws, user: CentreUser) -> RunActionPublic:
 def run_state(period: PeriodPath, ws: Ws, user: ResultsUser) -> PeriodPublic:
     appraisal.require_results_role(user)
     p = appraisal.parse_period(period)
-    found = [c for c in appraisal.period_choices(ws, user) if c["label"] == p.label]
-    return PeriodPublic(**(found[0] if found else {"label": p.label, "grain": str(p.grain),
-                                                    "status": "open"}))  # fmt: skip
+    found = [c for c in appraisal.period_choices(ws, user) if c.label == p.label]
+    return found[0] if found else PeriodPublic(label=p.label, grain=str(p.grain), status="open")
 
 
 def monitor_report(ws: Ws, user: Principal, day: date | None, team: str | None) -> dict:

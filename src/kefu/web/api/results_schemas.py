@@ -8,57 +8,24 @@ from typing import Any
 from pydantic import BaseModel, Field, StrictBool
 
 from kefu.web.api.schemas import ErrorDetail
+from kefu.web.views.models import (
+    GradeCountPublic,
+    IndicatorCardPublic,
+    PeriodPublic,
+    RunPublic,
+    TeamRankPublic,
+    TrendPublic,
+)
 
-
-class PeriodPublic(BaseModel):
-    label: str = Field(examples=["2026-10"])
-    grain: str = Field(description="month, quarter or year")
-    status: str = Field(
-        description="open, scored, stale, published, published_stale, published_revision "
-        "or revision_pending"
-    )
-
-
-class RunPublic(BaseModel):
-    period: str
-    status: str
-    run_id: int | None
-    revision: int | None
-    created_at: datetime | None
-    created_by: str | None
-    published_at: datetime | None
-    stale: bool = Field(
-        default=False, description="Data imported since scoring: figures and grades disagree"
-    )
-
-
-class TrendPublic(BaseModel):
-    months: list[str]
-    values: list[float | None] = Field(description="In display units (percent, per mille …)")
-
-
-class IndicatorCardPublic(BaseModel):
-    indicator: str
-    value: float | None = Field(description="In data units (a rate is a fraction)")
-    value_text: str
-    sample: int
-    target_text: str
-    rating: str | None = Field(description="meets, between, beyond or unscored")
-    trend: TrendPublic
-
-
-class GradeCountPublic(BaseModel):
-    grade: str
-    agents: int
-
-
-class TeamRankPublic(BaseModel):
-    team: str
-    team_id: str = Field(description="Addresses the team in URLs: /teams/{team_id}")
-    agents: int
-    mean_total: float | None
-    grades: dict[str, int]
-    rank: int
+# The views' shapes are the API's: one definition each (kefu.web.views.models).
+__all__ = [
+    "GradeCountPublic",
+    "IndicatorCardPublic",
+    "PeriodPublic",
+    "RunPublic",
+    "TeamRankPublic",
+    "TrendPublic",
+]
 
 
 class AlertPublic(BaseModel):

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from kefu.web import operations
 from kefu.web.api.results_schemas import (
     ScorecardCreate,
     ScorecardDetailPublic,
@@ -18,6 +17,7 @@ from kefu.web.api.results_schemas import (
 from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import CentreUser, Ws
 from kefu.web.params import IdPath
+from kefu.web.views import operations
 
 router = APIRouter(prefix="/scorecards", tags=["scorecards"], responses={**ERRORS, **BAD_REQUEST})
 

@@ -12,13 +12,14 @@ from kefu.errors import NotFound
 from kefu.reports import agent_sheet_pdf
 from kefu.reports.explain import explained
 from kefu.users.roles import Role
-from kefu.web import appraisal, privacy, sheets
+from kefu.web import privacy
 from kefu.web.access import AgentUser, ResultsUser
 from kefu.web.deps import Ws
 from kefu.web.nav import NavItem
 from kefu.web.pages import PDF, download, render_page
 from kefu.web.params import PagePeriodQuery, PageQuery
 from kefu.web.templating import request_locale
+from kefu.web.views import appraisal, sheets
 
 router = APIRouter()
 

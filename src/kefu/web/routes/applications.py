@@ -9,13 +9,13 @@ from fastapi.responses import Response
 
 from kefu.reports.payroll import NotPublished, payroll_csv, payroll_rows, payroll_workbook
 from kefu.users.roles import Principal, Role
-from kefu.web import appraisal
 from kefu.web.access import APPLICATION_ROLES, ApplicationsUser
 from kefu.web.deps import Ws, require_roles
 from kefu.web.nav import NavItem
 from kefu.web.pages import CSV, XLSX, download, render_page
 from kefu.web.params import PagePeriodQuery
 from kefu.web.templating import request_locale
+from kefu.web.views import appraisal
 
 router = APIRouter()
 

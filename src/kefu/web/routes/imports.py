@@ -19,7 +19,7 @@ from kefu.ingest.mapping import load_profile
 from kefu.reports.safe import csv_writer
 from kefu.store.tables import TABLES, Kind
 from kefu.users.roles import Principal, Role
-from kefu.web import jobs, operations
+from kefu.web import jobs
 from kefu.web.access import IMPORT_READ_ROLES, UPLOAD_ROLES, ImportReader, ImportWriter
 from kefu.web.api.imports import read_uploads, start_job
 from kefu.web.deps import DB, Ws, require_roles
@@ -27,6 +27,7 @@ from kefu.web.nav import NavItem
 from kefu.web.pages import CSV, download, render_page
 from kefu.web.params import IdPath, PageQuery
 from kefu.web.templating import translator
+from kefu.web.views import operations
 
 if TYPE_CHECKING:
     from kefu.workspace import Workspace

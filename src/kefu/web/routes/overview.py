@@ -9,12 +9,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from kefu.errors import KefuError
 from kefu.users.roles import Role
-from kefu.web import appraisal, operations
 from kefu.web.deps import CentreUser, CurrentUser, Ws
 from kefu.web.pages import render_page
 from kefu.web.params import PagePeriodQuery
 from kefu.web.routes.home import home
 from kefu.web.templating import flash, request_locale
+from kefu.web.views import appraisal, operations
 
 router = APIRouter()
 

@@ -10,12 +10,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from kefu.scoring.registry import workspace_scorecards
 from kefu.users.roles import Role
-from kefu.web import operations
 from kefu.web.deps import CentreUser, Ws
 from kefu.web.nav import NavItem
 from kefu.web.pages import render_page
 from kefu.web.params import IdPath
 from kefu.web.templating import flash
+from kefu.web.views import operations
 
 router = APIRouter()
 

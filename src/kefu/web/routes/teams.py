@@ -8,13 +8,13 @@ from fastapi.responses import Response
 from kefu.errors import NotFound
 from kefu.reports import appraisal_workbook
 from kefu.reports.explain import explained
-from kefu.web import appraisal, sheets
 from kefu.web.access import TeamUser
 from kefu.web.deps import Ws
 from kefu.web.pages import XLSX, download, render_page
 from kefu.web.params import PagePeriodQuery
 from kefu.web.team_ids import resolve
 from kefu.web.templating import request_locale
+from kefu.web.views import appraisal, sheets
 
 router = APIRouter()
 
@@ -56,8 +56,10 @@ def team_workbook(
     if not members or view.meta is None:
         raise NotFound(f"no results of team '{team}' for {view.period.label}")
     locale = request_locale(request, user)
-    members = explained(ws, view.everyone, members, locale)
-    content = appraisal_workbook(members, view.meta, locale=locale, whole_centre=False)
+    content = appraisal_workbook(
+        explained(ws, view.everyone, members, locale), view.meta, locale=locale,
+        whole_centre=False,
+    )  # fmt: skip
     return download(content, f"{team.replace('/', '-')}-{view.period.label}.xlsx", XLSX)
 
 

@@ -33,7 +33,18 @@ from kefu.users.roles import Principal, Role
 from kefu.workspace import Workspace
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls", ".parquet")
+ALLOWED_SUFFIXES = (
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".xlsx",
+    ".xls",
+    ".parquet",
+    ".json",
+    ".jsonl",
+    ".ndjson",
+    ".zip",
+)
 
 
 # -- imports ------------------------------------------------------------------------
@@ -146,7 +157,7 @@ def check_upload(files: list[Upload], *, table: str | None = None) -> None:
         name = _safe_name(f.filename)
         if not name.lower().endswith(ALLOWED_SUFFIXES):
             raise UploadRefused(
-                415, f"{name}: only CSV, Excel and Parquet files can be imported",
+                415, f"{name}: only CSV, Excel, Parquet, JSON and zip exports can be imported",
                 "imports.wrong_type", file=name,
             )  # fmt: skip
         if len(f.content) > MAX_UPLOAD_BYTES:

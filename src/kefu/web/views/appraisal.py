@@ -5,14 +5,14 @@ both apply the same object rules (an agent sees only their own result, a
 supervisor their teams, HR published runs only, QA no appraisal results)::
 
     view = results_view(ws, user, "2026-10")
-    overview(ws, user, "2026-10")["teams"][0]["mean_total"]
+    overview(ws, user, "2026-10")["teams"][0].mean_total
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -20,12 +20,14 @@ from typing import Any
 from kefu.errors import NotFound, UsageError
 from kefu.metrics import Figure, Level, compute
 from kefu.periods import Grain, Period
+from kefu.reports import explain as reasons_of
 from kefu.reports.formatting import assess, format_value, target_text
 from kefu.reports.meta import ReportMeta, ScorecardMeta, scorecard_meta_from
 from kefu.reports.status import STALE, status_of
 from kefu.scoring.models import ScoringRun
 from kefu.scoring.reads import RunRows, run_rows
 from kefu.scoring.registry import load_version, workspace_scorecards
+from kefu.scoring.result_model import AgentResult
 from kefu.scoring.runs import (
     RunStatus,
     latest_run,
@@ -34,6 +36,14 @@ from kefu.scoring.runs import (
 from kefu.users.roles import Forbidden, Principal, Role
 from kefu.web.access import RESULT_ROLES
 from kefu.web.team_ids import team_id
+from kefu.web.views.models import (
+    GradeCountPublic,
+    IndicatorCardPublic,
+    PeriodPublic,
+    RunPublic,
+    TeamRankPublic,
+    TrendPublic,
+)
 from kefu.workspace import Workspace
 
 TREND_MONTHS = 6
@@ -62,13 +72,13 @@ def parse_period(label: str) -> Period:
 
 
 # -- periods ------------------------------------------------------------------------
-def period_choices(ws: Workspace, user: Principal) -> list[dict[str, Any]]:
+def period_choices(ws: Workspace, user: Principal) -> list[PeriodPublic]:
     """Months with runs, then the quarters and years they fall in (newest first).
 
     Agents and HR see only periods with a published run (and see them as published).
     """
     months = scored_periods(ws, Grain.MONTH)
-    out: list[dict[str, Any]] = []
+    out: list[PeriodPublic] = []
     labels: list[str] = list(months)
     quarters = {f"{m[:4]}-Q{(int(m[5:7]) - 1) // 3 + 1}" for m in months}
     years = {m[:4] for m in months}
@@ -80,11 +90,11 @@ def period_choices(ws: Workspace, user: Principal) -> list[dict[str, Any]]:
         if published_only(user):
             if published is None:
                 continue
-            out.append({"label": label, "grain": str(Period.parse(label).grain),
-                        "status": RunStatus.PUBLISHED})  # fmt: skip
+            out.append(PeriodPublic(label=label, grain=str(Period.parse(label).grain),
+                                    status=RunStatus.PUBLISHED))  # fmt: skip
             continue
         status = RunStatus.OPEN if run is None else _status(ws, run)
-        out.append({"label": label, "grain": str(Period.parse(label).grain), "status": status})
+        out.append(PeriodPublic(label=label, grain=str(Period.parse(label).grain), status=status))
     return out
 
 
@@ -96,8 +106,8 @@ def _status(ws: Workspace, run: ScoringRun) -> str:
 def default_period(ws: Workspace, user: Principal) -> str | None:
     """The newest month the user can see results of."""
     for choice in period_choices(ws, user):
-        if choice["grain"] == str(Grain.MONTH) and choice["status"] != RunStatus.OPEN:
-            return str(choice["label"])
+        if choice.grain == str(Grain.MONTH) and choice.status != RunStatus.OPEN:
+            return choice.label
     return None
 
 
@@ -107,8 +117,8 @@ class ResultsView:
     period: Period
     run: ScoringRun | None
     status: str
-    rows: list[dict[str, Any]]  # visible result rows, best first
-    everyone: list[dict[str, Any]]  # all rows of the run (ranks, team averages)
+    rows: list[AgentResult]  # visible results, best first
+    everyone: list[AgentResult]  # all results of the run (ranks, team averages)
     meta: ReportMeta | None
     #: No published run, for a user who sees published runs only (nothing else is shown).
     unpublished: bool = False
@@ -117,21 +127,21 @@ class ResultsView:
 
     @property
     def teams(self) -> list[str]:
-        return sorted({str(r.get("team") or "") for r in self.rows})
+        return sorted({r.team or "" for r in self.rows})
 
-    def run_info(self) -> dict[str, Any]:
+    def run_info(self) -> RunPublic:
         run = self.run
-        return {
-            "period": self.period.label,
-            "status": self.status,
-            "run_id": run.id if run else None,
-            "revision": run.revision if run else None,
-            "created_at": run.created_at if run else None,
-            "created_by": run.created_by if run else None,
-            "published_at": run.published_at if run else None,
+        return RunPublic(
+            period=self.period.label,
+            status=self.status,
+            run_id=run.id if run else None,
+            revision=run.revision if run else None,
+            created_at=run.created_at if run else None,
+            created_by=run.created_by if run else None,
+            published_at=run.published_at if run else None,
             # figures are computed from the data as imported now, grades come from the run
-            "stale": self.status in STALE,
-        }
+            stale=self.status in STALE,
+        )
 
 
 def require_results_role(user: Principal) -> None:
@@ -154,14 +164,14 @@ def results_view(ws: Workspace, user: Principal, period: Period | str) -> Result
     rows = [
         r
         for r in candidates(stored, user)
-        if user.can_view_agent(str(r["agent_id"]), r.get("team"), published=published)
+        if user.can_view_agent(r.agent_id, r.team, published=published)
     ]
     status = _status(ws, run) if not hr else RunStatus.PUBLISHED
     meta = report_meta(ws, everyone, status, run)
     return ResultsView(period, run, status, rows, everyone, meta, stored=stored)
 
 
-def candidates(stored: RunRows, user: Principal) -> list[dict[str, Any]]:
+def candidates(stored: RunRows, user: Principal) -> list[AgentResult]:
     """The rows ``user`` might see (best first), before the object check: an agent's own,
     a supervisor's teams', or all; so a sheet does not test every agent of the centre."""
     if user.role is Role.agent:
@@ -176,10 +186,10 @@ def candidates(stored: RunRows, user: Principal) -> list[dict[str, Any]]:
 
 
 def report_meta(
-    ws: Workspace, rows: Sequence[Mapping[str, Any]], status: str, run: ScoringRun
+    ws: Workspace, rows: Sequence[AgentResult], status: str, run: ScoringRun
 ) -> ReportMeta:
     """The scorecards that scored ``rows``, rebuilt from their stored versions."""
-    hashes = list(dict.fromkeys(str(r["scorecard"]["content_hash"]) for r in rows))
+    hashes = list(dict.fromkeys(r.scorecard["content_hash"] for r in rows))
     metas = [scorecard_meta_from(load_version(ws, h), h) for h in hashes]
     if not metas:
         metas = [scorecard_meta_from(workspace_scorecards(ws).default)]
@@ -244,7 +254,7 @@ def scope_of(user: Principal, team: str | None, all_teams: Sequence[str]) -> tup
 
 def indicator_cards(
     ws: Workspace, view: ResultsView, level: Level, key: str, locale: str
-) -> list[dict[str, Any]]:
+) -> list[IndicatorCardPublic]:
     """Each scored indicator of the default scorecard: value vs target, 6-month trend."""
     meta = (
         view.meta.scorecards[0]
@@ -280,18 +290,18 @@ def indicator_cards(
         value = f.value if f else None
         rating = assess(value, im)
         out.append(
-            {
-                "indicator": i,
-                "value": value,
-                "value_text": format_value(i, value, locale),
-                "sample": f.sample if f else 0,
-                "target_text": target_text(im, locale) if im else "—",
-                "rating": str(rating) if rating else None,
-                "trend": {
-                    "months": [m.label for m in months],
-                    "values": [display_value(i, v) for v in series[i]],
-                },
-            }
+            IndicatorCardPublic(
+                indicator=i,
+                value=value,
+                value_text=format_value(i, value, locale),
+                sample=f.sample if f else 0,
+                target_text=target_text(im, locale) if im else "—",
+                rating=str(rating) if rating else None,
+                trend=TrendPublic(
+                    months=[m.label for m in months],
+                    values=[display_value(i, v) for v in series[i]],
+                ),
+            )
         )
     return out
 
@@ -303,35 +313,32 @@ def display_value(indicator: str, value: float | None) -> float | None:
     return None if value is None else float(display_number(indicator, value))
 
 
-def grade_distribution(view: ResultsView) -> list[dict[str, Any]]:
+def grade_distribution(view: ResultsView) -> list[GradeCountPublic]:
     order = list(view.meta.grades) if view.meta else []
-    counts = Counter(str(r.get("grade")) for r in view.rows if r.get("grade"))
+    counts = Counter(r.grade for r in view.rows if r.grade)
     order += [g for g in sorted(counts) if g not in order]
-    return [{"grade": g, "agents": counts.get(g, 0)} for g in order]
+    return [GradeCountPublic(grade=g, agents=counts.get(g, 0)) for g in order]
 
 
-def team_ranking(view: ResultsView) -> list[dict[str, Any]]:
+def team_ranking(view: ResultsView) -> list[TeamRankPublic]:
     """Teams by mean total (best first), with head count and grade mix."""
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    groups: dict[str, list[AgentResult]] = defaultdict(list)
     for r in view.rows:
-        groups[str(r.get("team") or "")].append(r)
-    out = []
+        groups[r.team or ""].append(r)
+    found: list[tuple[str, int, float | None, dict[str, int]]] = []
     for team, members in groups.items():
-        totals = [float(r["total"]) for r in members if r.get("total") is not None]
-        grades = Counter(str(r.get("grade")) for r in members if r.get("grade"))
-        out.append(
-            {
-                "team": team,
-                "team_id": team_id(team),
-                "agents": len(members),
-                "mean_total": sum(totals) / len(totals) if totals else None,
-                "grades": dict(grades),
-            }
+        totals = [r.total for r in members]
+        grades = Counter(r.grade for r in members if r.grade)
+        mean = sum(totals) / len(totals) if totals else None
+        found.append((team, len(members), mean, dict(grades)))
+    found.sort(key=lambda t: (t[2] is None, -(t[2] or 0.0), t[0]))
+    return [
+        TeamRankPublic(
+            team=team, team_id=team_id(team), agents=agents, mean_total=mean, grades=grades,
+            rank=rank,
         )
-    out.sort(key=lambda t: (t["mean_total"] is None, -(t["mean_total"] or 0.0), t["team"]))
-    for rank, t in enumerate(out, start=1):
-        t["rank"] = rank
-    return out
+        for rank, (team, agents, mean, grades) in enumerate(found, start=1)
+    ]  # fmt: skip
 
 
 def latest_data_day(ws: Workspace, period: Period) -> date | None:
@@ -371,15 +378,14 @@ def alerts(ws: Workspace, user: Principal, period: Period) -> dict[str, Any]:
     return {"date": day.isoformat(), "alerts": visible}
 
 
-def team_means(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+def team_means(rows: Sequence[AgentResult]) -> dict[str, float]:
     sums: dict[str, list[float]] = defaultdict(list)
     for r in rows:
-        if r.get("total") is not None:
-            sums[str(r.get("team") or "")].append(float(r["total"]))
+        sums[r.team or ""].append(r.total)
     return {t: sum(v) / len(v) for t, v in sums.items()}
 
 
-def scorecard_of(view: ResultsView, row: Mapping[str, Any]) -> ScorecardMeta:
+def scorecard_of(view: ResultsView, row: AgentResult) -> ScorecardMeta:
     assert view.meta is not None
     return view.meta.for_result(row)
 
@@ -396,8 +402,6 @@ def applications_view(
         return {"period": view.period.label, "run": view.run_info(), "agents": [],
                 "distribution": []}  # fmt: skip
     agents, distribution = applications(ws, view.period, published=published_only(user))
-    from kefu.web.sheets import grade_reasons
-
     # Each grade says why (a veto-capped C beside a higher total's A is explained).
     reasons = grade_reasons(ws, view.everyone, view.rows, locale)
     agents = [{**a, "grade_reason": reasons.get(str(a.get("agent_id")), "")} for a in agents]
@@ -416,7 +420,7 @@ def overview(
     if user.role is Role.agent:
         raise Forbidden("the centre overview is for managers, supervisors and HR")
     view = results_view(ws, user, period)
-    all_teams = sorted({str(r.get("team") or "") for r in view.everyone})
+    all_teams = sorted({r.team or "" for r in view.everyone})
     level, key = scope_of(user, team, all_teams)
     return {
         "run": view.run_info(),
@@ -426,4 +430,14 @@ def overview(
         "grades": grade_distribution(view),
         "teams": team_ranking(view),
         "alerts": alerts(ws, user, view.period) if view.run else {"date": None, "alerts": []},
+    }
+
+
+def grade_reasons(
+    ws: Any, everyone: Sequence[AgentResult], rows: Sequence[AgentResult], locale: str
+) -> dict[str, str]:
+    """Agent id → the sentence that explains the grade (veto, quota, small sample, line)."""
+    return {
+        str(r["agent_id"]): r["grade_reason"]
+        for r in reasons_of.explained(ws, everyone, rows, locale)
     }

@@ -1,12 +1,12 @@
 """The team appraisal table, the agent appraisal sheet and a figure's records.
 
-Each function takes a :class:`~kefu.web.appraisal.ResultsView` (already cut
+Each function takes a :class:`~kefu.web.views.appraisal.ResultsView` (already cut
 to what the user may see) and answers 404 for an object outside it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kefu.errors import NotFound, UsageError
@@ -16,19 +16,27 @@ from kefu.metrics.registry import INDICATORS
 from kefu.reports import explain as reasons_of
 from kefu.reports.catalogue import indicator_name
 from kefu.reports.formatting import assess, format_points, format_value, target_text
-from kefu.reports.meta import indicator_order
+from kefu.reports.meta import ScorecardMeta, indicator_order
 from kefu.reports.reasons import event_name, indicator_reason, translate
 from kefu.reports.table import veto_text
 from kefu.scoring.reads import agent_row
 from kefu.scoring.registry import load_version
+from kefu.scoring.result_model import AgentResult, DimensionRow, IndicatorRow
 from kefu.scoring.runs import latest_run
 from kefu.users.roles import Principal
-from kefu.web.appraisal import NotPublished, ResultsView, published_only, team_means, trend_months
+from kefu.web.views.appraisal import (
+    NotPublished,
+    ResultsView,
+    grade_reasons,
+    published_only,
+    team_means,
+    trend_months,
+)
 
 MAX_PER_PAGE = 500
 
 
-def _cell(item: Mapping[str, Any] | None, meta: Any, locale: str) -> dict[str, Any]:
+def _cell(item: IndicatorRow | None, meta: Any, locale: str) -> dict[str, Any]:
     if item is None:
         return {"value": None, "text": "—", "points": None, "rating": None, "status": None}
     ind = str(item["indicator"])
@@ -90,25 +98,24 @@ def team_table(view: ResultsView, team: str, locale: str, ws: Any = None) -> dic
     }
 
 
-def result_of(view: ResultsView, agent_id: str) -> dict[str, Any]:
+def result_of(view: ResultsView, agent_id: str) -> AgentResult:
     if view.run is None and view.unpublished:
         raise NotPublished(view.period.label)
-    found = next((r for r in view.rows if str(r["agent_id"]) == agent_id), None)
+    found = next((r for r in view.rows if r.agent_id == agent_id), None)
     if found is None:
         raise NotFound(f"no result of agent {agent_id} for {view.period.label}")
     return found
 
 
-def dimension_share(d: Mapping[str, Any]) -> float | None:
+def dimension_share(d: DimensionRow) -> float | None:
     """Points over the weight the dimension actually carried (after any redistribution of
     unscored indicators' weight); None when nothing in it was scored."""
-    weight = d.get("effective_weight")
-    weight = float(d.get("weight") or 0) if weight is None else float(weight)
-    return float(d["points"]) / weight if weight > 0 else None
+    weight = float(d.weight or 0) if d.effective_weight is None else float(d.effective_weight)
+    return float(d.points) / weight if weight > 0 else None
 
 
-def _shares(row: Mapping[str, Any]) -> dict[str, float | None]:
-    return {str(d["id"]): dimension_share(d) for d in row.get("dimensions") or ()}
+def _shares(row: AgentResult) -> dict[str, float | None]:
+    return {d.id: dimension_share(d) for d in row.dimensions}
 
 
 def agent_sheet(
@@ -120,123 +127,138 @@ def agent_sheet(
     row = result_of(view, agent_id)
     assert view.meta is not None
     sc = view.meta.for_result(row)
-    items = {i["indicator"]: i for i in row.get("indicators") or ()}
-    zh = locale.startswith("zh")
-    dimensions = []
-    for d in row.get("dimensions") or ():
-        names = d.get("name") or {}
-        dim_items = [i for i in row.get("indicators") or () if i.get("dimension") == d["id"]]
-        indicators = []
-        for i in dim_items:
-            ind = str(i["indicator"])
-            im = sc.indicators.get(ind)
-            cell = _cell(i, sc, locale)
-            indicators.append(
-                {
-                    "indicator": ind,
-                    "name": indicator_name(ind, locale),
-                    "weight": i.get("weight"),
-                    "effective_weight": i.get("effective_weight"),
-                    "target_text": target_text(im, locale) if im else "—",
-                    "value": i.get("value"),
-                    "value_text": cell["text"],
-                    "sample": i.get("sample"),
-                    "share": i.get("share"),
-                    "points": i.get("points"),
-                    "points_text": format_points(i.get("points")),
-                    "rating": cell["rating"],
-                    "status": cell["status"],
-                    # the page shows the effective weight beside the nominal one
-                    "reason": indicator_reason(i, im, locale, with_weight=False),
-                    "drillable": ind.partition(".")[0] in INDICATORS,
-                }
-            )
-        weight = float(d.get("weight") or 0)
-        dimensions.append(
-            {
-                "id": str(d["id"]),
-                "name": str(names.get("zh" if zh else "en") or names.get("zh") or d["id"]),
-                "weight": weight,
-                "points": d.get("points"),
-                "share": dimension_share(d),
-                "effective_weight": d.get("effective_weight"),
-                "indicators": indicators,
-            }
-        )
-    team = str(row.get("team") or "")
+    dimensions = _sheet_dimensions(row, sc, locale)
+    team = row.team or ""
     stored = view.stored
     mates = (
         stored.team(team)
         if stored is not None
-        else [r for r in view.everyone if str(r.get("team") or "") == team]
+        else [r for r in view.everyone if (r.team or "") == team]
     )
+    card = _card(ws, row)
+    heads = {
+        "team": len(mates),
+        "site": stored.site_heads[row.site]
+        if stored is not None
+        else sum(1 for r in view.everyone if r.site == row.site),
+        "centre": len(view.everyone),
+    }
+    return {
+        "agent_id": agent_id,
+        "name": row.name,
+        "team": row.team,
+        "site": row.site,
+        "period": view.period.label,
+        "scorecard": row.scorecard,
+        "dimensions": dimensions,
+        "bonus": row.bonus,
+        "bonus_items": _bonus_items(row, card, locale),
+        "penalty": row.penalty,
+        "penalty_items": _penalty_items(row, card, locale),
+        "vetoes": [veto_text(v, locale) for v in row.vetoes],
+        "reasons": [translate(r, locale) for r in row.reasons],
+        "total": row.total,
+        "grade": row.grade,
+        "grade_before_veto": row.grade_before_veto,
+        "grade_reason": grade_reason_of(ws, view, row, locale),
+        "bonus_text": reasons_of.signed(row.bonus, "+"),
+        "penalty_text": reasons_of.signed(row.penalty, "−"),
+        "pay_coefficient": row.pay_coefficient,
+        "rank_team": row.rank_team,
+        "rank_site": row.rank_site,
+        "rank_centre": row.rank_centre,
+        "population": heads,
+        "team_mean_total": (
+            stored.team_means if stored is not None else team_means(view.everyone)
+        ).get(team),
+        "radar": _radar(dimensions, mates),
+        "trend": total_trend(ws, user, view, agent_id),
+        "unscored_indicators": [
+            i.indicator for i in row.indicators if i.indicator not in sc.indicators
+        ],
+    }
+
+
+def _sheet_dimensions(row: AgentResult, sc: ScorecardMeta, locale: str) -> list[dict[str, Any]]:
+    """The sheet's dimensions, each with its indicators' weight, target, value and points."""
+    zh = locale.startswith("zh")
+    dimensions = []
+    for d in row.dimensions:
+        names = d.name or {}
+        indicators = []
+        for i in (i for i in row.indicators if i.dimension == d.id):
+            im = sc.indicators.get(i.indicator)
+            cell = _cell(i, sc, locale)
+            indicators.append(
+                {
+                    "indicator": i.indicator,
+                    "name": indicator_name(i.indicator, locale),
+                    "weight": i.weight,
+                    "effective_weight": i.effective_weight,
+                    "target_text": target_text(im, locale) if im else "—",
+                    "value": i.value,
+                    "value_text": cell["text"],
+                    "sample": i.sample,
+                    "share": i.share,
+                    "points": i.points,
+                    "points_text": format_points(i.points),
+                    "rating": cell["rating"],
+                    "status": cell["status"],
+                    # the page shows the effective weight beside the nominal one
+                    "reason": indicator_reason(i._asdict(), im, locale, with_weight=False),
+                    "drillable": i.indicator.partition(".")[0] in INDICATORS,
+                }
+            )
+        dimensions.append(
+            {
+                "id": d.id,
+                "name": str(names.get("zh" if zh else "en") or names.get("zh") or d.id),
+                "weight": float(d.weight or 0),
+                "points": d.points,
+                "share": dimension_share(d),
+                "effective_weight": d.effective_weight,
+                "indicators": indicators,
+            }
+        )
+    return dimensions
+
+
+def _radar(dimensions: list[dict[str, Any]], mates: Sequence[AgentResult]) -> dict[str, Any]:
+    """Each dimension's share of its weight earned: the agent's and the team's mean, in %."""
     team_share: dict[str, list[float]] = {}
     for r in mates:
         for dim, share in _shares(r).items():
             if share is not None:
                 team_share.setdefault(dim, []).append(share)
-    radar = {
+    return {
         "dimensions": [d["name"] for d in dimensions],
         "agent": [round((d["share"] or 0.0) * 100, 1) for d in dimensions],
         "team": [round(_mean(team_share.get(d["id"], [])) * 100, 1) for d in dimensions],
     }
-    card = _card(ws, row)
-    bonus = [
+
+
+def _bonus_items(row: AgentResult, card: Any, locale: str) -> list[dict[str, Any]]:
+    return [
         {
             **b,
             "name": indicator_name(str(b["indicator"]), locale),
             "reason": b.get("reason") and translate(b["reason"], locale),
             "line": reasons_of.bonus_line(b, reasons_of.bonus_rule(card, b), locale),
         }
-        for b in row.get("bonus_items") or ()
+        for b in row.bonus_items
     ]
-    heads = {
-        "team": len(mates),
-        "site": stored.site_heads[row.get("site")]
-        if stored is not None
-        else sum(1 for r in view.everyone if r.get("site") == row.get("site")),
-        "centre": len(view.everyone),
-    }
-    return {
-        "agent_id": agent_id,
-        "name": row.get("name"),
-        "team": row.get("team"),
-        "site": row.get("site"),
-        "period": view.period.label,
-        "scorecard": row.get("scorecard"),
-        "dimensions": dimensions,
-        "bonus": row.get("bonus"),
-        "bonus_items": bonus,
-        "penalty": row.get("penalty"),
-        "penalty_items": [
-            {
-                **p,
-                "event": event_name(str(p.get("event")), locale),
-                "reason": p.get("reason") and translate(p["reason"], locale),
-                "line": reasons_of.penalty_line(p, reasons_of.penalty_rule(card, p), locale),
-            }
-            for p in row.get("penalty_items") or ()
-        ],
-        "vetoes": [veto_text(v, locale) for v in row.get("vetoes") or ()],
-        "reasons": [translate(r, locale) for r in row.get("reasons") or ()],
-        "total": row.get("total"),
-        "grade": row.get("grade"),
-        "grade_before_veto": row.get("grade_before_veto"),
-        "grade_reason": grade_reason_of(ws, view, row, locale),
-        "bonus_text": reasons_of.signed(row.get("bonus"), "+"),
-        "penalty_text": reasons_of.signed(row.get("penalty"), "−"),
-        "pay_coefficient": row.get("pay_coefficient"),
-        "rank_team": row.get("rank_team"),
-        "rank_site": row.get("rank_site"),
-        "rank_centre": row.get("rank_centre"),
-        "population": heads,
-        "team_mean_total": (
-            stored.team_means if stored is not None else team_means(view.everyone)
-        ).get(team),
-        "radar": radar,
-        "trend": total_trend(ws, user, view, agent_id),
-        "unscored_indicators": [i for i in items if i not in sc.indicators],
-    }
+
+
+def _penalty_items(row: AgentResult, card: Any, locale: str) -> list[dict[str, Any]]:
+    return [
+        {
+            **p,
+            "event": event_name(str(p.get("event")), locale),
+            "reason": p.get("reason") and translate(p["reason"], locale),
+            "line": reasons_of.penalty_line(p, reasons_of.penalty_rule(card, p), locale),
+        }
+        for p in row.penalty_items
+    ]
 
 
 def _card(ws: Any, row: Mapping[str, Any]) -> Any:
@@ -247,18 +269,8 @@ def _card(ws: Any, row: Mapping[str, Any]) -> Any:
         return None
 
 
-def grade_reasons(
-    ws: Any, everyone: list[dict[str, Any]], rows: list[dict[str, Any]], locale: str
-) -> dict[str, str]:
-    """Agent id → the sentence that explains the grade (veto, quota, small sample, line)."""
-    return {
-        str(r["agent_id"]): r["grade_reason"]
-        for r in reasons_of.explained(ws, everyone, rows, locale)
-    }
-
-
-def grade_reason_of(ws: Any, view: ResultsView, row: dict[str, Any], locale: str) -> str:
-    return grade_reasons(ws, view.everyone, [row], locale)[str(row["agent_id"])]
+def grade_reason_of(ws: Any, view: ResultsView, row: AgentResult, locale: str) -> str:
+    return grade_reasons(ws, view.everyone, [row], locale)[row.agent_id]
 
 
 def _mean(values: list[float]) -> float:
