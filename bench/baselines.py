@@ -232,7 +232,7 @@ def run_sql(job: Job, repeats: str) -> Figures:
     import duckdb
 
     con = duckdb.connect()
-    return wide_to_figures(con.sql(sql_text(job, repeats)).fetch_arrow_table().to_pylist())
+    return wide_to_figures(con.sql(sql_text(job, repeats)).to_arrow_table().to_pylist())
 
 
 # -- pandas ------------------------------------------------------------------------
@@ -377,6 +377,8 @@ def run_polars(job: Job) -> Figures:
         joined = left.select("contact_id", "offered_at", *by).join_asof(
             right.select("next_at", *by), left_on="offered_at", right_on="next_at", by=by,
             strategy="forward", allow_exact_matches=False,
+            # Both sides are sorted by time above; Polars cannot check it within groups.
+            check_sortedness=False,
         )  # fmt: skip
         return joined.filter(pl.col("next_at") <= pl.col("offered_at") + window).select(
             "contact_id"

@@ -427,6 +427,10 @@ def measure_level(
 def run(sizes: list[int] | None = None, impls: tuple[str, ...] = IMPLEMENTATIONS,
         repeats: int = REPEATS) -> dict[str, Any]:  # fmt: skip
     results = []
+    # pandas and Polars hold the contacts in memory: once one's peak, scaled from the last
+    # size it ran at, would not fit in this machine's memory, it is not started (it would
+    # only be killed, perhaps taking others with it) and the reason is recorded instead.
+    peak_per_contact: dict[tuple[str, str], float] = {}
     for size in sizes or DEFAULT_SIZES:
         begun = time.perf_counter()
         home = build(size)
@@ -438,7 +442,20 @@ def run(sizes: list[int] | None = None, impls: tuple[str, ...] = IMPLEMENTATIONS
         }  # fmt: skip
         try:
             for level in LEVELS_CHOSEN:
-                row = measure_level(home, level, impls, repeats)
+                skipped = {}
+                for impl in ("pandas", "polars"):
+                    need = peak_per_contact.get((impl, level), 0.0) * built["contacts"]
+                    if impl in impls and need > 0.85 * _machine_ram():
+                        skipped[impl] = {"skipped": (
+                            f"not run: {impl} would need about {need / 2**30:.0f} GiB here (its "
+                            f"peak per contact at the previous size), more than this machine's "
+                            f"{_machine_ram() / 2**30:.0f} GiB")}  # fmt: skip
+                chosen = tuple(i for i in impls if i not in skipped)
+                row = {**measure_level(home, level, chosen, repeats), **skipped}
+                for impl in ("pandas", "polars"):
+                    if impl in chosen:
+                        peak = row[impl]["peak_bytes"] / built["contacts"]
+                        peak_per_contact[(impl, level)] = peak
                 entry["levels"][level] = row
                 print(f"metrics {size} {level}: " + json.dumps(row), flush=True)
         except Disagreement as exc:
@@ -463,7 +480,39 @@ def run(sizes: list[int] | None = None, impls: tuple[str, ...] = IMPLEMENTATIONS
         "baseline_indicators": list(BASELINE),
         "goals": goals(results),
         "results": results,
+        "earlier_results": earlier_results({r["size"] for r in results}),
     }
+
+
+EARLIER_METHOD = (
+    "in-process: the child process imported its libraries (and loaded the sentiment model) "
+    "before the clock started; sql is the EXISTS query"
+)
+
+
+def earlier_results(measured: set[int]) -> list[dict[str, Any]]:
+    """The sizes of the results file that this run did not measure, kept with their date.
+
+    The large sizes take long; a run at the small sizes keeps them (with the date and
+    method they were measured by) rather than dropping the only figures there are.
+    """
+    path = DATA_DIR.parent / "results" / "metrics.json"
+    if not path.is_file():
+        return []
+    old = json.loads(path.read_text(encoding="utf-8"))
+    date_measured = old.get("machine", {}).get("date")
+    load = old.get("machine", {}).get("load_average_at_start_1_5_15")
+    kept = [
+        {"measured": date_measured, "load_average_at_start_1_5_15": load,
+         "method": old.get("method", EARLIER_METHOD), **r}
+        for r in old.get("results", []) if r.get("size") not in measured
+    ]  # fmt: skip
+    earlier = [r for r in old.get("earlier_results", []) if r.get("size") not in measured]
+    return sorted(kept + earlier, key=lambda r: r["size"])
+
+
+def _machine_ram() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
 def goals(results: list[dict[str, Any]]) -> dict[str, Any]:

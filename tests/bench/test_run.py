@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,169 @@ def test_generated_files_are_reused_while_their_description_matches(
 def test_bench_data_is_not_committed() -> None:
     ignored = (Path(bench.BENCH_DIR).parent / ".gitignore").read_text(encoding="utf-8")
     assert "bench/data/" in ignored.split()
+
+
+# -- the metrics benchmark ---------------------------------------------------------
+
+TINY = 3000  # contacts: two agents, a month of the demo's generator
+
+
+@pytest.fixture(scope="module")
+def tiny_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from bench import metrics
+
+    saved = metrics.DATA_DIR
+    metrics.DATA_DIR = tmp_path_factory.mktemp("bench-data")
+    try:
+        return metrics.build(TINY)
+    finally:
+        metrics.DATA_DIR = saved
+
+
+def test_every_implementation_agrees_with_kefu_at_a_tiny_size(
+    tiny_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import metrics
+
+    monkeypatch.setattr(metrics, "DATA_DIR", tiny_home.parent)
+    monkeypatch.setattr(metrics, "LEVELS_CHOSEN", ("agent",))
+    impls = ("kefu", "sql-exists", "sql-window", "pandas", "polars")
+    doc = metrics.run([TINY], impls=impls, repeats=1)
+    entry = doc["results"][0]
+    assert "aborted" not in entry, entry.get("aborted")
+    row = entry["levels"]["agent"]
+    for impl in impls:
+        assert row[impl]["seconds"] > 0 and row[impl]["peak_bytes"] > 0
+        assert len(row[impl]["all_seconds"]) == 1
+    # Two agents, 15 baseline indicators each.
+    assert row["figures_compared"] == 2 * len(metrics.BASELINE)
+    assert row["sql"]["implementation"] in ("sql-exists", "sql-window")
+    assert row["sql"]["seconds"] == min(row["sql-exists"]["seconds"], row["sql-window"]["seconds"])
+    assert set(row) >= {"kefu_vs_sql", "pandas_vs_kefu", "polars_vs_kefu"}
+    assert doc["goals"]["all_sizes_agreed"] is True
+
+
+def test_a_size_is_aborted_when_an_implementation_disagrees(
+    tiny_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import metrics
+
+    real = metrics.measure
+
+    def wrong_polars(impl: str, home: Path, job_path: Path, level: str) -> dict:
+        got = real(impl, home, job_path, level)
+        if impl == "polars":
+            # One agent's FCR numerator off by one: a repeat missed.
+            key = next(k for k in got["figures"] if k.endswith("|fcr_rate"))
+            got["figures"][key][0] += 1
+        return got
+
+    monkeypatch.setattr(metrics, "DATA_DIR", tiny_home.parent)
+    monkeypatch.setattr(metrics, "LEVELS_CHOSEN", ("agent",))
+    monkeypatch.setattr(metrics, "measure", wrong_polars)
+    doc = metrics.run([TINY], impls=("sql-exists", "polars"), repeats=1)
+    entry = doc["results"][0]
+    assert "polars differs from sql-exists at level agent in 1 figure(s)" in entry["aborted"]
+    assert "|fcr_rate" in entry["aborted"]
+    assert entry["levels"] == {}
+    assert doc["goals"]["all_sizes_agreed"] is False
+
+
+def test_agreement_is_relative_one_in_a_billion() -> None:
+    from bench.metrics import agree
+
+    a = {"A1|aht_avg": [1_000_000.0, 4000.0], "A1|contacts_handled": [12.0, None]}
+    # 1e-10 relative apart (summed in another order): the same figure.
+    close = {"A1|aht_avg": [1_000_000.0001, 4000.0], "A1|contacts_handled": [12.0, 0.0]}
+    assert agree(a, close) == []
+    # 1e-8 relative apart: different.
+    far = {"A1|aht_avg": [1_000_000.01, 4000.0], "A1|contacts_handled": [12.0, 0.0]}
+    assert agree(a, far) == ["A1|aht_avg: [1000000.0, 4000.0] vs [1000000.01, 4000.0]"]
+    # A key one side lacks counts as zero: present with data on the other, it differs.
+    assert agree(a, {"A1|aht_avg": [1_000_000.0, 4000.0]}) == [
+        "A1|contacts_handled: [12.0, None] vs [0.0, 0.0]"
+    ]
+    # Indicators outside the baseline set are not compared.
+    assert agree({"A1|csat_avg": [4.0, 1.0]}, {}) == []
+
+
+def test_window_repeats_see_the_next_instant_not_a_tie(tmp_path: Path) -> None:
+    """Repeats by both SQL queries on hand-made contacts (docs/indicators.md, rule 3).
+
+    K1: C1 at 10:00 (waybill W1, 查件), C2 at 10:00 the same instant (W1), C3 the next
+    day 09:00 (W1): C1 and C2 are repeated by C3 (within 48 h) — lead() would give C1
+    the tie C2 and miss C3. C3 is repeated by nothing. K2: C4 (W2, 催件) at 08:00 and C5
+    without a waybill, 催件, 20 h later: C4 repeated by category; C5 by nothing. K3: C6
+    (no waybill, 理赔) and C7 (W3, 理赔) 49 h later: outside the window, not a repeat.
+    Answered inbound contacts: 7, repeated 3 (C1, C2, C4): FCR numerator 7 - 3 = 4.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from bench import baselines
+
+    def ts(day: int, hour: int) -> datetime:
+        return datetime(2026, 10, day, hour)
+
+    rows = [  # contact, customer, waybill, category, offered
+        ("C1", "K1", "W1", "查件", ts(5, 10)), ("C2", "K1", "W1", "查件", ts(5, 10)),
+        ("C3", "K1", "W1", "查件", ts(6, 9)), ("C4", "K2", "W2", "催件", ts(7, 8)),
+        ("C5", "K2", None, "催件", ts(8, 4)), ("C6", "K3", None, "理赔", ts(9, 0)),
+        ("C7", "K3", "W3", "理赔", ts(11, 1)),
+    ]  # fmt: skip
+    contacts = pa.table({
+        "contact_id": [r[0] for r in rows], "agent_id": ["A1"] * 7,
+        "channel": ["phone"] * 7, "direction": ["in"] * 7,
+        "customer_id": [r[1] for r in rows], "waybill_no": [r[2] for r in rows],
+        "category": [r[3] for r in rows], "offered_at": [r[4] for r in rows],
+        "answered_at": [r[4] + timedelta(seconds=5) for r in rows],
+        "ended_at": [r[4] + timedelta(seconds=65) for r in rows],
+        "talk_seconds": [60.0] * 7, "hold_seconds": [None] * 7, "acw_seconds": [None] * 7,
+        "transferred": [False] * 7, "resolved": [True] * 7,
+    })  # fmt: skip
+    tickets = pa.table({
+        "agent_id": ["A1"], "created_at": [ts(5, 10)], "due_at": [ts(6, 10)],
+        "closed_at": [ts(5, 12)],
+    })  # fmt: skip
+    agents = pa.table({
+        "agent_id": ["A1"], "team": ["T1"], "site": ["S1"],
+        "valid_from": [date(2026, 1, 1)], "hire_date": [date(2025, 1, 1)],
+    })  # fmt: skip
+    files = {}
+    for name, table in (("contacts", contacts), ("tickets", tickets), ("agents", agents)):
+        pq.write_table(table, tmp_path / f"{name}.parquet")
+        files[name] = [str(tmp_path / f"{name}.parquet")]
+    job = {
+        **files, "level": "agent", "start": "2026-09-30T16:00:00",
+        "end": "2026-10-31T16:00:00", "offset_hours": 8, "as_of": "2026-11-20T00:00:00",
+    }  # fmt: skip
+    for impl in ("sql-exists", "sql-window", "polars", "pandas"):
+        got = baselines.compute(job, impl)
+        assert got["A1|fcr_rate"] == [4.0, 7.0], impl
+        assert got["A1|contacts_handled"][0] == 7.0, impl
+        # The ticket was closed 2 h after it was opened, due a day later: on time.
+        assert got["A1|ticket_ontime_rate"] == [1.0, 1.0], impl
+
+
+def test_results_files_have_the_documented_fields() -> None:
+    results = Path(bench.RESULTS_DIR)
+    metrics_doc = json.loads((results / "metrics.json").read_text(encoding="utf-8"))
+    assert {"machine", "method", "repeats", "goals", "results"} <= set(metrics_doc)
+    assert "load_average_at_start_1_5_15" in metrics_doc["machine"]
+    sizes = {r["agents"]: r for r in metrics_doc["results"]}
+    assert {120, 1000} <= set(sizes)
+    for entry in sizes.values():
+        for row in entry["levels"].values():
+            assert {"kefu-all", "kefu", "sql-exists", "sql-window", "sql", "polars"} <= set(row)
+            assert row["sql"]["implementation"] in ("sql-exists", "sql-window")
+    web_doc = json.loads((results / "web.json").read_text(encoding="utf-8"))
+    assert {"machine", "clients", "runs", "goals"} <= set(web_doc)
+    assert {r["agents"] for r in web_doc["runs"]} >= {120, 10_000}
+    for run_entry in web_doc["runs"]:
+        assert set(run_entry["pages"]) == {"overview", "team_table", "agent_sheet", "records",
+                                           "monitor"}  # fmt: skip
+        for page in run_entry["pages"].values():
+            for clients in (1, 20):
+                figures = page[f"clients_{clients}"]
+                assert {"p50_seconds", "p95_seconds", "p99_seconds", "requests_per_second",
+                        "error_count"} <= set(figures)  # fmt: skip
