@@ -155,14 +155,15 @@ def test_agreement_is_relative_one_in_a_billion() -> None:
 
 
 def test_window_repeats_see_the_next_instant_not_a_tie(tmp_path: Path) -> None:
-    """Repeats by both SQL queries on hand-made contacts (docs/indicators.md, rule 3).
+    """Repeats by every baseline on hand-made contacts (docs/indicators.md, rule 3).
 
-    K1: C1 at 10:00 (waybill W1, 查件), C2 at 10:00 the same instant (W1), C3 the next
-    day 09:00 (W1): C1 and C2 are repeated by C3 (within 48 h) — lead() would give C1
-    the tie C2 and miss C3. C3 is repeated by nothing. K2: C4 (W2, 催件) at 08:00 and C5
-    without a waybill, 催件, 20 h later: C4 repeated by category; C5 by nothing. K3: C6
-    (no waybill, 理赔) and C7 (W3, 理赔) 49 h later: outside the window, not a repeat.
-    Answered inbound contacts: 7, repeated 3 (C1, C2, C4): FCR numerator 7 - 3 = 4.
+    K1: C1 and C2 at the same instant (waybill W1, 查件), C3 the next day (W1): C1 and C2
+    are repeated by C3 (within 48 h); C3 by nothing. K2: C4 (W2, 催件) and C5 without a
+    waybill, 催件, 20 h later: C4 repeated by category; C5 by nothing. K3: C6 (no waybill,
+    理赔) and C7 (W3, 理赔) 49 h later: outside the window. K4: C8 and C9 at the same
+    instant (W4) and nothing after: a contact at the same instant is not a later one, so
+    neither is repeated (``lead()`` would take each other for the next contact).
+    Answered inbound contacts: 9, repeated 3 (C1, C2, C4): FCR numerator 9 - 3 = 6.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -176,17 +177,18 @@ def test_window_repeats_see_the_next_instant_not_a_tie(tmp_path: Path) -> None:
         ("C1", "K1", "W1", "查件", ts(5, 10)), ("C2", "K1", "W1", "查件", ts(5, 10)),
         ("C3", "K1", "W1", "查件", ts(6, 9)), ("C4", "K2", "W2", "催件", ts(7, 8)),
         ("C5", "K2", None, "催件", ts(8, 4)), ("C6", "K3", None, "理赔", ts(9, 0)),
-        ("C7", "K3", "W3", "理赔", ts(11, 1)),
+        ("C7", "K3", "W3", "理赔", ts(11, 1)), ("C8", "K4", "W4", "改址", ts(12, 9)),
+        ("C9", "K4", "W4", "改址", ts(12, 9)),
     ]  # fmt: skip
     contacts = pa.table({
-        "contact_id": [r[0] for r in rows], "agent_id": ["A1"] * 7,
-        "channel": ["phone"] * 7, "direction": ["in"] * 7,
+        "contact_id": [r[0] for r in rows], "agent_id": ["A1"] * 9,
+        "channel": ["phone"] * 9, "direction": ["in"] * 9,
         "customer_id": [r[1] for r in rows], "waybill_no": [r[2] for r in rows],
         "category": [r[3] for r in rows], "offered_at": [r[4] for r in rows],
         "answered_at": [r[4] + timedelta(seconds=5) for r in rows],
         "ended_at": [r[4] + timedelta(seconds=65) for r in rows],
-        "talk_seconds": [60.0] * 7, "hold_seconds": [None] * 7, "acw_seconds": [None] * 7,
-        "transferred": [False] * 7, "resolved": [True] * 7,
+        "talk_seconds": [60.0] * 9, "hold_seconds": [None] * 9, "acw_seconds": [None] * 9,
+        "transferred": [False] * 9, "resolved": [True] * 9,
     })  # fmt: skip
     tickets = pa.table({
         "agent_id": ["A1"], "created_at": [ts(5, 10)], "due_at": [ts(6, 10)],
@@ -206,8 +208,8 @@ def test_window_repeats_see_the_next_instant_not_a_tie(tmp_path: Path) -> None:
     }  # fmt: skip
     for impl in ("sql-exists", "sql-window", "polars", "pandas"):
         got = baselines.compute(job, impl)
-        assert got["A1|fcr_rate"] == [4.0, 7.0], impl
-        assert got["A1|contacts_handled"][0] == 7.0, impl
+        assert got["A1|fcr_rate"] == [6.0, 9.0], impl
+        assert got["A1|contacts_handled"][0] == 9.0, impl
         # The ticket was closed 2 h after it was opened, due a day later: on time.
         assert got["A1|ticket_ontime_rate"] == [1.0, 1.0], impl
 
