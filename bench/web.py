@@ -22,6 +22,7 @@ looping over its role's pages (``by_role``; ``KEFU_BENCH_WEB_ROLES=0`` skips it)
 Building 10,000 agents at the demo's volume (~3,000 contacts an agent a month,
 three months) would take about an hour here, so sizes above 1,000 agents are
 built at ``KEFU_BENCH_WEB_LARGE_VOLUME`` (default 0.1) of it; the JSON says so.
+``KEFU_BENCH_WEB_MONTHS`` (default the demo's 3) sets the months generated.
 
     python -m bench.run --only web --sizes 120
     KEFU_BENCH_WEB_SECONDS=5 KEFU_BENCH_WEB_CLIENTS=1,4 python -m bench.run --only web
@@ -52,6 +53,7 @@ SECONDS = float(os.environ.get("KEFU_BENCH_WEB_SECONDS", "20"))
 CLIENTS = [int(c) for c in os.environ.get("KEFU_BENCH_WEB_CLIENTS", "1,20").split(",")]
 LARGE_VOLUME = float(os.environ.get("KEFU_BENCH_WEB_LARGE_VOLUME", "0.1"))
 LARGE_AGENTS = 1000  # above this, the contacts per agent are scaled down
+MONTHS = int(os.environ.get("KEFU_BENCH_WEB_MONTHS", "3"))  # the demo's three
 ROLES = os.environ.get("KEFU_BENCH_WEB_ROLES", "1") != "0"
 PAGES = ("overview", "team_table", "agent_sheet", "records", "monitor")
 SAMPLE = 50  # agents and teams the requests cycle through
@@ -78,7 +80,7 @@ def build(agents: int, volume: float) -> tuple[Path, float | None]:
     from kefu.demo.run import STEPS, DemoRun, run_demo
     from kefu.demo.workflow import demo_workflow
 
-    home = DATA_DIR / f"web-{agents}-{volume:.1f}"
+    home = DATA_DIR / f"web-{agents}-{volume:.1f}-{MONTHS}m"
     done = home / "built.json"
     if done.is_file():
         return home, None
@@ -86,10 +88,10 @@ def build(agents: int, volume: float) -> tuple[Path, float | None]:
     # Reviews, appeals and plans are not among the pages measured (and the demo's
     # workflow step expects the demo's own size).
     steps = [s for s in STEPS if s is not demo_workflow]
-    run_demo(DemoRun(home=home.resolve(), agents=agents, volume_scale=volume,
+    run_demo(DemoRun(home=home.resolve(), agents=agents, volume_scale=volume, months=MONTHS,
                      console=Console(quiet=True)), steps)  # fmt: skip
     seconds = time.perf_counter() - begun
-    done.write_text(json.dumps({"agents": agents, "volume_scale": volume,
+    done.write_text(json.dumps({"agents": agents, "volume_scale": volume, "months": MONTHS,
                                 "build_seconds": round(seconds, 1)}))  # fmt: skip
     return home, seconds
 
@@ -289,9 +291,10 @@ def run(sizes: list[int] | None = None) -> dict[str, Any]:
             cookies = {role: _login(url, role) for role in roles}
             entry: dict[str, Any] = {
                 "agents": agents, "volume_scale": volume,
-                "contacts_per_agent_month": round(contacts / agents / 3),
-                "contacts": contacts, "months": 3,
+                "contacts_per_agent_month": round(contacts / agents / MONTHS),
+                "contacts": contacts, "months": MONTHS,
                 "build_seconds": round(built_now, 1) if built_now else meta.get("build_seconds"),
+                "period": pages["overview"][0].split("period=")[1],
                 "seconds_per_measurement": SECONDS,
                 "pages": measure_pages(url, pages, cookies["manager"], CLIENTS, SECONDS),
             }  # fmt: skip

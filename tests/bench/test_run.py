@@ -236,3 +236,46 @@ def test_results_files_have_the_documented_fields() -> None:
                 figures = page[f"clients_{clients}"]
                 assert {"p50_seconds", "p95_seconds", "p99_seconds", "requests_per_second",
                         "error_count"} <= set(figures)  # fmt: skip
+
+
+# -- the web benchmark -------------------------------------------------------------
+
+
+def test_percentiles_are_nearest_rank_over_every_request() -> None:
+    from bench.web import stats
+
+    # 20 requests of 10 ms, 20 ms, … 200 ms, one of them a 500 answer.
+    samples = [("agent_sheet", (i + 1) / 100, "500" if i == 3 else "200") for i in range(20)]
+    got = stats(samples, seconds=4.0)
+    # Nearest rank: p50 is the 10th of 20 (0.10 s), p95 the 19th (0.19 s), p99 the 20th.
+    assert (got["p50_seconds"], got["p95_seconds"], got["p99_seconds"]) == (0.1, 0.19, 0.2)
+    assert got["max_seconds"] == 0.2
+    # 19 answered in 4 s.
+    assert got["requests_per_second"] == 4.75
+    assert got["errors"] == {"500": 1} and got["error_count"] == 1
+    assert stats([], seconds=1.0)["p95_seconds"] is None
+
+
+def test_web_benchmark_runs_end_to_end_on_a_tiny_centre(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import web
+
+    monkeypatch.setattr(web, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(web, "SECONDS", 0.3)
+    monkeypatch.setattr(web, "CLIENTS", [1, 2])
+    monkeypatch.setattr(web, "LARGE_AGENTS", 4)
+    monkeypatch.setattr(web, "LARGE_VOLUME", 0.3)
+    monkeypatch.setattr(web, "MONTHS", 2)  # the first published, the second under way
+    doc = web.run([6])
+    run_entry = doc["runs"][0]
+    assert run_entry["agents"] == 6 and run_entry["volume_scale"] == 0.3
+    assert "scaled" in run_entry["note"]
+    assert set(run_entry["pages"]) == set(web.PAGES)
+    for page in run_entry["pages"].values():
+        assert page["first_request_status"] == "200", page
+        for clients in (1, 2):
+            figures = page[f"clients_{clients}"]
+            assert figures["requests"] >= 1 and figures["error_count"] == 0, figures
+    assert run_entry["by_role"]["overall"]["error_count"] == 0
+    assert doc["goals"]["no_errors"] is True
