@@ -279,3 +279,47 @@ def test_web_benchmark_runs_end_to_end_on_a_tiny_centre(
             assert figures["requests"] >= 1 and figures["error_count"] == 0, figures
     assert run_entry["by_role"]["overall"]["error_count"] == 0
     assert doc["goals"]["no_errors"] is True
+
+
+# -- the README's tables -----------------------------------------------------------
+
+
+def test_readme_tables_are_written_from_the_results_files(tmp_path: Path) -> None:
+    from bench import readme
+
+    timing = {"seconds": 1.5, "peak_bytes": 2**30}
+    row = {
+        "kefu-all": {"seconds": 3.0, "peak_bytes": 3 * 2**29}, "kefu": timing,
+        "sql-exists": {"seconds": 1.2, "peak_bytes": 1}, "sql-window": {"seconds": 1.4,
+        "peak_bytes": 1}, "pandas": {"seconds": 12.0, "peak_bytes": 1},
+        "polars": {"seconds": 0.9, "peak_bytes": 1},
+        "sql": {"implementation": "sql-exists", "seconds": 1.2}, "kefu_vs_sql": 1.25,
+        "kefu_all_vs_sql": 2.5,
+    }  # fmt: skip
+    machine = {"date": "2026-12-02T18:00:00+00:00", "cores_available": 2,
+               "load_average_at_start_1_5_15": [3.5, 3.0, 2.0]}  # fmt: skip
+    metrics_doc = {"machine": machine, "results": [
+        {"size": 360_000, "agents": 120, "contacts": 371_000, "levels": {"agent": row}},
+        {"size": 3_000_000, "agents": 1000, "contacts": 3_100_000, "levels": {},
+         "aborted": "polars differs from kefu"},
+    ]}  # fmt: skip
+    figures = {"p50_seconds": 0.05, "p95_seconds": 0.12, "p99_seconds": 0.2,
+               "requests_per_second": 18.25, "error_count": 0}  # fmt: skip
+    page = {"first_request_seconds": 0.9, "clients_1": figures, "clients_20": figures}
+    web_doc = {"machine": machine, "clients": [1, 20], "runs": [
+        {"agents": 120, "contacts_per_agent_month": 3050, "pages": {"monitor": page}}]}  # fmt: skip
+    (tmp_path / "metrics.json").write_text(json.dumps(metrics_doc), encoding="utf-8")
+    (tmp_path / "web.json").write_text(json.dumps(web_doc), encoding="utf-8")
+    text = "before\n<!-- bench:metrics -->\nold figures\n<!-- /bench:metrics -->\nafter\n" \
+           "<!-- bench:web -->\n<!-- /bench:web -->\n"  # fmt: skip
+    out = readme.render(text, tmp_path)
+    assert out.startswith("before\n<!-- bench:metrics -->\nMeasured 2026-12-02 18:00 UTC on 2 "
+                          "cores at a load average of 3.5 (1 min)")  # fmt: skip
+    assert "old figures" not in out and "\nafter\n" in out
+    # The faster SQL in bold; 3 × 2**29 bytes = 1.5 GiB.
+    assert ("| 120 (0.37 M) | agent | 3.00 s | 1.50 s | **1.20 s** | 1.40 s | 12.0 s | 0.90 s "
+            "| 2.50 | 1.25 | 1.5 GiB |") in out  # fmt: skip
+    assert "| 1,000 (3.10 M) | — | aborted: polars differs from kefu |" in out
+    assert ("| 120 (3,050) | monitor | 900 ms | 50 ms / 120 ms / 200 ms | 18.2 | "
+            "50 ms / 120 ms / 200 ms | 18.2 | 0 |") in out  # fmt: skip
+    assert readme.render(out, tmp_path) == out
