@@ -339,12 +339,18 @@ def measure(impl: str, home: Path, job_path: Path, level: str) -> dict[str, Any]
     if proc.returncode != 0:
         raise RuntimeError(f"{impl} at {level} failed:\n{errors[-3000:]}")
     result: dict[str, Any] = {"seconds": seconds, "peak_bytes": usage.ru_maxrss * 1024}
-    if impl.startswith("kefu"):
-        result["figures"] = _kefu_figures(text)
-    else:
-        answer = json.loads(text)
-        result["figures"] = answer["figures"]
-        result["compute_seconds"] = answer["compute_seconds"]
+    try:
+        if impl.startswith("kefu"):
+            result["figures"] = _kefu_figures(text)
+        else:
+            answer = json.loads(text)
+            result["figures"] = answer["figures"]
+            result["compute_seconds"] = answer["compute_seconds"]
+    except (ValueError, KeyError) as exc:
+        raise RuntimeError(
+            f"{impl} at {level} answered no figures ({exc}): {text[:300]!r}; "
+            f"its errors: {errors[-1500:]}"
+        ) from None
     return result
 
 
@@ -451,7 +457,13 @@ def run(sizes: list[int] | None = None, impls: tuple[str, ...] = IMPLEMENTATIONS
                             f"peak per contact at the previous size), more than this machine's "
                             f"{_machine_ram() / 2**30:.0f} GiB")}  # fmt: skip
                 chosen = tuple(i for i in impls if i not in skipped)
-                row = {**measure_level(home, level, chosen, repeats), **skipped}
+                try:
+                    row = {**measure_level(home, level, chosen, repeats), **skipped}
+                except RuntimeError as exc:
+                    # A process that failed is recorded; the other levels still run.
+                    entry["levels"][level] = {"error": str(exc)}
+                    print(f"metrics {size} {level}: {exc}", file=sys.stderr, flush=True)
+                    continue
                 for impl in ("pandas", "polars"):
                     if impl in chosen:
                         peak = row[impl]["peak_bytes"] / built["contacts"]

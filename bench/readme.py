@@ -70,6 +70,9 @@ def metrics_table(doc: dict[str, Any]) -> str:
             row = entry["levels"].get(level)
             if row is None:
                 continue
+            if "error" in row:
+                lines.append(f"| {label} | {level} | failed: {row['error'][:200]} |||||||||")
+                continue
             impls = ("kefu-all", "kefu", "sql-exists", "sql-window", "pandas", "polars")
             cells = [_s(row.get(impl, {}).get("seconds")) for impl in impls]
             # The faster SQL is the baseline: in bold.
