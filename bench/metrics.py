@@ -318,8 +318,11 @@ def command(impl: str, home: Path, job_path: Path, level: str) -> list[str]:
 
 
 def _kefu_figures(text: str) -> Figures:
-    return {f"{r['key']}|{r['indicator']}": [r["numerator"], r["denominator"]]
-            for r in json.loads(text)}  # fmt: skip
+    # DuckDB draws its progress bar on standard output when a query runs for more than
+    # two seconds, even into a file, ahead of the JSON: the JSON starts at a line "[".
+    start = text.find("[\n")
+    rows = json.loads(text[start:] if start >= 0 else text)
+    return {f"{r['key']}|{r['indicator']}": [r["numerator"], r["denominator"]] for r in rows}
 
 
 def measure(impl: str, home: Path, job_path: Path, level: str) -> dict[str, Any]:
@@ -445,6 +448,8 @@ def run(sizes: list[int] | None = None, impls: tuple[str, ...] = IMPLEMENTATIONS
             "size": size, "contacts": built["contacts"], "agents": built["agents"],
             "contacts_per_agent": round(built["contacts"] / built["agents"]),
             "build_seconds": round(time.perf_counter() - begun, 1), "levels": {},
+            "measured": datetime.now(UTC).isoformat(timespec="seconds"),
+            "load_average_at_start_1_5_15": [round(x, 2) for x in os.getloadavg()],
         }  # fmt: skip
         try:
             for level in LEVELS_CHOSEN:
@@ -476,51 +481,59 @@ def run(sizes: list[int] | None = None, impls: tuple[str, ...] = IMPLEMENTATIONS
             entry = {**entry, "levels": {}, "aborted": str(exc)}
             print(f"metrics {size}: aborted: {exc}", file=sys.stderr, flush=True)
         results.append(entry)
+    same, earlier = kept_results({r["size"] for r in results})
     return {
         "month": MONTH,
-        "method": (
-            "each implementation runs as its own process, timed from start to exit (Python's "
-            "start, imports and opening the files included); best of the repeats, all kept. "
-            "kefu-all: `kefu metrics --period P --level L --format json` (every indicator); "
-            "kefu: the same with -i for each baseline indicator; sql-exists / sql-window: one "
-            "hand-written DuckDB query (repeats by a correlated EXISTS / by window functions), "
-            "the faster kept as sql; pandas and polars: the baseline set as an analyst writes "
-            "it. Every implementation's figures agree with kefu's (relative 1e-9) or the size "
-            "is aborted."
-        ),
+        "method": METHOD,
         "repeats": repeats,
         "baseline_indicators": list(BASELINE),
         "goals": goals(results),
-        "results": results,
-        "earlier_results": earlier_results({r["size"] for r in results}),
+        "results": sorted(results + same, key=lambda r: r["size"]),
+        "earlier_results": earlier,
     }
 
 
+METHOD = (
+    "each implementation runs as its own process, timed from start to exit (Python's "
+    "start, imports and opening the files included); best of the repeats, all kept. "
+    "kefu-all: `kefu metrics --period P --level L --format json` (every indicator); "
+    "kefu: the same with -i for each baseline indicator; sql-exists / sql-window: one "
+    "hand-written DuckDB query (repeats by a correlated EXISTS / by window functions), "
+    "the faster kept as sql; pandas and polars: the baseline set as an analyst writes "
+    "it. Every implementation's figures agree with kefu's (relative 1e-9) or the size "
+    "is aborted."
+)
 EARLIER_METHOD = (
     "in-process: the child process imported its libraries (and loaded the sentiment model) "
     "before the clock started; sql is the EXISTS query"
 )
 
 
-def earlier_results(measured: set[int]) -> list[dict[str, Any]]:
+def kept_results(measured: set[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The sizes of the results file that this run did not measure, kept with their date.
 
-    The large sizes take long; a run at the small sizes keeps them (with the date and
-    method they were measured by) rather than dropping the only figures there are.
+    Sizes take long: a run at some sizes keeps the others rather than dropping the only
+    figures there are. Those measured the same way stay among the results (each entry
+    says when and at what load it was measured); those of an earlier method go to
+    ``earlier_results`` with their method.
     """
     path = DATA_DIR.parent / "results" / "metrics.json"
     if not path.is_file():
-        return []
+        return [], []
     old = json.loads(path.read_text(encoding="utf-8"))
-    date_measured = old.get("machine", {}).get("date")
-    load = old.get("machine", {}).get("load_average_at_start_1_5_15")
-    kept = [
-        {"measured": date_measured, "load_average_at_start_1_5_15": load,
-         "method": old.get("method", EARLIER_METHOD), **r}
+    machine = old.get("machine", {})
+    dated = [
+        {"measured": machine.get("date"),
+         "load_average_at_start_1_5_15": machine.get("load_average_at_start_1_5_15"), **r}
         for r in old.get("results", []) if r.get("size") not in measured
     ]  # fmt: skip
     earlier = [r for r in old.get("earlier_results", []) if r.get("size") not in measured]
-    return sorted(kept + earlier, key=lambda r: r["size"])
+    if old.get("method") == METHOD:
+        return dated, earlier
+    return [], sorted(
+        [{"method": old.get("method", EARLIER_METHOD), **r} for r in dated] + earlier,
+        key=lambda r: r["size"],
+    )
 
 
 def _machine_ram() -> int:
