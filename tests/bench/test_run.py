@@ -323,3 +323,11 @@ def test_readme_tables_are_written_from_the_results_files(tmp_path: Path) -> Non
     assert ("| 120 (3,050) | monitor | 900 ms | 50 ms / 120 ms / 200 ms | 18.2 | "
             "50 ms / 120 ms / 200 ms | 18.2 | 0 |") in out  # fmt: skip
     assert readme.render(out, tmp_path) == out
+
+
+def test_kefu_json_is_read_past_duckdbs_progress_bar() -> None:
+    from bench.metrics import _kefu_figures
+
+    row = '{"key": "KF1", "indicator": "aht_avg", "numerator": 600.0, "denominator": 2}'
+    out = f"\r 32% ▕████▏ (~4 seconds remaining) \r100% ▕█████▏\n[\n  {row}\n]\n"
+    assert _kefu_figures(out) == {"KF1|aht_avg": [600.0, 2]}
