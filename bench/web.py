@@ -103,23 +103,27 @@ def _free_port() -> int:
 
 
 def serve(home: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """``kefu serve`` on a free port of 127.0.0.1, answering once it is up."""
+    """``kefu serve`` on a free port of 127.0.0.1, answering once it is up.
+
+    Its standard error is kept in ``<home>/../<home name>-serve.log``.
+    """
     import httpx
 
     port = _free_port()
+    log = home.parent / f"{home.name}-serve.log"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)])}
     main = "import sys; from kefu.cli import main; sys.argv[0] = 'kefu'; main()"
     proc = subprocess.Popen(
         [sys.executable, "-c", main, "serve", "--home", str(home), "--host", "127.0.0.1",
          "--port", str(port), "--no-notify"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        # Its log goes to a file: a pipe nobody reads would fill with tracebacks and stall it.
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            assert proc.stderr is not None
-            raise RuntimeError(f"kefu serve stopped: {proc.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"kefu serve stopped: {log.read_text(errors='replace')[-2000:]}")
         try:
             httpx.get(f"{url}/login", timeout=5)
             return proc, url
