@@ -133,6 +133,16 @@ def serve(home: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("kefu serve did not answer within 120 s")
 
 
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the server: asked first, killed when it does not stop within 30 s (still busy)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
 def _login(url: str, username: str) -> dict[str, str]:
     import httpx
 
@@ -317,8 +327,7 @@ def run(sizes: list[int] | None = None) -> dict[str, Any]:
                     **{r: stats([s for s in samples if s[0] == r], SECONDS) for r in roles},
                 }
         finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+            stop(proc)
         runs.append(entry)
     return {"method": __doc__.split("\n\n")[1].replace("\n", " "), "clients": CLIENTS,
             "runs": runs, "goals": goals(runs)}  # fmt: skip
