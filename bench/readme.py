@@ -117,8 +117,14 @@ def web_table(doc: dict[str, Any]) -> str:
     clients = doc.get("clients", [1, 20])
     head = " | ".join(f"p50 / p95 / p99, {n} client{'s' if n > 1 else ''} | req/s, {n}"
                       for n in clients)  # fmt: skip
+    seconds = sorted({r.get("seconds_per_measurement") for r in doc["runs"]} - {None})
     lines = [
-        _load(doc),
+        _load(doc)
+        + (
+            f" Each page for {', '.join(f'{x:g}' for x in seconds)} s per number of clients."
+            if seconds
+            else ""
+        ),
         "",
         f"| agents (contacts a month each) | page | first request | {head} | errors |",
         "|---|---|---|" + "---|---|" * len(clients) + "---|",
