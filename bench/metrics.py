@@ -482,13 +482,14 @@ def run(sizes: list[int] | None = None, impls: tuple[str, ...] = IMPLEMENTATIONS
             print(f"metrics {size}: aborted: {exc}", file=sys.stderr, flush=True)
         results.append(entry)
     same, earlier = kept_results({r["size"] for r in results})
+    results = sorted(results + same, key=lambda r: r["size"])
     return {
         "month": MONTH,
         "method": METHOD,
         "repeats": repeats,
         "baseline_indicators": list(BASELINE),
         "goals": goals(results),
-        "results": sorted(results + same, key=lambda r: r["size"]),
+        "results": results,
         "earlier_results": earlier,
     }
 

@@ -53,8 +53,15 @@ def _load(doc: dict[str, Any]) -> str:
 
 
 def metrics_table(doc: dict[str, Any]) -> str:
+    when = "; ".join(
+        f"{e['agents']:,} agents {str(e['measured'])[:16].replace('T', ' ')} UTC at a load "
+        f"average of {e['load_average_at_start_1_5_15'][0]} (1 min)"
+        for e in doc["results"] if e.get("measured") and e.get("load_average_at_start_1_5_15")
+    )  # fmt: skip
     lines = [
-        _load(doc),
+        f"Measured on {doc.get('machine', {}).get('cores_available', '?')} cores: {when}."
+        if when
+        else _load(doc),
         "",
         "| agents (contacts) | level | `kefu metrics`, all | Kefu, same set | SQL, EXISTS "
         "| SQL, window | pandas | Polars | Kefu all ÷ SQL | Kefu set ÷ SQL "
