@@ -48,5 +48,7 @@ def machine_info() -> dict[str, Any]:
         "duckdb": _version("duckdb"),
         "pyarrow": _version("pyarrow"),
         "ibis": _version("ibis-framework"),
+        "pandas": _version("pandas"),
+        "polars": _version("polars"),
         "kefu": _version("kefu"),
     }
