@@ -248,13 +248,10 @@ class Capture:
 
 def _connect(ws: Workspace) -> duckdb.DuckDBPyConnection:
     """A plain DuckDB connection set up as :meth:`Workspace.duckdb` sets up Ibis's."""
-    config: dict[str, Any] = {}
-    if ws.settings.duckdb_memory_limit:
-        config["memory_limit"] = ws.settings.duckdb_memory_limit
-    if ws.settings.duckdb_threads:
-        config["threads"] = ws.settings.duckdb_threads
-    raw = duckdb.connect(config=config)
-    raw.execute(f"SET TimeZone = '{ws.timezone}'")
+    from kefu.store.engines import duckdb_config, set_up_duckdb
+
+    raw = duckdb.connect(config=duckdb_config(ws.settings))
+    set_up_duckdb(raw, ws.settings)
     return raw
 
 

@@ -12,12 +12,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import duckdb
     import ibis.expr.types as ir
     from ibis.backends import BaseBackend
     from ibis.backends.duckdb import Backend as DuckDBBackend
     from ibis.backends.pyspark import Backend as PySparkBackend
 
     from kefu.settings import Settings
+
+
+def duckdb_config(settings: Settings) -> dict[str, Any]:
+    """DuckDB's configuration for the workspace: its memory and thread limits."""
+    config: dict[str, Any] = {}
+    if settings.duckdb_memory_limit:
+        config["memory_limit"] = settings.duckdb_memory_limit
+    if settings.duckdb_threads:
+        config["threads"] = settings.duckdb_threads
+    return config
 
 
 def duckdb_backend(settings: Settings) -> DuckDBBackend:
@@ -29,14 +40,19 @@ def duckdb_backend(settings: Settings) -> DuckDBBackend:
     # Ibis is imported here, not at the top: `kefu --help` must not pay for it.
     import ibis
 
-    config: dict[str, Any] = {}
-    if settings.duckdb_memory_limit:
-        config["memory_limit"] = settings.duckdb_memory_limit
-    if settings.duckdb_threads:
-        config["threads"] = settings.duckdb_threads
-    con = ibis.duckdb.connect(**config)
-    con.raw_sql(f"SET TimeZone = '{settings.timezone}'")
+    con = ibis.duckdb.connect(**duckdb_config(settings))
+    set_up_duckdb(con.con, settings)
     return con
+
+
+def set_up_duckdb(raw: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """The workspace's time zone, and no progress bar.
+
+    DuckDB draws its progress bar on standard output once a query runs for two
+    seconds; ``kefu metrics --format json`` writes its JSON there too.
+    """
+    raw.execute(f"SET TimeZone = '{settings.timezone}'")
+    raw.execute("SET enable_progress_bar = false")
 
 
 def spark_backend(

@@ -13,8 +13,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kefu.store.appdb import changed_rows
 from kefu.users.models import User, WebSession
@@ -62,11 +63,20 @@ def start(
 
 
 def lookup(
-    session: Session, sid: str | None, now: datetime, timeouts: Timeouts
+    session: Session,
+    sid: str | None,
+    now: datetime,
+    timeouts: Timeouts,
+    *,
+    engine: Engine | None = None,
 ) -> tuple[WebSession, User] | None:
     """The live session for cookie value ``sid`` and its user, or None.
 
-    An expired session, or one whose user is gone or disabled, is deleted.
+    An expired session, or one whose user is gone or disabled, is deleted. With
+    ``engine``, a due touch of ``last_seen_at`` is written in a transaction of its
+    own, committed at once: on SQLite a write in the request's transaction would hold
+    the write lock for the whole request, and a slow page would make every other
+    request's touch wait for it (and fail past the busy timeout).
     """
     if not sid or len(sid) > 100:
         return None
@@ -79,7 +89,16 @@ def lookup(
         session.delete(row)
         return None
     if now - row.last_seen_at >= _TOUCH_EVERY:
-        row.last_seen_at = now
+        if engine is None:
+            row.last_seen_at = now
+        else:
+            with engine.begin() as conn:
+                conn.execute(
+                    update(WebSession)
+                    .where(WebSession.id_hash == row.id_hash)
+                    .values(last_seen_at=now)
+                )
+            set_committed_value(row, "last_seen_at", now)
     return row, user
 
 

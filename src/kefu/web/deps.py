@@ -143,6 +143,7 @@ def lookup_auth(request: Request, db: Session) -> Auth:
             request.cookies.get(session_cookie_name(request)),
             settings.clock(),
             settings.timeouts,
+            engine=get_ws(request).db.engine,
         )
         if by_cookie is not None:
             row, user = by_cookie
