@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field, StrictBool
 
 from kefu.web.api.schemas import ErrorDetail
 from kefu.web.views.models import (
+    BatchPublic,
     GradeCountPublic,
     IndicatorCardPublic,
     PeriodPublic,
+    RunActionPublic,
     RunPublic,
+    ScorecardVersionPublic,
     TeamRankPublic,
     TrendPublic,
 )
 
 # The views' shapes are the API's: one definition each (kefu.web.views.models).
 __all__ = [
+    "BatchPublic",
     "GradeCountPublic",
     "IndicatorCardPublic",
     "PeriodPublic",
+    "RunActionPublic",
     "RunPublic",
+    "ScorecardVersionPublic",
     "TeamRankPublic",
     "TrendPublic",
 ]
@@ -183,25 +189,6 @@ class MonitorPublic(BaseModel):
     alerts: list[AlertPublic]
 
 
-class BatchPublic(BaseModel):
-    id: int
-    table: str
-    source: str
-    source_file: str
-    mapping: str | None
-    state: str
-    rows_read: int
-    accepted: int
-    rejected: int
-    new: int
-    changed: int
-    unchanged: int
-    period_start: date | None
-    period_end: date | None
-    created_at: datetime
-    created_by: str | None
-
-
 class ImportResultPublic(BaseModel):
     file: str
     table: str | None
@@ -251,16 +238,6 @@ class RejectsPublic(BaseModel):
     per_page: int
     total: int
     pages: int
-
-
-class ScorecardVersionPublic(BaseModel):
-    id: int
-    name: str
-    version: str
-    content_hash: str
-    saved_at: datetime
-    saved_by: str | None
-    active: bool
 
 
 class ScorecardDetailPublic(ScorecardVersionPublic):
@@ -328,10 +305,3 @@ class ApplicationsPublic(BaseModel):
     run: RunPublic
     agents: list[ApplicationPublic]
     distribution: list[dict[str, Any]]
-
-
-class RunActionPublic(BaseModel):
-    period: str
-    run_id: int
-    state: str
-    agents: int

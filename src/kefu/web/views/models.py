@@ -6,7 +6,7 @@ classes, so a page and its JSON answer cannot drift apart.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -60,3 +60,39 @@ class TeamRankPublic(BaseModel):
     mean_total: float | None
     grades: dict[str, int]
     rank: int
+
+
+class BatchPublic(BaseModel):
+    id: int
+    table: str
+    source: str
+    source_file: str
+    mapping: str | None
+    state: str
+    rows_read: int
+    accepted: int
+    rejected: int
+    new: int
+    changed: int
+    unchanged: int
+    period_start: date | None
+    period_end: date | None
+    created_at: datetime
+    created_by: str | None
+
+
+class ScorecardVersionPublic(BaseModel):
+    id: int
+    name: str
+    version: str
+    content_hash: str
+    saved_at: datetime
+    saved_by: str | None
+    active: bool
+
+
+class RunActionPublic(BaseModel):
+    period: str
+    run_id: int
+    state: str
+    agents: int
