@@ -49,8 +49,8 @@ def overview(
     period: PeriodQuery = None,
     team: Annotated[str | None, Query(max_length=200)] = None,
 ) -> OverviewPublic:
-    return OverviewPublic(**appraisal.overview(ws, user, chosen_period(ws, user, period), team,
-                                               request_locale(request, user)))  # fmt: skip
+    chosen = chosen_period(ws, user, period)
+    return appraisal.overview(ws, user, chosen, team, request_locale(request, user)).public()
 
 
 @router.get("/teams", response_model=list[TeamRankPublic], summary="Teams ranked by mean total")

@@ -93,4 +93,4 @@ def applications(ws: Ws, user: ApplicationsUser, period: PeriodQuery = None) -> 
         from kefu.errors import NotFound
 
         raise NotFound("no period has been scored yet")
-    return ApplicationsPublic(**appraisal.applications_view(ws, user, chosen))
+    return appraisal.applications_view(ws, user, chosen).public()

@@ -9,9 +9,14 @@ from pydantic import BaseModel, Field, StrictBool
 
 from kefu.web.api.schemas import ErrorDetail
 from kefu.web.views.models import (
+    AlertPublic,
+    AlertsPublic,
+    ApplicationPublic,
+    ApplicationsPublic,
     BatchPublic,
     GradeCountPublic,
     IndicatorCardPublic,
+    OverviewPublic,
     PeriodPublic,
     RunActionPublic,
     RunPublic,
@@ -22,9 +27,14 @@ from kefu.web.views.models import (
 
 # The views' shapes are the API's: one definition each (kefu.web.views.models).
 __all__ = [
+    "AlertPublic",
+    "AlertsPublic",
+    "ApplicationPublic",
+    "ApplicationsPublic",
     "BatchPublic",
     "GradeCountPublic",
     "IndicatorCardPublic",
+    "OverviewPublic",
     "PeriodPublic",
     "RunActionPublic",
     "RunPublic",
@@ -32,32 +42,6 @@ __all__ = [
     "TeamRankPublic",
     "TrendPublic",
 ]
-
-
-class AlertPublic(BaseModel):
-    level: str
-    key: str
-    name: str | None = None
-    team: str | None = None
-    watch: str
-    value: float | None = None
-    severity: str
-    message: str
-
-
-class AlertsPublic(BaseModel):
-    date: str | None
-    alerts: list[AlertPublic]
-
-
-class OverviewPublic(BaseModel):
-    run: RunPublic
-    scope_level: str
-    scope_key: str
-    indicators: list[IndicatorCardPublic]
-    grades: list[GradeCountPublic]
-    teams: list[TeamRankPublic]
-    alerts: AlertsPublic
 
 
 class CellPublic(BaseModel):
@@ -283,25 +267,3 @@ class SuggestionsPublic(BaseModel):
     months: list[str]
     rows: list[SuggestionPublic]
     message: str | None
-
-
-class ApplicationPublic(BaseModel):
-    agent_id: str
-    name: str | None
-    team: str | None
-    site: str | None
-    period: str
-    total: float
-    grade: str
-    pay_coefficient: float | None
-    promotion_candidate: bool
-    qualifying_months: list[str]
-    training: list[str]
-    improvement_plan_required: bool
-
-
-class ApplicationsPublic(BaseModel):
-    period: str
-    run: RunPublic
-    agents: list[ApplicationPublic]
-    distribution: list[dict[str, Any]]

@@ -7,6 +7,7 @@ classes, so a page and its JSON answer cannot drift apart.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -96,3 +97,100 @@ class RunActionPublic(BaseModel):
     run_id: int
     state: str
     agents: int
+
+
+class AlertPublic(BaseModel):
+    level: str
+    key: str
+    name: str | None = None
+    team: str | None = None
+    watch: str
+    value: float | None = None
+    severity: str
+    message: str
+
+
+class AlertsPublic(BaseModel):
+    date: str | None
+    alerts: list[AlertPublic]
+
+
+class OverviewPublic(BaseModel):
+    run: RunPublic
+    scope_level: str
+    scope_key: str
+    indicators: list[IndicatorCardPublic]
+    grades: list[GradeCountPublic]
+    teams: list[TeamRankPublic]
+    alerts: AlertsPublic
+
+
+class ApplicationPublic(BaseModel):
+    agent_id: str
+    name: str | None
+    team: str | None
+    site: str | None
+    period: str
+    total: float
+    grade: str
+    pay_coefficient: float | None
+    promotion_candidate: bool
+    qualifying_months: list[str]
+    training: list[str]
+    improvement_plan_required: bool
+
+
+class ApplicationsPublic(BaseModel):
+    period: str
+    run: RunPublic
+    agents: list[ApplicationPublic]
+    distribution: list[dict[str, Any]]
+
+
+class AlertView(AlertPublic):
+    """An alert as the pages show it: also the rule crossed and its limit (the API omits them)."""
+
+    rule: str = Field(description="above, below, outside or at_least")
+    limit: float | list[float] = Field(description="The limit crossed; [low, high] for outside")
+
+
+class AlertsView(BaseModel):
+    date: str | None
+    alerts: list[AlertView]
+
+
+class OverviewView(BaseModel):
+    """The centre overview's page; :class:`OverviewPublic` is its API answer."""
+
+    run: RunPublic
+    scope_level: str
+    scope_key: str
+    indicators: list[IndicatorCardPublic]
+    grades: list[GradeCountPublic]
+    teams: list[TeamRankPublic]
+    alerts: AlertsView
+
+    def public(self) -> OverviewPublic:
+        # Validation from the dump drops what only the page reads (each alert's rule, limit).
+        return OverviewPublic.model_validate(self.model_dump())
+
+
+class ApplicationRow(ApplicationPublic):
+    """One agent on the applications page: the API's fields, why the grade, weak dimensions."""
+
+    training_detail: list[dict[str, Any]] = Field(
+        description="The weak dimensions behind training: dimension id, name by language …"
+    )
+    grade_reason: str
+
+
+class ApplicationsView(BaseModel):
+    """The applications page; :class:`ApplicationsPublic` is its API answer."""
+
+    period: str
+    run: RunPublic
+    agents: list[ApplicationRow]
+    distribution: list[dict[str, Any]]
+
+    def public(self) -> ApplicationsPublic:
+        return ApplicationsPublic.model_validate(self.model_dump())
