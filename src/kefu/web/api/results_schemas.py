@@ -9,161 +9,59 @@ from pydantic import BaseModel, Field, StrictBool
 
 from kefu.web.api.schemas import ErrorDetail
 from kefu.web.views.models import (
+    AgentSheetPublic,
     AlertPublic,
     AlertsPublic,
     ApplicationPublic,
     ApplicationsPublic,
     BatchPublic,
+    CellPublic,
+    FigurePublic,
     GradeCountPublic,
     IndicatorCardPublic,
     OverviewPublic,
     PeriodPublic,
+    RadarPublic,
+    RecordsPublic,
     RunActionPublic,
     RunPublic,
     ScorecardVersionPublic,
+    SheetDimensionPublic,
+    SheetIndicatorPublic,
+    TeamColumnPublic,
     TeamRankPublic,
+    TeamRowPublic,
+    TeamTablePublic,
     TrendPublic,
 )
 
 # The views' shapes are the API's: one definition each (kefu.web.views.models).
 __all__ = [
+    "AgentSheetPublic",
     "AlertPublic",
     "AlertsPublic",
     "ApplicationPublic",
     "ApplicationsPublic",
     "BatchPublic",
+    "CellPublic",
+    "FigurePublic",
     "GradeCountPublic",
     "IndicatorCardPublic",
     "OverviewPublic",
     "PeriodPublic",
+    "RadarPublic",
+    "RecordsPublic",
     "RunActionPublic",
     "RunPublic",
     "ScorecardVersionPublic",
+    "SheetDimensionPublic",
+    "SheetIndicatorPublic",
+    "TeamColumnPublic",
     "TeamRankPublic",
+    "TeamRowPublic",
+    "TeamTablePublic",
     "TrendPublic",
 ]
-
-
-class CellPublic(BaseModel):
-    value: float | None
-    text: str
-    points: float | None
-    rating: str | None
-    status: str | None
-
-
-class TeamColumnPublic(BaseModel):
-    indicator: str
-    name: str
-    weight: float | None
-    target_text: str
-
-
-class TeamRowPublic(BaseModel):
-    agent_id: str
-    name: str | None
-    cells: list[CellPublic]
-    total: float | None
-    grade: str | None
-    rank_team: int | None
-    rank_centre: int | None
-    vetoes: list[str]
-
-
-class TeamTablePublic(BaseModel):
-    team: str
-    period: str
-    run: RunPublic
-    columns: list[TeamColumnPublic]
-    rows: list[TeamRowPublic]
-    mean_total: float | None
-
-
-class SheetIndicatorPublic(BaseModel):
-    indicator: str
-    name: str
-    weight: float | None
-    effective_weight: float | None
-    target_text: str
-    value: float | None
-    value_text: str
-    sample: int | None
-    share: float | None
-    points: float | None
-    points_text: str
-    rating: str | None
-    status: str | None
-    reason: str | None
-    drillable: bool
-
-
-class SheetDimensionPublic(BaseModel):
-    id: str
-    name: str
-    weight: float
-    effective_weight: float | None
-    points: float | None
-    share: float | None = Field(description="Points over the effective weight")
-    indicators: list[SheetIndicatorPublic]
-
-
-class RadarPublic(BaseModel):
-    dimensions: list[str]
-    agent: list[float] = Field(description="Share of each dimension's weight earned, in %")
-    team: list[float] = Field(description="The team's mean share, in %")
-
-
-class AgentSheetPublic(BaseModel):
-    agent_id: str
-    name: str | None
-    team: str | None
-    site: str | None
-    period: str
-    run: RunPublic
-    scorecard: dict[str, Any] | None
-    dimensions: list[SheetDimensionPublic]
-    bonus: float | None
-    bonus_items: list[dict[str, Any]]
-    penalty: float | None
-    penalty_items: list[dict[str, Any]]
-    vetoes: list[str]
-    reasons: list[str]
-    total: float | None
-    grade: str | None
-    grade_before_veto: str | None
-    pay_coefficient: float | None
-    rank_team: int | None
-    rank_site: int | None
-    rank_centre: int | None
-    population: dict[str, int]
-    team_mean_total: float | None
-    radar: RadarPublic
-    trend: TrendPublic
-
-
-class FigurePublic(BaseModel):
-    value: float | None
-    numerator: float | None
-    denominator: float | None
-    sample: int
-    status: str
-
-
-class RecordsPublic(BaseModel):
-    agent_id: str
-    indicator: str
-    period: str
-    figure: FigurePublic
-    scored_value: float | None
-    columns: list[str]
-    records: list[dict[str, Any]] = Field(
-        description="One record per row: table, id, in_numerator, in_denominator, its values, "
-        "source_file, source_row, batch_id"
-    )
-    page: int
-    per_page: int
-    total: int
-    pages: int
 
 
 class MonitorPublic(BaseModel):
