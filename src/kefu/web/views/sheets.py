@@ -271,7 +271,7 @@ def _penalty_items(row: AgentResult, card: Any, locale: str) -> list[PenaltyItem
     return [
         PenaltyItemView(
             event=event_name(str(p.get("event")), locale),
-            where=dict(p["where"]),
+            where=dict(p.get("where") or {}),
             count=p["count"],
             points=p["points"],
             reason=p.get("reason") and translate(p["reason"], locale),
