@@ -155,3 +155,26 @@ def test_user_rows_never_hold_a_plain_password(ws: Workspace) -> None:
     with ws.db.session() as s:
         row = s.scalars(select(User)).one()
         assert PW not in repr(row.__dict__)
+
+
+def test_record_login_stamps_the_user_and_writes_the_login_success_row(ws: Workspace) -> None:
+    at = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+    with ws.db.transaction() as s:
+        user = service.create_user(s, "han", Role.supervisor, PW, actor="adm", teams=["T1"])
+        service.record_login(s, user, at, "10.0.0.9")
+        service.record_login(s, user, at, None, second_factor="totp")
+    with ws.db.session() as s:
+        rows = list(
+            s.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.action == "login.success")
+                .order_by(AuditEntry.id)
+            )
+        )
+        stamped = service.get_user(s, "han").last_login_at
+    # A password-only login keeps no "after"; a second factor is named in it.
+    assert [(r.actor, r.object_type, r.object_id, r.after, r.ip) for r in rows] == [
+        ("han", "user", "han", None, "10.0.0.9"),
+        ("han", "user", "han", {"second_factor": "totp"}, None),
+    ]
+    assert stamped is not None and stamped.replace(tzinfo=UTC) == at

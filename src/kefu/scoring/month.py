@@ -183,23 +183,15 @@ def scorecard_entry(card: Scorecard) -> ScorecardRef:
 
 
 @gc_paused()
-def build_results(
-    period: Period,
+def _members_by_card(
     cards: ScorecardSet,
     roster: Mapping[str, Assignment],
     figures: Mapping[str, Mapping[str, Figure]],
-    *,
-    team_figures: Mapping[str, Mapping[str, Figure]] | None = None,
-    events: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]] | None = None,
-) -> list[AgentResult]:
-    """The result of every agent in ``figures`` with any data (pure: no reads).
+) -> tuple[dict[str, list[tuple[int, str, Assignment]]], dict[str, Scorecard], int]:
+    """The scored agents grouped by scorecard hash, the cards used, and how many agents.
 
-    An agent none of whose scored indicators has a value is left out: the
-    period is not scored for them (quarters average the months that are).
-    The agents of each scorecard are scored together (:func:`score_agents`).
+    Each member is ``(position in the result, agent id, assignment)``, in agent order.
     """
-    team_figures, events = team_figures or {}, events or {}
-    # Per scorecard: (position in the result, assignment) of its agents, in agent order.
     members: dict[str, list[tuple[int, str, Assignment]]] = defaultdict(list)
     used: dict[str, Scorecard] = {}
     scored_ids = {c.content_hash: c.indicator_ids for c in cards.all}
@@ -216,6 +208,26 @@ def build_results(
         used[card.content_hash] = card
         members[card.content_hash].append((position, agent, who))
         position += 1
+    return members, used, position
+
+
+def build_results(
+    period: Period,
+    cards: ScorecardSet,
+    roster: Mapping[str, Assignment],
+    figures: Mapping[str, Mapping[str, Figure]],
+    *,
+    team_figures: Mapping[str, Mapping[str, Figure]] | None = None,
+    events: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]] | None = None,
+) -> list[AgentResult]:
+    """The result of every agent in ``figures`` with any data (pure: no reads).
+
+    An agent none of whose scored indicators has a value is left out: the
+    period is not scored for them (quarters average the months that are).
+    The agents of each scorecard are scored together (:func:`score_agents`).
+    """
+    team_figures, events = team_figures or {}, events or {}
+    members, used, position = _members_by_card(cards, roster, figures)
     at_position: dict[int, tuple[Assignment, AgentScore, ScorecardRef]] = {}
     for card_hash, group in members.items():
         card = used[card_hash]
@@ -247,6 +259,25 @@ def build_results(
     ]  # fmt: skip
 
 
+def _assigned_elsewhere(
+    cards: ScorecardSet, roster: Mapping[str, Assignment]
+) -> dict[str, list[str]]:
+    """Agents on the roster by the hash of their scorecard, for the non-default cards."""
+    assigned: dict[str, list[str]] = defaultdict(list)
+    for agent, who in roster.items():
+        card = card_of(cards, who)
+        if card is not cards.default:
+            assigned[card.content_hash].append(agent)
+    return assigned
+
+
+def _wants_team_figures(card: Scorecard) -> bool:
+    """Whether ``card`` reads team figures: the team_value policy or shrinkage to the team."""
+    return card.insufficient_sample is SamplePolicy.TEAM_VALUE or (
+        card.shrinkage is not None and card.shrinkage.enabled
+    )
+
+
 def month_figures(
     ws: Workspace,
     period: Period,
@@ -261,11 +292,7 @@ def month_figures(
 
     Returns ``(agent → indicator → figure, team → indicator → figure)``.
     """
-    assigned: dict[str, list[str]] = defaultdict(list)
-    for agent, who in roster.items():
-        card = card_of(cards, who)
-        if card is not cards.default:
-            assigned[card.content_hash].append(agent)
+    assigned = _assigned_elsewhere(cards, roster)
     figures: dict[str, dict[str, Figure]] = {}
     team_figures: dict[str, dict[str, Figure]] = {}
     # The default scorecard goes first, over every agent: the engine decides who is in
@@ -289,21 +316,16 @@ def month_figures(
             active = set(found)
         mine = {a: f for a, f in found.items() if card_of(cards, roster.get(a)) is card}
         figures.update(mine)
-        wants_team = card.insufficient_sample is SamplePolicy.TEAM_VALUE or (
-            card.shrinkage is not None and card.shrinkage.enabled
-        )
-        if wants_team and mine:
-            found_teams = {roster[a].team for a in mine if a in roster}
-            teams = sorted(t for t in found_teams if t)
-            if teams:
-                team_figures.update(
-                    _by_key(
-                        compute(
-                            ws, period, level=Level.TEAM, indicators=ids, params=params,
-                            as_of=as_of, con=con, keys=teams,
-                        )
+        teams = sorted({t for a in mine if a in roster and (t := roster[a].team)})
+        if _wants_team_figures(card) and teams:
+            team_figures.update(
+                _by_key(
+                    compute(
+                        ws, period, level=Level.TEAM, indicators=ids, params=params,
+                        as_of=as_of, con=con, keys=teams,
                     )
-                )  # fmt: skip
+                )
+            )  # fmt: skip
     if not figures:
         raise KefuError(
             f"nothing to score for {period.label}: no agent on the roster and no records "

@@ -256,6 +256,20 @@ def _sequential_sum(arrays: Sequence[FloatArray], n: int) -> FloatArray:
     return total
 
 
+def _sanctioned(
+    card: Scorecard, agent_events: Sequence[Events], n: int
+) -> tuple[FloatArray, dict[int, tuple[list[PenaltyItem], float, list[Veto]]]]:
+    """Each agent's penalty points, and the sanctions of the agents with any events."""
+    penalty = np.zeros(n)
+    sanctioned: dict[int, tuple[list[PenaltyItem], float, list[Veto]]] = {}
+    if card.penalties or card.veto:
+        for i, ev in enumerate(agent_events):
+            if ev:
+                sanctioned[i] = found = sanctions(card, ev)
+                penalty[i] = found[1]
+    return penalty, sanctioned
+
+
 def score_agents(
     card: Scorecard,
     figures: Sequence[Mapping[str, Figure]],
@@ -281,13 +295,7 @@ def score_agents(
     ]
     dimension_columns = _dimension_rows(card, weighted, n)
     bonus, bonus_columns = _bonus(card, figures, n)
-    penalty = np.zeros(n)
-    sanctioned: dict[int, tuple[list[PenaltyItem], float, list[Veto]]] = {}
-    if card.penalties or card.veto:
-        for i, ev in enumerate(agent_events):
-            if ev:
-                sanctioned[i] = found = sanctions(card, ev)
-                penalty[i] = found[1]
+    penalty, sanctioned = _sanctioned(card, agent_events, n)
 
     raw_total = _sequential_sum(weighted.points, n) + bonus - penalty
     upper = 100.0 + card.bonus_cap

@@ -234,6 +234,23 @@ def enable_totp(
     return True
 
 
+def record_login(
+    session: Session,
+    user: User,
+    at: datetime,
+    ip: str | None,
+    second_factor: str | None = None,
+) -> None:
+    """Mark ``user`` signed in at ``at`` and audit it as ``login.success``.
+
+    ``second_factor`` names how the login was completed past the password
+    (``"totp"``, ``"totp-enrolled"``); it is kept in the audit row's ``after``.
+    """
+    user.last_login_at = at
+    after = None if second_factor is None else {"second_factor": second_factor}
+    record(session, user.username, "login.success", "user", user.username, after=after, ip=ip)
+
+
 def set_locale(session: Session, user: User, locale: str, *, actor: str) -> None:
     if locale not in LOCALES:
         raise UsageError(f"unknown language '{locale}' (zh-CN or en)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -14,6 +15,7 @@ from kefu.scoring.monitor import COUNTS
 from kefu.users.roles import Principal
 from kefu.web.i18n import format_number, translate
 from kefu.web.templating import render, request_locale
+from kefu.web.views.models import AlertView
 
 
 def render_page(
@@ -42,20 +44,24 @@ def render_page(
     return render(request, template, ctx, user=user, status_code=status_code)
 
 
-def _alert_text(alert: dict[str, Any], locale: str) -> str:
-    """Why an alert was raised, in the page's language (``pages.alert_rules.<rule>``)."""
-    watch, limit = str(alert["watch"]), alert["limit"]
+def _alert_text(alert: Mapping[str, Any] | AlertView, locale: str) -> str:
+    """Why an alert was raised, in the page's language (``pages.alert_rules.<rule>``).
+
+    The monitor page passes the monitor's dicts, the overview its typed alerts.
+    """
+    fields = alert if isinstance(alert, Mapping) else alert.model_dump()
+    watch, limit, rule = str(fields["watch"]), fields["limit"], fields["rule"]
 
     def shown(v: Any) -> str:
         if "." in watch or watch in INDICATORS:  # an indicator, maybe of one channel
             return format_value(watch, v, locale)
         return format_number(v, locale)
 
-    if alert["rule"] == "outside":
+    if rule == "outside":
         return translate(
             locale, "pages.alert_rules.outside", low=shown(limit[0]), high=shown(limit[1])
         )
-    return translate(locale, f"pages.alert_rules.{alert['rule']}", limit=shown(limit))
+    return translate(locale, f"pages.alert_rules.{rule}", limit=shown(limit))
 
 
 def download(content: bytes, filename: str, media_type: str) -> Response:

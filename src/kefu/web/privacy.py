@@ -14,9 +14,8 @@ masked, enough to tell two customers apart, not to call them::
 
 from __future__ import annotations
 
-from typing import Any
-
 from kefu.users.roles import Principal, Role
+from kefu.web.views.models import RecordsPublic
 
 #: Record columns that carry a customer's number.
 CUSTOMER_COLUMNS = frozenset({"customer_id"})
@@ -36,13 +35,13 @@ def sees_customer_numbers(user: Principal) -> bool:
     return user.role in FULL_NUMBER_ROLES
 
 
-def mask_records(found: dict[str, Any], user: Principal) -> dict[str, Any]:
+def mask_records(found: RecordsPublic, user: Principal) -> RecordsPublic:
     """The drill-down of ``sheets.records`` with customer numbers masked for ``user``'s role."""
     if sees_customer_numbers(user):
         return found
     records = [
         {c: (mask_number(v) if c in CUSTOMER_COLUMNS and v not in (None, "") else v)
          for c, v in row.items()}
-        for row in found["records"]
+        for row in found.records
     ]  # fmt: skip
-    return {**found, "records": records}
+    return found.model_copy(update={"records": records})

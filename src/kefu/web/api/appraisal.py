@@ -49,8 +49,8 @@ def overview(
     period: PeriodQuery = None,
     team: Annotated[str | None, Query(max_length=200)] = None,
 ) -> OverviewPublic:
-    return OverviewPublic(**appraisal.overview(ws, user, chosen_period(ws, user, period), team,
-                                               request_locale(request, user)))  # fmt: skip
+    chosen = chosen_period(ws, user, period)
+    return appraisal.overview(ws, user, chosen, team, request_locale(request, user)).public()
 
 
 @router.get("/teams", response_model=list[TeamRankPublic], summary="Teams ranked by mean total")
@@ -70,7 +70,7 @@ def team_table(
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
     name, _ = team_ids.resolve(team, view.teams)
     table = sheets.team_table(view, name, request_locale(request, user), ws)
-    return TeamTablePublic(**table, run=view.run_info())
+    return table.public(view.run_info())
 
 
 @router.get("/agents/{agent_id}", response_model=AgentSheetPublic, summary="An agent's sheet")
@@ -79,7 +79,7 @@ def agent_sheet(
 ) -> AgentSheetPublic:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
     sheet = sheets.agent_sheet(ws, user, view, agent_id, request_locale(request, user))
-    return AgentSheetPublic(**sheet, run=view.run_info())
+    return sheet.public(view.run_info())
 
 
 @router.get(
@@ -98,4 +98,4 @@ def records(
 ) -> RecordsPublic:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
     found = sheets.records(ws, view, agent_id, indicator, page, per_page)
-    return RecordsPublic(**privacy.mask_records(found, user))
+    return privacy.mask_records(found, user)

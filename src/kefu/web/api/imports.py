@@ -26,7 +26,7 @@ router = APIRouter(prefix="/imports", tags=["imports"], responses={**ERRORS, **B
 def list_imports(
     ws: Ws, user: ImportReader, limit: Annotated[int, Query(ge=1, le=1000)] = 200
 ) -> list[BatchPublic]:
-    return [BatchPublic(**b) for b in operations.list_batches(ws, limit)]
+    return operations.list_batches(ws, limit)
 
 
 async def read_uploads(files: list[UploadFile]) -> list[operations.Upload]:

@@ -31,7 +31,7 @@ router = APIRouter(responses={**ERRORS, **BAD_REQUEST})
     summary="Score a period (month, quarter or year)",
 )  # fmt: skip
 def score(period: PeriodPath, ws: Ws, user: CentreUser) -> RunActionPublic:
-    return RunActionPublic(**operations.score(ws, user, period))
+    return operations.score(ws, user, period)
 
 
 @router.post(
@@ -39,7 +39,7 @@ def score(period: PeriodPath, ws: Ws, user: CentreUser) -> RunActionPublic:
     summary="Publish the newest run of a period",
 )  # fmt: skip
 def publish(period: PeriodPath, ws: Ws, user: CentreUser) -> RunActionPublic:
-    return RunActionPublic(**operations.publish(ws, user, period))
+    return operations.publish(ws, user, period)
 
 
 @router.get(
@@ -93,4 +93,4 @@ def applications(ws: Ws, user: ApplicationsUser, period: PeriodQuery = None) -> 
         from kefu.errors import NotFound
 
         raise NotFound("no period has been scored yet")
-    return ApplicationsPublic(**appraisal.applications_view(ws, user, chosen))
+    return appraisal.applications_view(ws, user, chosen).public()

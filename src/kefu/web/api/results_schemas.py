@@ -2,178 +2,66 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field, StrictBool
 
 from kefu.web.api.schemas import ErrorDetail
 from kefu.web.views.models import (
+    AgentSheetPublic,
+    AlertPublic,
+    AlertsPublic,
+    ApplicationPublic,
+    ApplicationsPublic,
+    BatchPublic,
+    CellPublic,
+    FigurePublic,
     GradeCountPublic,
     IndicatorCardPublic,
+    OverviewPublic,
     PeriodPublic,
+    RadarPublic,
+    RecordsPublic,
+    RunActionPublic,
     RunPublic,
+    ScorecardVersionPublic,
+    SheetDimensionPublic,
+    SheetIndicatorPublic,
+    TeamColumnPublic,
     TeamRankPublic,
+    TeamRowPublic,
+    TeamTablePublic,
     TrendPublic,
 )
 
 # The views' shapes are the API's: one definition each (kefu.web.views.models).
 __all__ = [
+    "AgentSheetPublic",
+    "AlertPublic",
+    "AlertsPublic",
+    "ApplicationPublic",
+    "ApplicationsPublic",
+    "BatchPublic",
+    "CellPublic",
+    "FigurePublic",
     "GradeCountPublic",
     "IndicatorCardPublic",
+    "OverviewPublic",
     "PeriodPublic",
+    "RadarPublic",
+    "RecordsPublic",
+    "RunActionPublic",
     "RunPublic",
+    "ScorecardVersionPublic",
+    "SheetDimensionPublic",
+    "SheetIndicatorPublic",
+    "TeamColumnPublic",
     "TeamRankPublic",
+    "TeamRowPublic",
+    "TeamTablePublic",
     "TrendPublic",
 ]
-
-
-class AlertPublic(BaseModel):
-    level: str
-    key: str
-    name: str | None = None
-    team: str | None = None
-    watch: str
-    value: float | None = None
-    severity: str
-    message: str
-
-
-class AlertsPublic(BaseModel):
-    date: str | None
-    alerts: list[AlertPublic]
-
-
-class OverviewPublic(BaseModel):
-    run: RunPublic
-    scope_level: str
-    scope_key: str
-    indicators: list[IndicatorCardPublic]
-    grades: list[GradeCountPublic]
-    teams: list[TeamRankPublic]
-    alerts: AlertsPublic
-
-
-class CellPublic(BaseModel):
-    value: float | None
-    text: str
-    points: float | None
-    rating: str | None
-    status: str | None
-
-
-class TeamColumnPublic(BaseModel):
-    indicator: str
-    name: str
-    weight: float | None
-    target_text: str
-
-
-class TeamRowPublic(BaseModel):
-    agent_id: str
-    name: str | None
-    cells: list[CellPublic]
-    total: float | None
-    grade: str | None
-    rank_team: int | None
-    rank_centre: int | None
-    vetoes: list[str]
-
-
-class TeamTablePublic(BaseModel):
-    team: str
-    period: str
-    run: RunPublic
-    columns: list[TeamColumnPublic]
-    rows: list[TeamRowPublic]
-    mean_total: float | None
-
-
-class SheetIndicatorPublic(BaseModel):
-    indicator: str
-    name: str
-    weight: float | None
-    effective_weight: float | None
-    target_text: str
-    value: float | None
-    value_text: str
-    sample: int | None
-    share: float | None
-    points: float | None
-    points_text: str
-    rating: str | None
-    status: str | None
-    reason: str | None
-    drillable: bool
-
-
-class SheetDimensionPublic(BaseModel):
-    id: str
-    name: str
-    weight: float
-    effective_weight: float | None
-    points: float | None
-    share: float | None = Field(description="Points over the effective weight")
-    indicators: list[SheetIndicatorPublic]
-
-
-class RadarPublic(BaseModel):
-    dimensions: list[str]
-    agent: list[float] = Field(description="Share of each dimension's weight earned, in %")
-    team: list[float] = Field(description="The team's mean share, in %")
-
-
-class AgentSheetPublic(BaseModel):
-    agent_id: str
-    name: str | None
-    team: str | None
-    site: str | None
-    period: str
-    run: RunPublic
-    scorecard: dict[str, Any] | None
-    dimensions: list[SheetDimensionPublic]
-    bonus: float | None
-    bonus_items: list[dict[str, Any]]
-    penalty: float | None
-    penalty_items: list[dict[str, Any]]
-    vetoes: list[str]
-    reasons: list[str]
-    total: float | None
-    grade: str | None
-    grade_before_veto: str | None
-    pay_coefficient: float | None
-    rank_team: int | None
-    rank_site: int | None
-    rank_centre: int | None
-    population: dict[str, int]
-    team_mean_total: float | None
-    radar: RadarPublic
-    trend: TrendPublic
-
-
-class FigurePublic(BaseModel):
-    value: float | None
-    numerator: float | None
-    denominator: float | None
-    sample: int
-    status: str
-
-
-class RecordsPublic(BaseModel):
-    agent_id: str
-    indicator: str
-    period: str
-    figure: FigurePublic
-    scored_value: float | None
-    columns: list[str]
-    records: list[dict[str, Any]] = Field(
-        description="One record per row: table, id, in_numerator, in_denominator, its values, "
-        "source_file, source_row, batch_id"
-    )
-    page: int
-    per_page: int
-    total: int
-    pages: int
 
 
 class MonitorPublic(BaseModel):
@@ -181,25 +69,6 @@ class MonitorPublic(BaseModel):
     indicators: list[str]
     rows: list[dict[str, Any]]
     alerts: list[AlertPublic]
-
-
-class BatchPublic(BaseModel):
-    id: int
-    table: str
-    source: str
-    source_file: str
-    mapping: str | None
-    state: str
-    rows_read: int
-    accepted: int
-    rejected: int
-    new: int
-    changed: int
-    unchanged: int
-    period_start: date | None
-    period_end: date | None
-    created_at: datetime
-    created_by: str | None
 
 
 class ImportResultPublic(BaseModel):
@@ -253,16 +122,6 @@ class RejectsPublic(BaseModel):
     pages: int
 
 
-class ScorecardVersionPublic(BaseModel):
-    id: int
-    name: str
-    version: str
-    content_hash: str
-    saved_at: datetime
-    saved_by: str | None
-    active: bool
-
-
 class ScorecardDetailPublic(ScorecardVersionPublic):
     content: str = Field(description="The scorecard YAML")
 
@@ -306,32 +165,3 @@ class SuggestionsPublic(BaseModel):
     months: list[str]
     rows: list[SuggestionPublic]
     message: str | None
-
-
-class ApplicationPublic(BaseModel):
-    agent_id: str
-    name: str | None
-    team: str | None
-    site: str | None
-    period: str
-    total: float
-    grade: str
-    pay_coefficient: float | None
-    promotion_candidate: bool
-    qualifying_months: list[str]
-    training: list[str]
-    improvement_plan_required: bool
-
-
-class ApplicationsPublic(BaseModel):
-    period: str
-    run: RunPublic
-    agents: list[ApplicationPublic]
-    distribution: list[dict[str, Any]]
-
-
-class RunActionPublic(BaseModel):
-    period: str
-    run_id: int
-    state: str
-    agents: int

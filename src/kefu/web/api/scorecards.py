@@ -24,7 +24,7 @@ router = APIRouter(prefix="/scorecards", tags=["scorecards"], responses={**ERROR
 
 @router.get("", response_model=list[ScorecardVersionPublic], summary="Scorecard versions")
 def list_versions(ws: Ws, user: CentreUser) -> list[ScorecardVersionPublic]:
-    return [ScorecardVersionPublic(**v) for v in operations.list_versions(ws)]
+    return operations.list_versions(ws)
 
 
 @router.get(
@@ -40,7 +40,9 @@ def suggestions(
 def get_version(version_id: IdPath, ws: Ws, user: CentreUser) -> ScorecardDetailPublic:
     v = operations.get_version(ws, version_id)
     active = operations.active_hashes(ws)
-    return ScorecardDetailPublic(**operations.version_dict(v, active), content=v.content)
+    return ScorecardDetailPublic(
+        **operations.version_dict(v, active).model_dump(), content=v.content
+    )
 
 
 @router.post(
@@ -66,8 +68,8 @@ def add_version(
             status_code=422,
         )
     if body.activate:
-        created = operations.activate_version(ws, user, created["id"])
-    return ScorecardVersionPublic(**created)
+        created = operations.activate_version(ws, user, created.id)
+    return created
 
 
 @router.post(
@@ -76,4 +78,4 @@ def add_version(
     summary="Make a version the one scoring uses",
 )
 def activate(version_id: IdPath, ws: Ws, user: CentreUser) -> ScorecardVersionPublic:
-    return ScorecardVersionPublic(**operations.activate_version(ws, user, version_id))
+    return operations.activate_version(ws, user, version_id)

@@ -218,16 +218,7 @@ def totp_enrol(
         return render(request, "enrol.html", ctx, user=auth.principal, status_code=400)
     _, sid = sessions.rotate(db, row, sessions.STAGE_FULL, at)
     if forced:
-        me.last_login_at = at
-        record(
-            db,
-            me.username,
-            "login.success",
-            "user",
-            me.username,
-            after={"second_factor": "totp-enrolled"},
-            ip=ip,
-        )
+        service.record_login(db, me, at, ip, second_factor="totp-enrolled")
     response = RedirectResponse(target if forced else "/account", status_code=303)
     set_session_cookie(request, response, sid)
     flash(request, response, "totp.enabled")

@@ -104,7 +104,7 @@ def agent_pdf(
         view.meta,
         locale=locale,
         tz=ws.timezone,
-        history=sheets.history(ws, user, view, agent_id),
+        history=[h.model_dump() for h in sheets.history(ws, user, view, agent_id)],
         team_average=appraisal.team_means(view.everyone).get(team),
         population={
             "team": sum(1 for r in view.everyone if str(r.get("team") or "") == team),

@@ -46,7 +46,7 @@ def _page(
     chosen = period or appraisal.default_period(ws, user)
     locale = request_locale(request, user)
     data = appraisal.applications_view(ws, user, chosen, locale) if chosen else None
-    grades = [k for k in (data["distribution"][0] if data and data["distribution"] else {})
+    grades = [k for k in (data.distribution[0] if data and data.distribution else {})
               if k not in ("team", "agents") and not k.endswith("_share")]  # fmt: skip
     ctx = {
         "data": data,

@@ -17,7 +17,7 @@ from kefu.users import sessions, throttle, totp
 from kefu.users.models import User, WebSession
 from kefu.users.passwords import hash_password, needs_rehash, verify_password
 from kefu.users.roles import TOTP_REQUIRED, Role
-from kefu.users.service import set_locale
+from kefu.users.service import record_login, set_locale
 from kefu.web.deps import DB, AuthDep, client_ip, get_settings, get_ws, now, pending_session
 from kefu.web.i18n import normalise_locale
 from kefu.web.settings import LOCALE_COOKIE
@@ -130,8 +130,7 @@ def login(
     stage = _after_password_stage(user)
     if stage == sessions.STAGE_FULL:
         response: Response = RedirectResponse(target, status_code=303)
-        user.last_login_at = at
-        record(db, user.username, "login.success", "user", user.username, ip=ip)
+        record_login(db, user, at, ip)
     elif stage == sessions.STAGE_TOTP:
         response = RedirectResponse(f"/login/totp?next={_q(target)}", status_code=303)
     else:
@@ -206,17 +205,8 @@ def totp_verify(
         )
     throttle.release(get_ws(request).db, keys)
     user.totp_last_step = step
-    user.last_login_at = at
     _, sid = sessions.rotate(db, row, sessions.STAGE_FULL, at)
-    record(
-        db,
-        user.username,
-        "login.success",
-        "user",
-        user.username,
-        after={"second_factor": "totp"},
-        ip=ip,
-    )
+    record_login(db, user, at, ip, second_factor="totp")
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(request, response, sid)
     return response

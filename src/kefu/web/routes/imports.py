@@ -28,6 +28,7 @@ from kefu.web.pages import CSV, download, render_page
 from kefu.web.params import IdPath, PageQuery
 from kefu.web.templating import translator
 from kefu.web.views import operations
+from kefu.web.views.models import BatchPublic
 
 if TYPE_CHECKING:
     from kefu.workspace import Workspace
@@ -439,7 +440,7 @@ def _relying_periods(ws: Workspace, batch_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def _batch(ws: Workspace, batch_id: int) -> dict[str, Any]:
+def _batch(ws: Workspace, batch_id: int) -> BatchPublic:
     from kefu.store.catalog import ImportBatch
 
     with ws.db.session() as s:

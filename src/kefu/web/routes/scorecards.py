@@ -54,8 +54,8 @@ def add_version(
     if created is None:
         return _page(request, ws, user, draft=content, issues=issues)
     if activate:
-        operations.activate_version(ws, user, created["id"])
-    response = RedirectResponse(f"/scorecards/{created['id']}", status_code=303)
+        operations.activate_version(ws, user, created.id)
+    response = RedirectResponse(f"/scorecards/{created.id}", status_code=303)
     flash(request, response, "pages.scorecards.saved_done")
     return response
 

@@ -5,7 +5,7 @@ both apply the same object rules (an agent sees only their own result, a
 supervisor their teams, HR published runs only, QA no appraisal results)::
 
     view = results_view(ws, user, "2026-10")
-    overview(ws, user, "2026-10")["teams"][0].mean_total
+    overview(ws, user, "2026-10", None, "zh-CN").teams[0].mean_total
 """
 
 from __future__ import annotations
@@ -37,8 +37,13 @@ from kefu.users.roles import Forbidden, Principal, Role
 from kefu.web.access import RESULT_ROLES
 from kefu.web.team_ids import team_id
 from kefu.web.views.models import (
+    AlertsView,
+    AlertView,
+    ApplicationRow,
+    ApplicationsView,
     GradeCountPublic,
     IndicatorCardPublic,
+    OverviewView,
     PeriodPublic,
     RunPublic,
     TeamRankPublic,
@@ -354,15 +359,15 @@ def latest_data_day(ws: Workspace, period: Period) -> date | None:
     return max(inside) if inside else None
 
 
-def alerts(ws: Workspace, user: Principal, period: Period) -> dict[str, Any]:
+def alerts(ws: Workspace, user: Principal, period: Period) -> AlertsView:
     """Monitor alerts of the latest day with data, cut to the user's teams."""
     from kefu.scoring.monitor import monitor
 
     if user.role not in (Role.admin, Role.manager, Role.supervisor):
-        return {"date": None, "alerts": []}
+        return AlertsView(date=None, alerts=[])
     day = latest_data_day(ws, period)
     if day is None:
-        return {"date": None, "alerts": []}
+        return AlertsView(date=None, alerts=[])
     batches = tuple(b.id for b in ws.facts.committed_batches())
     card_hash = workspace_scorecards(ws).default.content_hash
     cache_key = (str(ws.home), card_hash, day.isoformat(), batches)
@@ -374,8 +379,12 @@ def alerts(ws: Workspace, user: Principal, period: Period) -> dict[str, Any]:
             if len(_MONITORS) > 64:
                 _MONITORS.clear()
             _MONITORS[cache_key] = report
-    visible = [a for a in report.alerts if user.centre_wide or (a.get("team") or "") in user.teams]
-    return {"date": day.isoformat(), "alerts": visible}
+    visible = [
+        AlertView(**a)
+        for a in report.alerts
+        if user.centre_wide or (a.get("team") or "") in user.teams
+    ]
+    return AlertsView(date=day.isoformat(), alerts=visible)
 
 
 def team_means(rows: Sequence[AgentResult]) -> dict[str, float]:
@@ -392,45 +401,44 @@ def scorecard_of(view: ResultsView, row: AgentResult) -> ScorecardMeta:
 
 def applications_view(
     ws: Workspace, user: Principal, period: Period | str, locale: str = "zh-CN"
-) -> dict[str, Any]:
+) -> ApplicationsView:
     """Pay coefficients, promotion candidates, training and plans (HR: published only)."""
     from kefu.scoring.applications import applications
 
     user.require(Role.admin, Role.manager, Role.hr)
     view = results_view(ws, user, period)
     if view.run is None:
-        return {"period": view.period.label, "run": view.run_info(), "agents": [],
-                "distribution": []}  # fmt: skip
+        return ApplicationsView(period=view.period.label, run=view.run_info(), agents=[],
+                                distribution=[])  # fmt: skip
     agents, distribution = applications(ws, view.period, published=published_only(user))
     # Each grade says why (a veto-capped C beside a higher total's A is explained).
     reasons = grade_reasons(ws, view.everyone, view.rows, locale)
-    agents = [{**a, "grade_reason": reasons.get(str(a.get("agent_id")), "")} for a in agents]
-    return {
-        "period": view.period.label,
-        "run": view.run_info(),
-        "agents": agents,
-        "distribution": distribution,
-    }
+    rows = [
+        ApplicationRow(**a, grade_reason=reasons.get(str(a.get("agent_id")), "")) for a in agents
+    ]
+    return ApplicationsView(
+        period=view.period.label, run=view.run_info(), agents=rows, distribution=distribution
+    )
 
 
 def overview(
     ws: Workspace, user: Principal, period: Period | str, team: str | None, locale: str
-) -> dict[str, Any]:
+) -> OverviewView:
     """Everything the centre overview shows for ``period`` (cut to the user's scope)."""
     if user.role is Role.agent:
         raise Forbidden("the centre overview is for managers, supervisors and HR")
     view = results_view(ws, user, period)
     all_teams = sorted({r.team or "" for r in view.everyone})
     level, key = scope_of(user, team, all_teams)
-    return {
-        "run": view.run_info(),
-        "scope_level": str(level),
-        "scope_key": key,
-        "indicators": indicator_cards(ws, view, level, key, locale) if view.run else [],
-        "grades": grade_distribution(view),
-        "teams": team_ranking(view),
-        "alerts": alerts(ws, user, view.period) if view.run else {"date": None, "alerts": []},
-    }
+    return OverviewView(
+        run=view.run_info(),
+        scope_level=str(level),
+        scope_key=key,
+        indicators=indicator_cards(ws, view, level, key, locale) if view.run else [],
+        grades=grade_distribution(view),
+        teams=team_ranking(view),
+        alerts=alerts(ws, user, view.period) if view.run else AlertsView(date=None, alerts=[]),
+    )
 
 
 def grade_reasons(

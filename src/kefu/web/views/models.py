@@ -6,7 +6,8 @@ classes, so a page and its JSON answer cannot drift apart.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -60,3 +61,344 @@ class TeamRankPublic(BaseModel):
     mean_total: float | None
     grades: dict[str, int]
     rank: int
+
+
+class BatchPublic(BaseModel):
+    id: int
+    table: str
+    source: str
+    source_file: str
+    mapping: str | None
+    state: str
+    rows_read: int
+    accepted: int
+    rejected: int
+    new: int
+    changed: int
+    unchanged: int
+    period_start: date | None
+    period_end: date | None
+    created_at: datetime
+    created_by: str | None
+
+
+class ScorecardVersionPublic(BaseModel):
+    id: int
+    name: str
+    version: str
+    content_hash: str
+    saved_at: datetime
+    saved_by: str | None
+    active: bool
+
+
+class RunActionPublic(BaseModel):
+    period: str
+    run_id: int
+    state: str
+    agents: int
+
+
+class AlertPublic(BaseModel):
+    level: str
+    key: str
+    name: str | None = None
+    team: str | None = None
+    watch: str
+    value: float | None = None
+    severity: str
+    message: str
+
+
+class AlertsPublic(BaseModel):
+    date: str | None
+    alerts: list[AlertPublic]
+
+
+class OverviewPublic(BaseModel):
+    run: RunPublic
+    scope_level: str
+    scope_key: str
+    indicators: list[IndicatorCardPublic]
+    grades: list[GradeCountPublic]
+    teams: list[TeamRankPublic]
+    alerts: AlertsPublic
+
+
+class ApplicationPublic(BaseModel):
+    agent_id: str
+    name: str | None
+    team: str | None
+    site: str | None
+    period: str
+    total: float
+    grade: str
+    pay_coefficient: float | None
+    promotion_candidate: bool
+    qualifying_months: list[str]
+    training: list[str]
+    improvement_plan_required: bool
+
+
+class ApplicationsPublic(BaseModel):
+    period: str
+    run: RunPublic
+    agents: list[ApplicationPublic]
+    distribution: list[dict[str, Any]]
+
+
+class AlertView(AlertPublic):
+    """An alert as the pages show it: also the rule crossed and its limit (the API omits them)."""
+
+    rule: str = Field(description="above, below, outside or at_least")
+    limit: float | list[float] = Field(description="The limit crossed; [low, high] for outside")
+
+
+class AlertsView(BaseModel):
+    date: str | None
+    alerts: list[AlertView]
+
+
+class OverviewView(BaseModel):
+    """The centre overview's page; :class:`OverviewPublic` is its API answer."""
+
+    run: RunPublic
+    scope_level: str
+    scope_key: str
+    indicators: list[IndicatorCardPublic]
+    grades: list[GradeCountPublic]
+    teams: list[TeamRankPublic]
+    alerts: AlertsView
+
+    def public(self) -> OverviewPublic:
+        # Validation from the dump drops what only the page reads (each alert's rule, limit).
+        return OverviewPublic.model_validate(self.model_dump())
+
+
+class ApplicationRow(ApplicationPublic):
+    """One agent on the applications page: the API's fields, why the grade, weak dimensions."""
+
+    training_detail: list[dict[str, Any]] = Field(
+        description="The weak dimensions behind training: dimension id, name by language …"
+    )
+    grade_reason: str
+
+
+class ApplicationsView(BaseModel):
+    """The applications page; :class:`ApplicationsPublic` is its API answer."""
+
+    period: str
+    run: RunPublic
+    agents: list[ApplicationRow]
+    distribution: list[dict[str, Any]]
+
+    def public(self) -> ApplicationsPublic:
+        return ApplicationsPublic.model_validate(self.model_dump())
+
+
+class CellPublic(BaseModel):
+    value: float | None
+    text: str
+    points: float | None
+    rating: str | None
+    status: str | None
+
+
+class TeamColumnPublic(BaseModel):
+    indicator: str
+    name: str
+    weight: float | None
+    target_text: str
+
+
+class TeamRowPublic(BaseModel):
+    agent_id: str
+    name: str | None
+    cells: list[CellPublic]
+    total: float | None
+    grade: str | None
+    rank_team: int | None
+    rank_centre: int | None
+    vetoes: list[str]
+
+
+class TeamTablePublic(BaseModel):
+    team: str
+    period: str
+    run: RunPublic
+    columns: list[TeamColumnPublic]
+    rows: list[TeamRowPublic]
+    mean_total: float | None
+
+
+class SheetIndicatorPublic(BaseModel):
+    indicator: str
+    name: str
+    weight: float | None
+    effective_weight: float | None
+    target_text: str
+    value: float | None
+    value_text: str
+    sample: int | None
+    share: float | None
+    points: float | None
+    points_text: str
+    rating: str | None
+    status: str | None
+    reason: str | None
+    drillable: bool
+
+
+class SheetDimensionPublic(BaseModel):
+    id: str
+    name: str
+    weight: float
+    effective_weight: float | None
+    points: float | None
+    share: float | None = Field(description="Points over the effective weight")
+    indicators: list[SheetIndicatorPublic]
+
+
+class RadarPublic(BaseModel):
+    dimensions: list[str]
+    agent: list[float] = Field(description="Share of each dimension's weight earned, in %")
+    team: list[float] = Field(description="The team's mean share, in %")
+
+
+class AgentSheetPublic(BaseModel):
+    agent_id: str
+    name: str | None
+    team: str | None
+    site: str | None
+    period: str
+    run: RunPublic
+    scorecard: dict[str, Any] | None
+    dimensions: list[SheetDimensionPublic]
+    bonus: float | None
+    bonus_items: list[dict[str, Any]]
+    penalty: float | None
+    penalty_items: list[dict[str, Any]]
+    vetoes: list[str]
+    reasons: list[str]
+    total: float | None
+    grade: str | None
+    grade_before_veto: str | None
+    pay_coefficient: float | None
+    rank_team: int | None
+    rank_site: int | None
+    rank_centre: int | None
+    population: dict[str, int]
+    team_mean_total: float | None
+    radar: RadarPublic
+    trend: TrendPublic
+
+
+class FigurePublic(BaseModel):
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    sample: int
+    status: str
+
+
+class RecordsPublic(BaseModel):
+    agent_id: str
+    indicator: str
+    period: str
+    figure: FigurePublic
+    scored_value: float | None
+    columns: list[str]
+    records: list[dict[str, Any]] = Field(
+        description="One record per row: table, id, in_numerator, in_denominator, its values, "
+        "source_file, source_row, batch_id"
+    )
+    page: int
+    per_page: int
+    total: int
+    pages: int
+
+
+class TeamRowView(TeamRowPublic):
+    """One agent of the team table page: the API's fields and why the grade."""
+
+    grade_reason: str
+
+
+class TeamTableView(BaseModel):
+    """The team table page; :meth:`public` is its API answer (with the run)."""
+
+    team: str
+    period: str
+    columns: list[TeamColumnPublic]
+    rows: list[TeamRowView]
+    mean_total: float | None
+
+    def public(self, run: RunPublic) -> TeamTablePublic:
+        return TeamTablePublic.model_validate({**self.model_dump(), "run": run})
+
+
+class BonusItemView(BaseModel):
+    """A bonus line of the sheet; counts and points keep the type they were stored with."""
+
+    indicator: str
+    count: int | float
+    points: int | float
+    reason: str | None
+    name: str = Field(description="The indicator's name in the page's language")
+    line: str = Field(description="How the points were counted, e.g. 表扬 6 次 × 1 分 = 6 分")
+
+
+class PenaltyItemView(BaseModel):
+    """A penalty line of the sheet; ``event`` is the event's name in the page's language."""
+
+    event: str
+    where: dict[str, Any]
+    count: int | float
+    points: int | float
+    reason: str | None
+    line: str
+
+
+class AgentSheetView(BaseModel):
+    """The agent sheet page; :meth:`public` is its API answer (with the run)."""
+
+    agent_id: str
+    name: str | None
+    team: str | None
+    site: str | None
+    period: str
+    scorecard: dict[str, Any] | None
+    dimensions: list[SheetDimensionPublic]
+    bonus: float | None
+    bonus_items: list[BonusItemView]
+    penalty: float | None
+    penalty_items: list[PenaltyItemView]
+    vetoes: list[str]
+    reasons: list[str]
+    total: float | None
+    grade: str | None
+    grade_before_veto: str | None
+    grade_reason: str
+    bonus_text: str
+    penalty_text: str
+    pay_coefficient: float | None
+    rank_team: int | None
+    rank_site: int | None
+    rank_centre: int | None
+    population: dict[str, int]
+    team_mean_total: float | None
+    radar: RadarPublic
+    trend: TrendPublic
+    unscored_indicators: list[str]
+
+    def public(self, run: RunPublic) -> AgentSheetPublic:
+        return AgentSheetPublic.model_validate({**self.model_dump(), "run": run})
+
+
+class HistoryEntry(BaseModel):
+    """An earlier monthly result of an agent (the PDF sheet's history block)."""
+
+    period: str
+    total: float
+    grade: str | None
+    rank_team: int | None

@@ -30,6 +30,7 @@ from kefu.scoring.scorecard import Scorecard, ScorecardInvalid, load_scorecard
 from kefu.store.catalog import ImportBatch, ImportReject
 from kefu.store.tables import TABLES
 from kefu.users.roles import Principal, Role
+from kefu.web.views.models import BatchPublic, RunActionPublic, ScorecardVersionPublic
 from kefu.workspace import Workspace
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -48,28 +49,28 @@ ALLOWED_SUFFIXES = (
 
 
 # -- imports ------------------------------------------------------------------------
-def batch_dict(b: ImportBatch) -> dict[str, Any]:
-    return {
-        "id": b.id,
-        "table": b.table_name,
-        "source": b.source,
-        "source_file": b.source_file,
-        "mapping": b.mapping,
-        "state": b.state,
-        "rows_read": b.rows_read,
-        "accepted": b.accepted,
-        "rejected": b.rejected,
-        "new": b.new,
-        "changed": b.changed,
-        "unchanged": b.unchanged,
-        "period_start": b.period_start,
-        "period_end": b.period_end,
-        "created_at": b.created_at,
-        "created_by": b.created_by,
-    }
+def batch_dict(b: ImportBatch) -> BatchPublic:
+    return BatchPublic(
+        id=b.id,
+        table=b.table_name,
+        source=b.source,
+        source_file=b.source_file,
+        mapping=b.mapping,
+        state=b.state,
+        rows_read=b.rows_read,
+        accepted=b.accepted,
+        rejected=b.rejected,
+        new=b.new,
+        changed=b.changed,
+        unchanged=b.unchanged,
+        period_start=b.period_start,
+        period_end=b.period_end,
+        created_at=b.created_at,
+        created_by=b.created_by,
+    )
 
 
-def list_batches(ws: Workspace, limit: int = 200) -> list[dict[str, Any]]:
+def list_batches(ws: Workspace, limit: int = 200) -> list[BatchPublic]:
     with ws.db.session() as s:
         found = s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit))
         return [batch_dict(b) for b in found]
@@ -264,19 +265,19 @@ def active_hashes(ws: Workspace) -> set[str]:
     return {c.content_hash for c in workspace_scorecards(ws).all}
 
 
-def version_dict(v: ScorecardVersion, active: set[str]) -> dict[str, Any]:
-    return {
-        "id": v.id,
-        "name": v.name,
-        "version": v.version,
-        "content_hash": v.content_hash,
-        "saved_at": v.saved_at,
-        "saved_by": v.saved_by,
-        "active": v.content_hash in active,
-    }
+def version_dict(v: ScorecardVersion, active: set[str]) -> ScorecardVersionPublic:
+    return ScorecardVersionPublic(
+        id=v.id,
+        name=v.name,
+        version=v.version,
+        content_hash=v.content_hash,
+        saved_at=v.saved_at,
+        saved_by=v.saved_by,
+        active=v.content_hash in active,
+    )
 
 
-def list_versions(ws: Workspace) -> list[dict[str, Any]]:
+def list_versions(ws: Workspace) -> list[ScorecardVersionPublic]:
     with ws.db.transaction() as s:
         # The scorecards in use are versions too, even before anyone saved them.
         for card in workspace_scorecards(ws).all:
@@ -306,7 +307,9 @@ def check_scorecard(text: str) -> tuple[Scorecard | None, list[dict[str, str]]]:
         ]
 
 
-def add_version(ws: Workspace, user: Principal, text: str) -> tuple[dict[str, Any] | None, list]:
+def add_version(
+    ws: Workspace, user: Principal, text: str
+) -> tuple[ScorecardVersionPublic | None, list[dict[str, str]]]:
     """Store a new scorecard version (not yet active); issues when it is invalid."""
     user.require(Role.admin, Role.manager)
     card, issues = check_scorecard(text)
@@ -317,7 +320,7 @@ def add_version(ws: Workspace, user: Principal, text: str) -> tuple[dict[str, An
         return version_dict(v, active_hashes(ws)), []
 
 
-def activate_version(ws: Workspace, user: Principal, version_id: int) -> dict[str, Any]:
+def activate_version(ws: Workspace, user: Principal, version_id: int) -> ScorecardVersionPublic:
     """Make a stored version the one scoring uses, replacing the file it supersedes.
 
     A version replaces the workspace file of the same scorecard name, or, for
@@ -349,22 +352,22 @@ def target_suggestions(ws: Workspace, months: int = 6) -> dict[str, Any]:
 
 
 # -- scoring control ----------------------------------------------------------------
-def score(ws: Workspace, user: Principal, period: str) -> dict[str, Any]:
+def score(ws: Workspace, user: Principal, period: str) -> RunActionPublic:
     from kefu.scoring import score_period
 
     user.require(Role.admin, Role.manager)
     p = _month_or_cycle(period)
     run = score_period(ws, p, actor=f"web:{user.actor}")
-    return {"period": p.label, "run_id": run.id, "state": run.state, "agents": run.agents}
+    return RunActionPublic(period=p.label, run_id=run.id, state=run.state, agents=run.agents)
 
 
-def publish(ws: Workspace, user: Principal, period: str) -> dict[str, Any]:
+def publish(ws: Workspace, user: Principal, period: str) -> RunActionPublic:
     from kefu.scoring import publish as publish_run
 
     user.require(Role.admin, Role.manager)
     p = _month_or_cycle(period)
     run = publish_run(ws, p, actor=f"web:{user.actor}")
-    return {"period": p.label, "run_id": run.id, "state": run.state, "agents": run.agents}
+    return RunActionPublic(period=p.label, run_id=run.id, state=run.state, agents=run.agents)
 
 
 def _month_or_cycle(label: str) -> Period:

@@ -32,26 +32,42 @@ from kefu.web.views.appraisal import (
     team_means,
     trend_months,
 )
+from kefu.web.views.models import (
+    AgentSheetView,
+    BonusItemView,
+    CellPublic,
+    FigurePublic,
+    HistoryEntry,
+    PenaltyItemView,
+    RadarPublic,
+    RecordsPublic,
+    SheetDimensionPublic,
+    SheetIndicatorPublic,
+    TeamColumnPublic,
+    TeamRowView,
+    TeamTableView,
+    TrendPublic,
+)
 
 MAX_PER_PAGE = 500
 
 
-def _cell(item: IndicatorRow | None, meta: Any, locale: str) -> dict[str, Any]:
+def _cell(item: IndicatorRow | None, meta: Any, locale: str) -> CellPublic:
     if item is None:
-        return {"value": None, "text": "—", "points": None, "rating": None, "status": None}
+        return CellPublic(value=None, text="—", points=None, rating=None, status=None)
     ind = str(item["indicator"])
     status = str(item.get("status") or "ok")
     rating = assess(item.get("value"), meta.indicators.get(ind), status)
-    return {
-        "value": item.get("value"),
-        "text": format_value(ind, item.get("value"), locale),
-        "points": item.get("points"),
-        "rating": str(rating) if rating else None,
-        "status": status,
-    }
+    return CellPublic(
+        value=item.get("value"),
+        text=format_value(ind, item.get("value"), locale),
+        points=item.get("points"),
+        rating=str(rating) if rating else None,
+        status=status,
+    )
 
 
-def team_table(view: ResultsView, team: str, locale: str, ws: Any = None) -> dict[str, Any]:
+def team_table(view: ResultsView, team: str, locale: str, ws: Any = None) -> TeamTableView:
     """Agents × indicators of one team (value, points, rating), totals, grades, ranks."""
     members = [r for r in view.rows if str(r.get("team") or "") == team]
     if not members or view.meta is None:
@@ -60,14 +76,12 @@ def team_table(view: ResultsView, team: str, locale: str, ws: Any = None) -> dic
     ids = indicator_order(metas, members)
     first = metas[0]
     columns = [
-        {
-            "indicator": i,
-            "name": indicator_name(i, locale),
-            "weight": first.indicators[i].weight if i in first.indicators else None,
-            "target_text": target_text(first.indicators[i], locale)
-            if i in first.indicators
-            else "—",
-        }
+        TeamColumnPublic(
+            indicator=i,
+            name=indicator_name(i, locale),
+            weight=first.indicators[i].weight if i in first.indicators else None,
+            target_text=target_text(first.indicators[i], locale) if i in first.indicators else "—",
+        )
         for i in ids
     ]
     reasons = grade_reasons(ws, view.everyone, members, locale) if ws is not None else {}
@@ -76,26 +90,26 @@ def team_table(view: ResultsView, team: str, locale: str, ws: Any = None) -> dic
         sc = view.meta.for_result(r)
         by_id = {i["indicator"]: i for i in r.get("indicators") or ()}
         rows.append(
-            {
-                "agent_id": str(r["agent_id"]),
-                "name": r.get("name"),
-                "cells": [_cell(by_id.get(i), sc, locale) for i in ids],
-                "total": r.get("total"),
-                "grade": r.get("grade"),
-                "rank_team": r.get("rank_team"),
-                "rank_centre": r.get("rank_centre"),
-                "vetoes": [veto_text(v, locale) for v in r.get("vetoes") or ()],
-                "grade_reason": reasons.get(str(r["agent_id"]), ""),
-            }
+            TeamRowView(
+                agent_id=str(r["agent_id"]),
+                name=r.get("name"),
+                cells=[_cell(by_id.get(i), sc, locale) for i in ids],
+                total=r.get("total"),
+                grade=r.get("grade"),
+                rank_team=r.get("rank_team"),
+                rank_centre=r.get("rank_centre"),
+                vetoes=[veto_text(v, locale) for v in r.get("vetoes") or ()],
+                grade_reason=reasons.get(str(r["agent_id"]), ""),
+            )
         )
     totals = [float(r["total"]) for r in members if r.get("total") is not None]
-    return {
-        "team": team,
-        "period": view.period.label,
-        "columns": columns,
-        "rows": rows,
-        "mean_total": sum(totals) / len(totals) if totals else None,
-    }
+    return TeamTableView(
+        team=team,
+        period=view.period.label,
+        columns=columns,
+        rows=rows,
+        mean_total=sum(totals) / len(totals) if totals else None,
+    )
 
 
 def result_of(view: ResultsView, agent_id: str) -> AgentResult:
@@ -120,7 +134,7 @@ def _shares(row: AgentResult) -> dict[str, float | None]:
 
 def agent_sheet(
     ws: Any, user: Principal, view: ResultsView, agent_id: str, locale: str
-) -> dict[str, Any]:
+) -> AgentSheetView:
     """个人绩效考核表: dimensions and indicators with weight, target, value, share,
     points and reasons; bonus, penalties, vetoes; total, grade, ranks; the radar
     (dimension shares vs the team's mean share) and the 6-month trend of the total."""
@@ -143,43 +157,45 @@ def agent_sheet(
         else sum(1 for r in view.everyone if r.site == row.site),
         "centre": len(view.everyone),
     }
-    return {
-        "agent_id": agent_id,
-        "name": row.name,
-        "team": row.team,
-        "site": row.site,
-        "period": view.period.label,
-        "scorecard": row.scorecard,
-        "dimensions": dimensions,
-        "bonus": row.bonus,
-        "bonus_items": _bonus_items(row, card, locale),
-        "penalty": row.penalty,
-        "penalty_items": _penalty_items(row, card, locale),
-        "vetoes": [veto_text(v, locale) for v in row.vetoes],
-        "reasons": [translate(r, locale) for r in row.reasons],
-        "total": row.total,
-        "grade": row.grade,
-        "grade_before_veto": row.grade_before_veto,
-        "grade_reason": grade_reason_of(ws, view, row, locale),
-        "bonus_text": reasons_of.signed(row.bonus, "+"),
-        "penalty_text": reasons_of.signed(row.penalty, "−"),
-        "pay_coefficient": row.pay_coefficient,
-        "rank_team": row.rank_team,
-        "rank_site": row.rank_site,
-        "rank_centre": row.rank_centre,
-        "population": heads,
-        "team_mean_total": (
+    return AgentSheetView(
+        agent_id=agent_id,
+        name=row.name,
+        team=row.team,
+        site=row.site,
+        period=view.period.label,
+        scorecard=dict(row.scorecard),
+        dimensions=dimensions,
+        bonus=row.bonus,
+        bonus_items=_bonus_items(row, card, locale),
+        penalty=row.penalty,
+        penalty_items=_penalty_items(row, card, locale),
+        vetoes=[veto_text(v, locale) for v in row.vetoes],
+        reasons=[translate(r, locale) for r in row.reasons],
+        total=row.total,
+        grade=row.grade,
+        grade_before_veto=row.grade_before_veto,
+        grade_reason=grade_reason_of(ws, view, row, locale),
+        bonus_text=reasons_of.signed(row.bonus, "+"),
+        penalty_text=reasons_of.signed(row.penalty, "−"),
+        pay_coefficient=row.pay_coefficient,
+        rank_team=row.rank_team,
+        rank_site=row.rank_site,
+        rank_centre=row.rank_centre,
+        population=heads,
+        team_mean_total=(
             stored.team_means if stored is not None else team_means(view.everyone)
         ).get(team),
-        "radar": _radar(dimensions, mates),
-        "trend": total_trend(ws, user, view, agent_id),
-        "unscored_indicators": [
+        radar=_radar(dimensions, mates),
+        trend=total_trend(ws, user, view, agent_id),
+        unscored_indicators=[
             i.indicator for i in row.indicators if i.indicator not in sc.indicators
         ],
-    }
+    )
 
 
-def _sheet_dimensions(row: AgentResult, sc: ScorecardMeta, locale: str) -> list[dict[str, Any]]:
+def _sheet_dimensions(
+    row: AgentResult, sc: ScorecardMeta, locale: str
+) -> list[SheetDimensionPublic]:
     """The sheet's dimensions, each with its indicators' weight, target, value and points."""
     zh = locale.startswith("zh")
     dimensions = []
@@ -190,73 +206,77 @@ def _sheet_dimensions(row: AgentResult, sc: ScorecardMeta, locale: str) -> list[
             im = sc.indicators.get(i.indicator)
             cell = _cell(i, sc, locale)
             indicators.append(
-                {
-                    "indicator": i.indicator,
-                    "name": indicator_name(i.indicator, locale),
-                    "weight": i.weight,
-                    "effective_weight": i.effective_weight,
-                    "target_text": target_text(im, locale) if im else "—",
-                    "value": i.value,
-                    "value_text": cell["text"],
-                    "sample": i.sample,
-                    "share": i.share,
-                    "points": i.points,
-                    "points_text": format_points(i.points),
-                    "rating": cell["rating"],
-                    "status": cell["status"],
+                SheetIndicatorPublic(
+                    indicator=i.indicator,
+                    name=indicator_name(i.indicator, locale),
+                    weight=i.weight,
+                    effective_weight=i.effective_weight,
+                    target_text=target_text(im, locale) if im else "—",
+                    value=i.value,
+                    value_text=cell.text,
+                    sample=i.sample,
+                    share=i.share,
+                    points=i.points,
+                    points_text=format_points(i.points),
+                    rating=cell.rating,
+                    status=cell.status,
                     # the page shows the effective weight beside the nominal one
-                    "reason": indicator_reason(i._asdict(), im, locale, with_weight=False),
-                    "drillable": i.indicator.partition(".")[0] in INDICATORS,
-                }
+                    reason=indicator_reason(i._asdict(), im, locale, with_weight=False),
+                    drillable=i.indicator.partition(".")[0] in INDICATORS,
+                )
             )
         dimensions.append(
-            {
-                "id": d.id,
-                "name": str(names.get("zh" if zh else "en") or names.get("zh") or d.id),
-                "weight": float(d.weight or 0),
-                "points": d.points,
-                "share": dimension_share(d),
-                "effective_weight": d.effective_weight,
-                "indicators": indicators,
-            }
+            SheetDimensionPublic(
+                id=d.id,
+                name=str(names.get("zh" if zh else "en") or names.get("zh") or d.id),
+                weight=float(d.weight or 0),
+                points=d.points,
+                share=dimension_share(d),
+                effective_weight=d.effective_weight,
+                indicators=indicators,
+            )
         )
     return dimensions
 
 
-def _radar(dimensions: list[dict[str, Any]], mates: Sequence[AgentResult]) -> dict[str, Any]:
+def _radar(dimensions: list[SheetDimensionPublic], mates: Sequence[AgentResult]) -> RadarPublic:
     """Each dimension's share of its weight earned: the agent's and the team's mean, in %."""
     team_share: dict[str, list[float]] = {}
     for r in mates:
         for dim, share in _shares(r).items():
             if share is not None:
                 team_share.setdefault(dim, []).append(share)
-    return {
-        "dimensions": [d["name"] for d in dimensions],
-        "agent": [round((d["share"] or 0.0) * 100, 1) for d in dimensions],
-        "team": [round(_mean(team_share.get(d["id"], [])) * 100, 1) for d in dimensions],
-    }
+    return RadarPublic(
+        dimensions=[d.name for d in dimensions],
+        agent=[round((d.share or 0.0) * 100, 1) for d in dimensions],
+        team=[round(_mean(team_share.get(d.id, [])) * 100, 1) for d in dimensions],
+    )
 
 
-def _bonus_items(row: AgentResult, card: Any, locale: str) -> list[dict[str, Any]]:
+def _bonus_items(row: AgentResult, card: Any, locale: str) -> list[BonusItemView]:
     return [
-        {
-            **b,
-            "name": indicator_name(str(b["indicator"]), locale),
-            "reason": b.get("reason") and translate(b["reason"], locale),
-            "line": reasons_of.bonus_line(b, reasons_of.bonus_rule(card, b), locale),
-        }
+        BonusItemView(
+            indicator=b["indicator"],
+            count=b["count"],
+            points=b["points"],
+            reason=b.get("reason") and translate(b["reason"], locale),
+            name=indicator_name(str(b["indicator"]), locale),
+            line=reasons_of.bonus_line(b, reasons_of.bonus_rule(card, b), locale),
+        )
         for b in row.bonus_items
     ]
 
 
-def _penalty_items(row: AgentResult, card: Any, locale: str) -> list[dict[str, Any]]:
+def _penalty_items(row: AgentResult, card: Any, locale: str) -> list[PenaltyItemView]:
     return [
-        {
-            **p,
-            "event": event_name(str(p.get("event")), locale),
-            "reason": p.get("reason") and translate(p["reason"], locale),
-            "line": reasons_of.penalty_line(p, reasons_of.penalty_rule(card, p), locale),
-        }
+        PenaltyItemView(
+            event=event_name(str(p.get("event")), locale),
+            where=dict(p.get("where") or {}),
+            count=p["count"],
+            points=p["points"],
+            reason=p.get("reason") and translate(p["reason"], locale),
+            line=reasons_of.penalty_line(p, reasons_of.penalty_rule(card, p), locale),
+        )
         for p in row.penalty_items
     ]
 
@@ -277,7 +297,7 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def total_trend(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> dict[str, Any]:
+def total_trend(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> TrendPublic:
     """The agent's total in each of the six months ending with the period."""
     months = trend_months(view.period)
     values: list[float | None] = []
@@ -285,10 +305,10 @@ def total_trend(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> d
         run = latest_run(ws, m, published=published_only(user))
         found = None if run is None else agent_row(ws, run, agent_id)
         values.append(round(float(found["total"]), 2) if found else None)
-    return {"months": [m.label for m in months], "values": values}
+    return TrendPublic(months=[m.label for m in months], values=values)
 
 
-def history(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> list[dict[str, Any]]:
+def history(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> list[HistoryEntry]:
     """Earlier monthly results of the agent (for the PDF's history block)."""
     out = []
     for m in trend_months(view.period)[:-1]:
@@ -298,19 +318,19 @@ def history(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> list[
         found = agent_row(ws, run, agent_id)
         if found:
             out.append(
-                {
-                    "period": m.label,
-                    "total": found["total"],
-                    "grade": found.get("grade"),
-                    "rank_team": found.get("rank_team"),
-                }
+                HistoryEntry(
+                    period=m.label,
+                    total=found["total"],
+                    grade=found.get("grade"),
+                    rank_team=found.get("rank_team"),
+                )
             )
     return out
 
 
 def records(
     ws: Any, view: ResultsView, agent_id: str, indicator: str | None, page: int, per_page: int
-) -> dict[str, Any]:
+) -> RecordsPublic:
     """The records behind one figure of an agent's sheet, one page at a time."""
     row = result_of(view, agent_id)
     if not indicator:
@@ -341,25 +361,25 @@ def records(
     total = found.total or 0
     columns = found.columns()
     fig = found.figure
-    return {
-        "agent_id": agent_id,
-        "indicator": indicator,
-        "period": view.period.label,
-        "figure": {
-            "value": fig.value,
-            "numerator": fig.numerator,
-            "denominator": fig.denominator,
-            "sample": fig.sample,
-            "status": str(fig.status),
-        },
-        "scored_value": item.get("value") if item else None,
-        "columns": columns,
-        "records": [{c: _plain(r.get(c)) for c in columns} for r in chunk],
-        "page": page,
-        "per_page": per_page,
-        "total": total,
-        "pages": max(1, -(-total // per_page)),
-    }
+    return RecordsPublic(
+        agent_id=agent_id,
+        indicator=indicator,
+        period=view.period.label,
+        figure=FigurePublic(
+            value=fig.value,
+            numerator=fig.numerator,
+            denominator=fig.denominator,
+            sample=fig.sample,
+            status=str(fig.status),
+        ),
+        scored_value=item.get("value") if item else None,
+        columns=columns,
+        records=[{c: _plain(r.get(c)) for c in columns} for r in chunk],
+        page=page,
+        per_page=per_page,
+        total=total,
+        pages=max(1, -(-total // per_page)),
+    )
 
 
 def _plain(value: Any) -> Any:
