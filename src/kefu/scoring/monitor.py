@@ -134,7 +134,12 @@ def monitor(
     as_of: datetime | None = None,
     compute: ComputeFn | None = None,
 ) -> MonitorReport:
-    """Process indicators and alerts of one day, per agent and per team."""
+    """Process indicators and alerts of one day, per agent and per team.
+
+    Kept in one piece: it reads top to bottom in the order of the report (the day's
+    figures, the agents' rows, the teams' rows, the alerts), sharing the roster, the
+    scorecard's monitor section and the figures between them.
+    """
     from kefu.scoring.registry import workspace_scorecards
 
     day = day if isinstance(day, Period) else Period.parse(day)
