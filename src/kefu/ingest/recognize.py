@@ -330,6 +330,18 @@ def _text(value: object) -> str | None:
     return text if text.strip() else None
 
 
+# The files a reading other than the plain one can apply to: a JSON layout, a zip member.
+_JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson", ".txt", ".zip"})
+
+
+def _reads_as(how: Reading, path: Path) -> bool:
+    """Whether a profile read ``how`` could read ``path`` (each other reading costs a peek)."""
+    if how == PLAIN:
+        return True
+    suffix = path.suffix.lower()
+    return suffix == ".zip" if how[2] is not None else suffix in _JSON_SUFFIXES
+
+
 def recognise_file(
     ws: Workspace, path: Path, *, table: str | None = None, sheet: str | None = None
 ) -> Recognition:
@@ -344,7 +356,8 @@ def recognise_file(
     named_table = None if table else table_from_name(path)
     groups: dict[Reading, list[tuple[Profile, bool]]] = {PLAIN: []}
     for profile, builtin in available_profiles(ws.mappings_dir):
-        groups.setdefault(reading(profile), []).append((profile, builtin))
+        if _reads_as(reading(profile), path):
+            groups.setdefault(reading(profile), []).append((profile, builtin))
     found: list[Recognition] = []
     plain_error: Unreadable | None = None
     for how, profiles in groups.items():
