@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from kefu.metrics import sqlcache
-from kefu.metrics.engine import as_period, compute_fresh, resolve
+from kefu.metrics.assembly import as_period, resolve
 from kefu.metrics.figures import Figure, IndicatorParams, Level
 from kefu.periods import Period
 
@@ -46,4 +46,6 @@ def compute(
     wanted = None if keys is None else list(keys)
     if sqlcache.usable(con):
         return sqlcache.compute(ws, period, level, chosen, params, as_of, con, wanted)
+    from kefu.metrics.engine import compute_fresh
+
     return compute_fresh(ws, period, level, chosen, params, as_of, con, wanted)

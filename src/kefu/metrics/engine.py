@@ -15,47 +15,26 @@ roll-up is Σ numerator / Σ denominator over records.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from kefu.metrics.assembly import Sums, add_sums, as_period, assemble, naive_utc, pending, resolve
 from kefu.metrics.attribution import Roster, with_key
 from kefu.metrics.computation import Ctx
-from kefu.metrics.definition import Indicator, IndicatorKind
+from kefu.metrics.definition import Indicator
 from kefu.metrics.exact import exact_sum
-from kefu.metrics.figures import Figure, IndicatorParams, Level, Status
-from kefu.metrics.registry import INDICATORS, indicator
+from kefu.metrics.figures import Figure, IndicatorParams, Level
 from kefu.metrics.sources import SOURCES
 from kefu.periods import Period
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
-    import pyarrow as pa
     from ibis.backends import BaseBackend
 
     from kefu.workspace import Workspace
 
-Sums = dict[str, dict[str, Any]]
-
-
-def naive_utc(instant: datetime | None) -> datetime:
-    """``instant`` as naive UTC (naive input is taken as UTC); ``None`` means now."""
-    if instant is None:
-        return datetime.now(UTC).replace(tzinfo=None)
-    if instant.tzinfo is not None:
-        return instant.astimezone(UTC).replace(tzinfo=None)
-    return instant
-
-
-def as_period(period: Period | str) -> Period:
-    return period if isinstance(period, Period) else Period.parse(period)
-
-
-def resolve(indicators: Iterable[str] | None) -> list[Indicator]:
-    """The requested indicators in catalogue order, each once (unknown ids are an error)."""
-    wanted = list(indicators) if indicators is not None else list(INDICATORS)
-    chosen = {i: indicator(i) for i in wanted}
-    return [ind for ind_id, ind in INDICATORS.items() if ind_id in chosen]
+__all__ = ["add_sums", "as_period", "assemble", "compute_fresh", "naive_utc", "pending", "resolve"]
 
 
 def make_ctx(
@@ -100,43 +79,6 @@ def figures_for(
     return assemble(ctx.period, ctx.params, chosen, level, keys, roster, sums, provisional)
 
 
-def assemble(
-    period: Period,
-    params: IndicatorParams,
-    chosen: Sequence[Indicator],
-    level: Level,
-    keys: list[str] | None,
-    roster: Roster,
-    sums: Sums,
-    provisional: bool,
-) -> list[Figure]:
-    """The figures of every wanted key from the summed parts (no query)."""
-    if keys is not None:
-        wanted = set(keys)
-    else:
-        wanted = set(sums) | roster.keys(level, period.start, period.end)
-    out = []
-    for key in sorted(wanted):
-        for ind in chosen:
-            num, den, sample = ind.totals(sums.get(key, {}), params)
-            value = ind.value(num, den, sample)
-            out.append(
-                Figure(
-                    period=period.label,
-                    level=level,
-                    key=key,
-                    indicator=ind.id,
-                    value=value,
-                    numerator=float(num),
-                    denominator=None if ind.kind is IndicatorKind.COUNT else float(den),
-                    sample=sample,
-                    status=Status.NO_DATA if value is None else Status.OK,
-                    provisional=ind.repeat_sensitive and provisional,
-                )
-            )
-    return out
-
-
 def keyed(ctx: Ctx, source_name: str, level: Level, roster: Roster) -> ir.Table:
     """The source relation of the period with its level key in ``_key`` (null: unattributed)."""
     source = SOURCES[source_name]
@@ -175,14 +117,6 @@ def aggregate(
     return out
 
 
-def add_sums(out: Sums, result: pa.Table, names: list[list[str]]) -> None:
-    """Rows ``_key, p0, p1…`` of a grouped query into ``out[key][part name]``."""
-    for row in result.to_pylist():
-        for i, group in enumerate(names):
-            for name in group:
-                out[row["_key"]][name] = row[f"p{i}"]
-
-
 def repeat_pending(ctx: Ctx) -> bool:
     """Whether contacts up to ``period end + repeat_window`` are not all imported yet.
 
@@ -191,9 +125,3 @@ def repeat_pending(ctx: Ctx) -> bool:
     contacts = ctx.table("contacts")
     result = ctx.run(contacts.aggregate(latest=contacts.offered_at.max()), "repeat_latest")
     return pending(result, ctx.bounds[1] + ctx.repeat_window)
-
-
-def pending(result: pa.Table, needed: datetime) -> bool:
-    """Whether the latest contact (``result``'s one row) falls short of ``needed``."""
-    latest = result.column("latest")[0].as_py() if result.num_rows else None
-    return latest is None or naive_utc(latest) < needed

@@ -287,7 +287,7 @@ def replay(
     keys: list[str] | None,
 ) -> list[Figure] | None:
     """The figures from the stored SQL, or None when the plan does not fit the data."""
-    from kefu.metrics.engine import add_sums, assemble, pending
+    from kefu.metrics.assembly import add_sums, assemble, pending
 
     for table, fingerprint in plan["tables"].items():
         if define_view(raw, ws.facts, table) != fingerprint:
@@ -333,7 +333,7 @@ def compute(
     keys: list[str] | None,
 ) -> list[Figure]:
     """:func:`kefu.metrics.api.compute` on DuckDB, through the cache."""
-    from kefu.metrics.engine import naive_utc
+    from kefu.metrics.assembly import naive_utc
 
     params = params or IndicatorParams()
     instant = naive_utc(as_of)

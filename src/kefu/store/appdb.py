@@ -6,6 +6,7 @@ created and upgraded only by the migrations in ``kefu/store/migrations``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
@@ -120,21 +121,41 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+_REVISION = re.compile(r'^(down_)?revision\s*(?::[^=]*)?=\s*(None|"([^"]*)")', re.MULTILINE)
+
+
 @cache
 def known_revisions() -> tuple[str, ...]:
-    """The migrations of this version of Kefu, oldest first."""
-    from alembic.script import ScriptDirectory
+    """The migrations of this version of Kefu, oldest first.
 
-    found = [r.revision for r in ScriptDirectory(str(MIGRATIONS)).walk_revisions()]
-    return tuple(reversed(found))
+    Read from the migration files' ``revision`` / ``down_revision`` lines rather than
+    through Alembic, whose import every command would otherwise pay on opening a
+    workspace (a test checks the chain against Alembic's own).
+    """
+    parent: dict[str | None, str] = {}
+    for path in sorted(MIGRATIONS.joinpath("versions").glob("*.py")):
+        found = {bool(m[1]): m[3] for m in _REVISION.finditer(path.read_text("utf-8"))}
+        if False in found:
+            parent[found.get(True)] = str(found[False])
+    chain: list[str] = []
+    while (nxt := parent.get(chain[-1] if chain else None)) is not None:
+        chain.append(nxt)
+    return tuple(chain)
 
 
 def current_revision(engine: Engine) -> str | None:
     """The migration the database is at (None: never migrated)."""
-    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import inspect, text
 
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        try:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+        except Exception:  # no such table, or another failure: told apart below
+            conn.rollback()
+            if inspect(conn).has_table("alembic_version"):
+                raise
+            return None
+    return str(rows[0][0]) if rows else None
 
 
 class _Binding:
