@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -35,6 +35,17 @@ class SettingsInvalid(KefuError):
     def __init__(self, source: str, problems: list[str]) -> None:
         self.problems = problems
         super().__init__(f"{source}: " + "; ".join(problems))
+
+
+class SparkSettings(BaseModel):
+    """Where indicators run when ``engine: spark``: the master and any Spark configuration."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    # spark://host:7077 (a standalone cluster), yarn, k8s://…, or local[N] on this machine.
+    master: str = "local[2]"
+    # Passed to the SparkSession as given (spark.executor.memory: 8g, …).
+    conf: dict[str, str] = Field(default_factory=dict)
 
 
 class Settings(BaseModel):
@@ -75,6 +86,10 @@ class Settings(BaseModel):
     # Requests `kefu serve` works on at once (worker threads; one database connection
     # each). anyio's default; more only helps with a database that has the connections.
     web_threads: int = Field(default=40, ge=1, le=1000)
+    # The engine indicators are computed on: DuckDB in this process, or a Spark cluster
+    # (KEFU_ENGINE and KEFU_SPARK_MASTER override both).
+    engine: Literal["duckdb", "spark"] = "duckdb"
+    spark: SparkSettings = Field(default_factory=SparkSettings)
 
     @field_validator("timezone")
     @classmethod

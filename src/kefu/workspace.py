@@ -20,12 +20,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from kefu.errors import NoWorkspace, OutdatedWorkspace, UsageError
 from kefu.settings import DEFAULT_TIMEZONE, Settings, SettingsInvalid
 from kefu.store.appdb import AppDB
-from kefu.store.engines import duckdb_backend
+from kefu.store.engines import EngineChoice, duckdb_backend, engine_choice, spark_for
 from kefu.store.facts import FactStore
 
 __all__ = ["DEFAULT_TIMEZONE", "Settings", "SettingsInvalid", "Workspace", "default_home"]
 
 if TYPE_CHECKING:
+    from ibis.backends import BaseBackend
     from ibis.backends.duckdb import Backend as DuckDBBackend
 
 SETTINGS_FILE = "kefu.yaml"
@@ -154,3 +155,13 @@ class Workspace:
     def duckdb(self) -> DuckDBBackend:
         """A fresh in-process DuckDB backend for analytic queries (one per caller)."""
         return duckdb_backend(self.settings)
+
+    @cached_property
+    def engine(self) -> EngineChoice:
+        """The engine indicators are computed on (kefu.yaml, KEFU_ENGINE, KEFU_SPARK_MASTER)."""
+        return engine_choice(self.settings)
+
+    @cached_property
+    def spark(self) -> BaseBackend:
+        """The workspace's Spark backend, started once per process (``engine: spark``)."""
+        return spark_for(self.engine)

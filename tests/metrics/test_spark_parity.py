@@ -132,3 +132,23 @@ def test_every_indicator_is_identical_on_duckdb_and_spark(parity_ws, spark, leve
             (d.denominator, s.denominator),
         ):
             assert (a is None and b is None) or a == pytest.approx(b, rel=1e-9, abs=1e-9)
+
+
+def test_kefu_metrics_on_the_spark_engine_gives_duckdbs_figures_exactly(
+    parity_ws, spark, monkeypatch
+):
+    import json
+
+    from typer.testing import CliRunner
+
+    from kefu.cli import app
+
+    args = ["metrics", "--period", "2026-10", "--format", "json", "--home", str(parity_ws.home)]
+    on_duckdb = CliRunner().invoke(app, args)
+    monkeypatch.setenv("KEFU_ENGINE", "spark")
+    monkeypatch.setenv("KEFU_SPARK_MASTER", "local[2]")
+    on_spark = CliRunner().invoke(app, args)
+    assert on_duckdb.exit_code == on_spark.exit_code == 0, on_spark.output
+    figures = json.loads(on_duckdb.output)
+    assert len(figures) > 0
+    assert json.loads(on_spark.output) == figures

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -78,4 +78,25 @@ def show(
             if row["value"]:
                 # A password in the URL is never printed.
                 row["value"] = make_url(row["value"]).render_as_string(hide_password=True)
+    _engine_rows(rows, settings)
     emit(rows, fmt, ["setting", "value", "from"], title="Settings")
+
+
+def _engine_rows(rows: list[dict[str, Any]], settings: Any) -> None:
+    """The engine and Spark master in use, with the variable that chose them."""
+    import os
+
+    from kefu.store.engines import engine_choice
+
+    choice = engine_choice(settings)
+    for row in rows:
+        if row["setting"] == "engine":
+            row["value"], row["from"] = choice.name, choice.source
+        elif row["setting"] == "spark":
+            row["value"] = {"master": settings.spark.master, "conf": dict(settings.spark.conf)}
+    if choice.name == "spark":
+        if os.environ.get("KEFU_SPARK_MASTER"):
+            source = "KEFU_SPARK_MASTER"
+        else:
+            source = "kefu.yaml" if "spark" in settings.model_fields_set else "default"
+        rows.append({"setting": "spark master in use", "value": choice.master, "from": source})

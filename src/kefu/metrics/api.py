@@ -39,9 +39,13 @@ def compute(
     assignments or of the records; ``"centre"``. ``keys`` restricts (and then
     lists exactly) the keys returned. ``as_of`` (default now) decides which
     open tickets are overdue. ``con`` is an Ibis backend (default a fresh
-    DuckDB of the workspace).
+    DuckDB of the workspace, or its Spark cluster with ``engine: spark``).
     """
     period, level = as_period(period), Level(level)
+    if ws.engine.name == "spark" and (con is None or con.name != "pyspark"):
+        # The workspace computes on Spark: a caller's DuckDB connection (scoring reads
+        # rosters and events on its own) does not take the indicators off the cluster.
+        con = ws.spark
     chosen = resolve(indicators)
     wanted = None if keys is None else list(keys)
     if sqlcache.usable(con):

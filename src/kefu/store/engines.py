@@ -9,7 +9,14 @@ the one place that knows how to create each backend.
 
 from __future__ import annotations
 
+import os
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from kefu.errors import KefuError
 
 if TYPE_CHECKING:
     import duckdb
@@ -19,6 +26,84 @@ if TYPE_CHECKING:
     from ibis.backends.pyspark import Backend as PySparkBackend
 
     from kefu.settings import Settings
+
+
+ENGINES = ("duckdb", "spark")
+# How long a spark:// master may take to accept a connection before it counts as down.
+REACH_SECONDS = 3.0
+
+
+class EngineUnavailable(KefuError):
+    """The configured engine cannot be used: unknown, not installed, or unreachable."""
+
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    """The engine indicators run on, its Spark master and configuration, and who chose."""
+
+    name: str
+    master: str | None = None
+    conf: Mapping[str, str] = field(default_factory=dict)
+    source: str = "default"  # "default", "kefu.yaml" or the environment variable
+
+    def describe(self) -> str:
+        return self.name if self.name == "duckdb" else f"spark ({self.master})"
+
+
+def engine_choice(settings: Settings, environ: Mapping[str, str] | None = None) -> EngineChoice:
+    """The engine of ``settings``, where ``KEFU_ENGINE`` and ``KEFU_SPARK_MASTER`` win."""
+    env = os.environ if environ is None else environ
+    name: str = settings.engine
+    source = "kefu.yaml" if "engine" in settings.model_fields_set else "default"
+    if env.get("KEFU_ENGINE"):
+        name, source = env["KEFU_ENGINE"].strip().lower(), "KEFU_ENGINE"
+    if name not in ENGINES:
+        raise EngineUnavailable(
+            f"KEFU_ENGINE: unknown engine '{name}' (known: {', '.join(ENGINES)})"
+        )
+    if name == "duckdb":
+        return EngineChoice("duckdb", source=source)
+    master = env.get("KEFU_SPARK_MASTER") or settings.spark.master
+    return EngineChoice("spark", master=master, conf=dict(settings.spark.conf), source=source)
+
+
+def check_reachable(master: str, timeout: float = REACH_SECONDS) -> None:
+    """Fail in seconds, in one line, when a ``spark://`` master does not answer.
+
+    Spark itself retries a lost master for minutes, with stack traces; local masters
+    and resource managers (yarn, k8s) are left to Spark.
+    """
+    if not master.startswith("spark://"):
+        return
+    for address in master.removeprefix("spark://").split(","):
+        parts = urlsplit(f"//{address}")
+        host, port = parts.hostname or "", parts.port or 7077
+        try:
+            with socket.create_connection((host, port), timeout=timeout):
+                return
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+    raise EngineUnavailable(
+        f"the Spark master {master} cannot be reached ({reason.lower()}); "
+        "check spark.master in kefu.yaml or KEFU_SPARK_MASTER"
+    )
+
+
+def spark_for(choice: EngineChoice) -> BaseBackend:
+    """The Spark backend of ``choice``, after checking its master answers."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise EngineUnavailable("engine spark needs PySpark: pip install 'kefu[spark]'") from None
+    assert choice.master is not None
+    check_reachable(choice.master)
+    try:
+        return spark_backend(choice.master, conf=dict(choice.conf))
+    except Exception as exc:  # Java missing, a refused application: one line, no trace
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise EngineUnavailable(f"Spark could not start on {choice.master}: {first}") from None
 
 
 def duckdb_config(settings: Settings) -> dict[str, Any]:
