@@ -11,6 +11,7 @@ import pytest
 from hypothesis import settings
 
 from kefu.workspace import Workspace
+from tests.spark_cluster import spark_cluster  # noqa: F401 - a fixture, shared
 
 # Examples are judged by their result, never by their speed: CI runs on two busy cores, where a
 # per-example deadline fails correct code at random (speed is measured by `make bench`).
