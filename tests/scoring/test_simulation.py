@@ -219,3 +219,31 @@ def test_sensitivity_finds_the_grade_a_five_point_move_would_cross(centre):
     assert (by["fcr_rate"].minus, by["fcr_rate"].plus) == (0, 1)
     assert (by["csat_rate"].minus, by["csat_rate"].plus) == (1, 0)
     assert by["csat_rate"].by_period == {OCT: (1, 0)}
+
+
+def test_the_active_scorecard_simulated_gives_a_run_of_the_workspaces_cards(ws):
+    from kefu.scoring.registry import find_scorecard, save_scorecard
+    from kefu.scoring.runs import score_period
+    from tests.scoring.simulation_data import AS_OF, engine
+
+    eng = engine()
+    build(ws)  # the roster and events (and a run under the same card, replaced below)
+    save_scorecard(ws, base_card(), actor="tester")
+    score_period(ws, OCT, actor="tester", compute=eng, as_of=AS_OF)
+    active = find_scorecard(ws)
+    stored = {r.agent_id: serialise(r) for r in results(ws, OCT)}
+    again = {r.agent_id: serialise(r) for r in simulated_results(ws, active, OCT, compute=eng)}
+    assert again == stored
+
+
+def test_current_is_the_scorecard_that_scored_the_month_even_after_a_newer_one(centre):
+    from kefu.scoring.registry import save_scorecard
+
+    ws, eng = centre
+    newer = base_card(BASE.replace("{A: 85, B: 70, C: 0}", "{A: 101, B: 70, C: 0}"), version="2")
+    save_scorecard(ws, newer, actor="tester")  # active now; October was scored with v1
+    rows = by_agent(simulate(ws, newer, [OCT], compute=eng))
+    # T2 is graded by thresholds: B1's 100 is an A under v1 (the run's) and a B under v2.
+    assert rows["B1"].current.grade == "A" and rows["B1"].draft.grade == "B"
+    stored = {r.agent_id: r.grade for r in results(ws, OCT)}
+    assert {a: r.current.grade for a, r in rows.items()} == stored
