@@ -40,7 +40,7 @@ PAGE_MODULES: tuple[str, ...] = (
 #: API modules (``kefu.web.api.<name>``), mounted under /api/v1.
 API_MODULES: tuple[str, ...] = (
     "me", "users", "tokens", "appraisal", "operations", "imports", "scorecards",
-    "reviews", "appeals", "plans", "inbox", "audit", "notify",
+    "reviews", "appeals", "plans", "inbox", "audit", "notify", "simulation",
 )  # fmt: skip
 
 
