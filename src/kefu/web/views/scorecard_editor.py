@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from kefu.reports.catalogue import indicator_name
 from kefu.scoring import catalogue
 from kefu.scoring.validation import Issue, validate
+from kefu.web.i18n import catalogue as messages
 from kefu.web.i18n import translate
 
 MAX_DOCUMENT = 200_000
@@ -83,7 +84,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (r"^tolerance cannot be negative$", "tolerance_negative"),
         (r"^min_sample cannot be negative$", "min_sample_negative"),
         (r"^required key missing$", "required"),
-        (r"^unknown key '(?P<key>[^']+)'", "unknown_key"),
+        (r"^unknown key '(?P<name>[^']+)'", "unknown_key"),
         (r"^'(?P<value>.*)' is not allowed; use (?P<allowed>.+)$", "not_allowed"),
         (r"^input should be a valid number", "number"),
         (r"^input should be a valid integer", "integer"),
@@ -112,8 +113,20 @@ def issue_message(issue: Issue, locale: str) -> str:
     for pattern, key in _PATTERNS:
         found = pattern.match(issue.message)
         if found:
-            return translate(locale, f"editor.issue.{key}", **found.groupdict())
+            params = {k: _param(locale, k, v) for k, v in found.groupdict().items()}
+            return translate(locale, f"editor.issue.{key}", **params)
     return issue.message
+
+
+def _param(locale: str, name: str, value: str) -> str:
+    # Field names and event kinds are said in the page's language, not as YAML keys.
+    if name == "key":
+        return messages(locale).get(f"editor.js.{value}", value)
+    if name == "event":
+        return messages(locale).get(f"editor.events.{value}", value)
+    if name == "id" and catalogue.is_known(value):
+        return indicator_name(value, locale)
+    return value
 
 
 def _json_safe(node: Any) -> Any:
