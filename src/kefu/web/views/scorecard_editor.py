@@ -178,7 +178,7 @@ SCRIPT_MESSAGES = (
     "checking", "valid", "issues", "saved", "activated", "save_failed", "sim_running",
     "sim_failed", "no_movers", "pick_months", "restored", "before", "after", "current_total",
     "draft_total", "pay_sum", "agent", "period", "grade_change", "reasons", "add", "remove",
-    "direction_higher_better", "direction_lower_better", "direction_band", "direction_steps",
+    "direction", "direction_higher_better", "direction_lower_better", "direction_band", "direction_steps",
     "grade_label", "min_total", "pay_coefficient", "share", "event", "points_each",
     "cap_grade", "cap", "indicator", "weight", "target", "threshold", "band_low",
     "band_high", "min_sample", "tolerance", "name_zh", "name_en", "dimension_id", "within",
@@ -186,5 +186,16 @@ SCRIPT_MESSAGES = (
 )  # fmt: skip
 
 
+#: The form's labels the script writes, keys under ``editor.`` (``sample.zero`` …).
+SCRIPT_LABELS = (
+    "sample.redistribute", "sample.team_value", "sample.zero", "within.team", "within.site",
+    "within.centre", "events.complaint", "events.qa_fatal", "events.operation_error", "name",
+    "version", "insufficient_sample", "dimension_weight", "add_indicator", "use_distribution",
+    "where_hint",
+)  # fmt: skip
+
+
 def script_messages(t: Callable[[str], str]) -> dict[str, str]:
-    return {k: t(f"editor.js.{k}") for k in SCRIPT_MESSAGES}
+    """The script's messages (``checking`` …) and labels (``sample.zero`` …) in one map."""
+    found = {k: t(f"editor.js.{k}") for k in SCRIPT_MESSAGES}
+    return found | {k: t(f"editor.{k}") for k in SCRIPT_LABELS}
