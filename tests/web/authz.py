@@ -228,3 +228,8 @@ from tests.web.authz_notify import NOTIFY_OBJECTS, NOTIFY_RULES  # noqa: E402
 
 OBJECTS.update(NOTIFY_OBJECTS)
 RULES.update(NOTIFY_RULES)
+
+# The scorecard editor's routes likewise.
+from tests.web.authz_editor import EDITOR_RULES  # noqa: E402
+
+RULES.update(EDITOR_RULES)

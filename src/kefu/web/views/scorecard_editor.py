@@ -63,7 +63,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (r"^indicator '(?P<id>.+)' is scored twice$", "indicator_twice"),
         (r"^unknown indicator '(?P<id>[^']+)'", "unknown_indicator"),
         (r"^give a direction \(higher_better, lower_better, band\) or steps$", "direction"),
-        (r"^a (?P<direction>\w+) indicator needs a (?P<key>\w+)$", "needs"),
+        (r"^a (?P<direction>\w+) indicator needs a (?P<field>\w+)$", "needs"),
         (r"^target and threshold are both (?P<value>\S+); they must differ$", "same"),
         (
             r"^higher_better: the target \((?P<target>\S+)\) must be above the threshold "
@@ -120,7 +120,7 @@ def issue_message(issue: Issue, locale: str) -> str:
 
 def _param(locale: str, name: str, value: str) -> str:
     # Field names and event kinds are said in the page's language, not as YAML keys.
-    if name == "key":
+    if name == "field":
         return messages(locale).get(f"editor.js.{value}", value)
     if name == "event":
         return messages(locale).get(f"editor.events.{value}", value)
