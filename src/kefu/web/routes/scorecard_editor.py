@@ -10,6 +10,7 @@ would otherwise take ``/scorecards/edit`` for a version id.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -43,7 +44,9 @@ def _editor(
         "draft_key": f"kefu.scorecard-draft.{base_id or 'active'}",
     }
     ctx = {
-        "payload": payload,
+        # Not Jinja's tojson, which sorts keys: the form and the YAML keep the file's order.
+        "payload_json": json.dumps(payload, ensure_ascii=False),
+        "yaml": text,
         "origin": origin,
         "periods": scored_periods(ws),
         "issues": checked.issues,

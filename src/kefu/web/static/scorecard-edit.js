@@ -73,7 +73,8 @@
     var id = "ed-f" + (fieldSeq++);
     input.id = id;
     input.setAttribute("data-path", path);
-    var wrap = el("div", { "class": "ed-field" + (wide ? " ed-wide" : ""), "data-path": path }, [
+    var size = wide === "mid" ? " ed-mid" : (wide ? " ed-wide" : "");
+    var wrap = el("div", { "class": "ed-field" + size, "data-path": path }, [
       el("label", { "for": id, text: label }), input
     ]);
     return wrap;
@@ -184,7 +185,7 @@
     var row = el("div", { "class": "ed-row" }, [
       field(M.indicator, ipath + ".id", idSelect, true),
       numberInput(ind, "weight", ipath, M.weight),
-      field(M.direction, ipath + ".direction", dirSelect)
+      field(M.direction, ipath + ".direction", dirSelect, "mid")
     ]);
     if (dir === "higher_better" || dir === "lower_better") {
       row.appendChild(numberInput(ind, "target", ipath, M.target));
@@ -209,6 +210,17 @@
     return el("div", { "class": "ed-indicator", "data-path": ipath }, [row]);
   }
 
+  // Each dimension's sum of indicator weights, beside its own weight, as the user types.
+  function showSums() {
+    root.querySelectorAll(".ed-sum").forEach(function (span) {
+      var dim = model.dimensions[Number(span.getAttribute("data-dimension"))];
+      var sum = (dim && dim.indicators || []).reduce(function (s, ind) {
+        return s + (typeof ind.weight === "number" ? ind.weight : 0);
+      }, 0);
+      span.textContent = "Σ " + Math.round(sum * 1e6) / 1e6;
+    });
+  }
+
   function renderDimensions() {
     var box = document.getElementById("ed-dimensions");
     box.textContent = "";
@@ -225,7 +237,7 @@
         textInput(dim.name, "zh", dpath + ".name", M.name_zh),
         textInput(dim.name, "en", dpath + ".name", M.name_en),
         numberInput(dim, "weight", dpath, M.dimension_weight),
-        el("span", { "class": "ed-sum muted", "data-sum": String(sum), text: "Σ " + sum }),
+        el("span", { "class": "ed-sum muted", "data-dimension": String(i), text: "Σ " + sum }),
         removeButton(dims, i)
       ]);
       var inds = el("div", { "class": "ed-indicators" });
@@ -454,7 +466,13 @@
       });
       if (best) {
         best.classList.add("ed-has-issue");
-        best.appendChild(el("p", { "class": "ed-field-issue", role: "alert", text: issue.message }));
+        var note = el("p", { "class": "ed-field-issue", role: "alert", text: issue.message });
+        // A whole section's issue (all the weights…) is read before its rows, not after.
+        if (best.hasAttribute("data-issue-first")) {
+          best.insertBefore(note, best.firstChild);
+        } else {
+          best.appendChild(note);
+        }
       }
     });
     document.getElementById("ed-no-issues").hidden = issues.length > 0;
@@ -483,7 +501,7 @@
   // The form changed: check its model, then show the normalised YAML. ``structural``:
   // rows were added or removed, so the form is drawn again at once.
   function changed(structural) {
-    if (structural) { renderForm(); }
+    if (structural) { renderForm(); } else { showSums(); }
     schedule(function () { return { model: model }; }, true);
   }
 
