@@ -588,45 +588,38 @@
   }
 
   function summaries(sim) {
-    var s = sim.summary || [];
-    if (Array.isArray(s)) { return s; }
-    return Object.keys(s).map(function (k) { return Object.assign({ period: k }, s[k]); });
+    return Array.isArray(sim.summary) ? sim.summary : [];
   }
 
+  // The simulation's summary per period (kefu.scoring.simulation.PeriodSummary).
   function countsOf(summary, side) {
-    var keys = side === "before" ? ["grades_before", "grade_counts_before", "current"]
-      : ["grades_after", "grade_counts_after", "draft"];
-    for (var i = 0; i < keys.length; i++) {
-      var v = summary[keys[i]];
-      if (v && typeof v === "object") { return v.grades || v.grade_counts || v; }
-    }
-    return {};
+    return (side === "before" ? summary.grades_current : summary.grades_draft) || {};
   }
 
   function paySum(summary, side) {
-    var keys = side === "before" ? ["pay_sum_before", "pay_coefficient_sum_before"]
-      : ["pay_sum_after", "pay_coefficient_sum_after"];
-    for (var i = 0; i < keys.length; i++) {
-      if (summary[keys[i]] !== undefined) { return summary[keys[i]]; }
-    }
-    var nested = summary[side === "before" ? "current" : "draft"];
-    return nested && nested.pay_sum !== undefined ? nested.pay_sum : null;
+    return side === "before" ? summary.pay_sum_current : summary.pay_sum_draft;
   }
 
-  function reasonText(row) {
-    if (typeof row.reason === "string") { return row.reason; }
-    if (typeof row.sentence === "string") { return row.sentence; }
-    var r = row.reasons;
-    if (typeof r === "string") { return r; }
-    if (Array.isArray(r)) {
-      return r.map(function (x) {
-        return typeof x === "string" ? x : (x.sentence || x.text || x.indicator_name ||
-          x.indicator || "");
-      }).join("；");
-    }
-    if (r && typeof r === "object") { return r.sentence || r.text || ""; }
-    return "";
+  var indicatorNames = {};
+  data.indicators.forEach(function (i) { indicatorNames[i.id] = i.name; });
+
+  function signed(v) {
+    return (v > 0 ? "+" : "") + fmt(v, 2);
   }
+
+  // Why an agent moves: the sentence the simulation gives in the page's language, else
+  // the indicators whose points moved most, each with its points before and after.
+  function reasonText(row) {
+    if (typeof row.sentence === "string" && row.sentence) { return row.sentence; }
+    return (row.reasons || []).map(function (r) {
+      var name = indicatorNames[r.indicator_id] || r.indicator_id;
+      return name + " " + fmt(r.points_current, 2) + " → " + fmt(r.points_draft, 2) +
+        " (" + signed(r.delta) + ")";
+    }).join("；");
+  }
+
+  function gradeOf(outcome) { return outcome ? outcome.grade : "—"; }
+  function totalOf(outcome) { return outcome ? outcome.total : null; }
 
   function renderPay(sums) {
     var t = document.getElementById("ed-pay");
@@ -638,7 +631,7 @@
     ])]));
     var body = el("tbody");
     sums.forEach(function (s) {
-      var changes = s.grade_changes !== undefined ? s.grade_changes : s.changed;
+      var changes = s.grade_changes;
       body.appendChild(el("tr", {}, [
         el("td", { "class": "data", text: s.period }),
         el("td", { "class": "num", text: fmt(paySum(s, "before"), 2) }),
@@ -680,7 +673,7 @@
           }), label: { show: true, position: "top" } }
       ]
     });
-    var points = rows.map(function (r) {
+    var points = rows.filter(function (r) { return r.current && r.draft; }).map(function (r) {
       return [r.current.total, r.draft.total, r.name || r.agent_id, r.current.grade, r.draft.grade];
     });
     var all = points.reduce(function (acc, p) { return acc.concat([p[0], p[1]]); }, []);
@@ -712,7 +705,7 @@
   function renderMovers(rows) {
     var t = document.getElementById("ed-movers");
     t.textContent = "";
-    var movers = rows.filter(function (r) { return r.current.grade !== r.draft.grade; });
+    var movers = rows.filter(function (r) { return gradeOf(r.current) !== gradeOf(r.draft); });
     if (!movers.length) {
       t.appendChild(el("tbody", {}, [el("tr", {}, [el("td", { text: M.no_movers })])]));
       return;
@@ -727,9 +720,9 @@
       body.appendChild(el("tr", { "class": "ed-mover", "data-agent": r.agent_id }, [
         el("td", { "class": "data", text: (r.name ? r.name + " " : "") + r.agent_id }),
         el("td", { "class": "data", text: r.period }),
-        el("td", { "class": "num", text: fmt(r.current.total, 2) }),
-        el("td", { "class": "num", text: fmt(r.draft.total, 2) }),
-        el("td", { text: r.current.grade + " → " + r.draft.grade }),
+        el("td", { "class": "num", text: fmt(totalOf(r.current), 2) }),
+        el("td", { "class": "num", text: fmt(totalOf(r.draft), 2) }),
+        el("td", { text: gradeOf(r.current) + " → " + gradeOf(r.draft) }),
         el("td", { "class": "ed-reason", text: reasonText(r) })
       ]));
     });
