@@ -12,7 +12,9 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -27,7 +29,7 @@ from kefu.scoring.grading import (
     grades_by_thresholds,
     ranks_of_shown,
 )
-from kefu.scoring.inputs import Assignment, agent_events
+from kefu.scoring.inputs import Assignment, agent_events, roster_on
 from kefu.scoring.registry import ScorecardSet
 from kefu.scoring.result_model import AgentResult, ScorecardRef, Standing, agent_result
 from kefu.scoring.rules import AgentScore, score_agents
@@ -346,3 +348,64 @@ def month_events(
             needs[str(veto.event)].update(veto.where)
     with gc_paused():
         return agent_events(ws, period, con, needs=needs)
+
+
+@dataclass(frozen=True)
+class MonthInputs:
+    """What scoring a month reads: the roster, the figures and the events.
+
+    A run (:func:`kefu.scoring.runs.score_period`) and a simulation
+    (:mod:`kefu.scoring.simulation`) read them alike, then build the results
+    from them with :func:`results_from`.
+    """
+
+    roster: Mapping[str, Assignment]
+    figures: dict[str, dict[str, Figure]]
+    team_figures: dict[str, dict[str, Figure]]
+    events: dict[str, dict[str, list[dict[str, Any]]]]
+
+
+def read_month(
+    ws: Workspace,
+    period: Period,
+    cards: ScorecardSet,
+    *,
+    compute: ComputeFn,
+    as_of: datetime | None,
+    con: BaseBackend,
+) -> MonthInputs:
+    """The roster on the month's first day, the figures ``cards`` need and their events.
+
+    ``as_of`` is the naive UTC instant tickets are judged at. Reads only.
+    """
+    with gc_paused(), ThreadPoolExecutor(max_workers=1) as aside:
+        roster = roster_on(ws, period.start, con)
+        # The period's events do not depend on the figures: read them meanwhile, on a
+        # connection of their own (DuckDB leaves the interpreter free while it queries).
+        events_read = aside.submit(_events_apart, ws, period, cards)
+        figures, team_figures = month_figures(
+            ws, period, cards, roster, compute=compute, as_of=as_of, con=con
+        )
+        return MonthInputs(roster, figures, team_figures, events_read.result())
+
+
+def _events_apart(
+    ws: Workspace, period: Period, cards: ScorecardSet
+) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    con = ws.duckdb()
+    try:
+        return month_events(ws, period, cards, con)
+    finally:
+        con.disconnect()
+
+
+def results_from(period: Period, cards: ScorecardSet, inputs: MonthInputs) -> list[AgentResult]:
+    """The month's results under ``cards`` from what :func:`read_month` read (pure)."""
+    return build_results(
+        period,
+        cards,
+        inputs.roster,
+        inputs.figures,
+        team_figures=inputs.team_figures,
+        events=inputs.events,
+    )

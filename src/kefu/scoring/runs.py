@@ -12,7 +12,6 @@ revision that lists, per agent, what changed and why::
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -25,17 +24,8 @@ from kefu.errors import KefuError, NotFound, UsageError
 from kefu.ingest.outbox import flush
 from kefu.periods import Grain, Period
 from kefu.scoring.cycles import month_runs, score_cycle
-from kefu.scoring.inputs import roster_on
 from kefu.scoring.models import RunState, ScoringResult, ScoringRun
-from kefu.scoring.month import (
-    ComputeFn,
-    build_results,
-    default_compute,
-    gc_paused,
-    month_events,
-    month_figures,
-)
-from kefu.scoring.registry import ScorecardSet
+from kefu.scoring.month import ComputeFn, default_compute, gc_paused, read_month, results_from
 from kefu.scoring.result_model import AgentResult
 from kefu.scoring.scorecard import Scorecard
 from kefu.scoring.storing import (
@@ -104,38 +94,20 @@ def score_period(
     # none in a reference cycle, all dropped once stored. With the collector running, its
     # full passes walked every one of them again and again (nine passes, a second in all
     # at 10,000 agents) to free nothing; it resumes when the run is stored.
-    with gc_paused(), ThreadPoolExecutor(max_workers=1) as aside:
-        roster = roster_on(ws, period.start, con)
-        # The period's events do not depend on the figures: read them meanwhile, on a
-        # connection of their own (DuckDB leaves the interpreter free while it queries).
-        events_read = aside.submit(_events, ws, period, cards)
-        figures, team_figures = month_figures(
+    with gc_paused():
+        inputs = read_month(
             ws,
             period,
             cards,
-            roster,
             compute=compute or default_compute(),
             as_of=moment.replace(tzinfo=None),
             con=con,
         )
-        events = events_read.result()
-        rows = build_results(
-            period, cards, roster, figures, team_figures=team_figures, events=events
-        )
+        rows = results_from(period, cards, inputs)
         used = {c.content_hash: c for c in cards.all}
         run = store_run(ws, period, rows, used, batch_ids=batch_ids, as_of=moment, actor=actor)
-        del rows, events, figures, team_figures
+        del rows, inputs
     return run
-
-
-def _events(
-    ws: Workspace, period: Period, cards: ScorecardSet
-) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    con = ws.duckdb()
-    try:
-        return month_events(ws, period, cards, con)
-    finally:
-        con.disconnect()
 
 
 # -- queries -------------------------------------------------------------------

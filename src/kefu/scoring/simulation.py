@@ -19,12 +19,27 @@ Nothing here writes: no run, no result, no scorecard version, no audit record.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
-from kefu.periods import Period
-from kefu.scoring.scorecard import Scorecard
+from kefu.errors import UsageError
+from kefu.periods import Grain, Period
+from kefu.scoring.month import (
+    ComputeFn,
+    MonthInputs,
+    default_compute,
+    gc_paused,
+    read_month,
+    results_from,
+)
+from kefu.scoring.registry import ScorecardSet, load_version
+from kefu.scoring.result_model import AgentResult
+from kefu.scoring.schema import Direction, IndicatorRule
+from kefu.scoring.scorecard import Scorecard, default_scorecard
+from kefu.scoring.storing import latest_run, scorecards_for
 from kefu.workspace import Workspace
 
 __all__ = [
@@ -237,19 +252,319 @@ def simulate(
     periods: Sequence[Period | str],
     *,
     baseline: Scorecard | None = None,
+    compute: ComputeFn | None = None,
 ) -> Simulation:
     """Score ``draft`` over each month of ``periods`` beside the current scorecards.
 
     ``current`` is the scorecards of the month's newest run (else the active
-    ones), or ``baseline`` for everyone when given. The draft replaces the
-    scorecard of the same name, or the default when it has no ``applies_to``,
-    exactly as activating it would. Stores nothing.
+    ones); ``baseline``, when given, takes the place of its namesake there as the
+    draft does. The draft replaces the scorecard of the same name, or the default
+    when it has no ``applies_to``, exactly as activating it would. ``compute``
+    replaces the indicator engine (tests). Stores nothing.
     """
-    raise NotImplementedError
+    months = _months(periods)
+    rows: list[SimulationRow] = []
+    summary: dict[str, PeriodSummary] = {}
+    for period in months:
+        month = _Month.read(ws, period, draft, baseline, compute)
+        current = {r.agent_id: r for r in month.current_results()}
+        drafted = {r.agent_id: r for r in month.draft_results()}
+        found = [
+            _row(period.label, current.get(a), drafted.get(a)) for a in _agents(current, drafted)
+        ]
+        rows += found
+        summary[period.label] = _summary(period.label, found, month.baseline_label)
+    return Simulation(
+        draft_name=draft.name,
+        draft_version=draft.version,
+        periods=tuple(p.label for p in months),
+        rows=tuple(rows),
+        summary=summary,
+    )
 
 
-def sensitivity(ws: Workspace, draft: Scorecard, periods: Sequence[Period | str]) -> Sensitivity:
+def simulated_results(
+    ws: Workspace,
+    draft: Scorecard,
+    period: Period | str,
+    *,
+    compute: ComputeFn | None = None,
+) -> list[AgentResult]:
+    """The full results ``draft`` would give the month (as a run would store them)."""
+    (month,) = _months([period])
+    return _Month.read(ws, month, draft, None, compute).draft_results()
+
+
+def sensitivity(
+    ws: Workspace,
+    draft: Scorecard,
+    periods: Sequence[Period | str],
+    *,
+    compute: ComputeFn | None = None,
+) -> Sensitivity:
     """Per indicator of ``draft``: grade changes with its weight -5 and +5 points (the
     other weights rescaled to keep the total); per target: the share of agents who met
     it in each month. Stores nothing."""
-    raise NotImplementedError
+    months = _months(periods)
+    moved: dict[str, dict[str, tuple[int, int]]] = {i: {} for i in draft.indicator_ids}
+    shares: dict[str, dict[str, float | None]] = {i: {} for i in draft.indicator_ids}
+    for period in months:
+        month = _Month.read(ws, period, draft, None, compute, current=False)
+        base = {r.agent_id: r.grade for r in month.draft_results()}
+        for rule_id in draft.indicator_ids:
+            counts = []
+            for step in (-WEIGHT_STEP, WEIGHT_STEP):
+                varied = month.results_with(reweighted(draft, rule_id, step))
+                counts.append(sum(1 for r in varied if base.get(r.agent_id) != r.grade))
+            moved[rule_id][period.label] = (counts[0], counts[1])
+        drafted = month.draft_results()
+        for _, rule in draft.rules:
+            shares[rule.id][period.label] = _share_met(rule, drafted)
+    weights = {r.id: r.weight for _, r in draft.rules}
+    return Sensitivity(
+        step=WEIGHT_STEP,
+        periods=tuple(p.label for p in months),
+        indicators=tuple(
+            IndicatorSensitivity(
+                indicator_id=i,
+                weight=weights[i],
+                minus=sum(m for m, _ in moved[i].values()),
+                plus=sum(q for _, q in moved[i].values()),
+                by_period=moved[i],
+            )
+            for i in draft.indicator_ids
+        ),
+        targets=tuple(
+            TargetAttainment(
+                indicator_id=rule.id,
+                direction=str(rule.direction),
+                target=rule.target,
+                band=None if rule.band is None else (rule.band[0], rule.band[1]),
+                shares=shares[rule.id],
+            )
+            for _, rule in draft.rules
+            if rule.direction is not None and not rule.steps
+        ),
+    )
+
+
+# -- the month's inputs and the scorecard sets ------------------------------------------
+def _months(periods: Sequence[Period | str]) -> list[Period]:
+    months = [p if isinstance(p, Period) else Period.parse(p) for p in periods]
+    if not months:
+        raise UsageError("name at least one month to simulate (--period 2026-10)")
+    for p in months:
+        if p.grain is not Grain.MONTH:
+            raise UsageError(f"simulate months (2026-10), not {p.label}")
+    return list(dict.fromkeys(months))
+
+
+def with_card(cards: ScorecardSet, card: Scorecard) -> ScorecardSet:
+    """``cards`` with ``card`` in place of the one it would replace when activated:
+    the scorecard of the same name, and for a default scorecard the current default."""
+    specific = [c for c in cards.specific if c.name != card.name]
+    if card.is_default:
+        return ScorecardSet(card, tuple(specific))
+    default = cards.default if cards.default.name != card.name else default_scorecard()
+    return ScorecardSet(default, (*specific, card))
+
+
+def _same(a: ScorecardSet, b: ScorecardSet) -> bool:
+    return [c.content_hash for c in a.all] == [c.content_hash for c in b.all]
+
+
+def _run_cards(ws: Workspace, period: Period) -> tuple[ScorecardSet, datetime | None, str]:
+    """The scorecards of the month's newest run, the instant it judged tickets at, and
+    which they are ("run N", or "active" when the month has no run)."""
+    active = scorecards_for(ws, None)
+    run = latest_run(ws, period)
+    if run is None:
+        return active, None, "active"
+    used = [load_version(ws, entry["content_hash"]) for entry in run.scorecards or []]
+    defaults = [c for c in used if c.is_default]
+    default = defaults[0] if defaults else active.default
+    cards = ScorecardSet(default, tuple(c for c in used if not c.is_default))
+    return cards, run.as_of, f"run {run.id}"
+
+
+def _naive_utc(moment: datetime | None) -> datetime:
+    """The instant as the indicator engine takes it (naive UTC); now without one."""
+    if moment is None:
+        return datetime.now(UTC).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+@dataclass
+class _Month:
+    """One month read once per distinct set of scorecards, with both sets' results."""
+
+    period: Period
+    current_cards: ScorecardSet
+    draft_cards: ScorecardSet
+    current_inputs: MonthInputs | None
+    draft_inputs: MonthInputs
+    baseline_label: str
+
+    @classmethod
+    def read(
+        cls,
+        ws: Workspace,
+        period: Period,
+        draft: Scorecard,
+        baseline: Scorecard | None,
+        compute: ComputeFn | None,
+        *,
+        current: bool = True,
+    ) -> _Month:
+        cards, as_of, label = _run_cards(ws, period)
+        if baseline is not None:
+            cards, label = with_card(cards, baseline), "baseline"
+        drafted = with_card(cards, draft)
+        for c in drafted.all:
+            scorecards_for(ws, c)  # the time-zone check of a real run
+        engine = compute or default_compute()
+        moment = _naive_utc(as_of)
+        con = ws.duckdb()
+        with gc_paused():
+            draft_inputs = read_month(ws, period, drafted, compute=engine, as_of=moment, con=con)
+            current_inputs = None
+            if current and not _same(cards, drafted):
+                current_inputs = read_month(
+                    ws, period, cards, compute=engine, as_of=moment, con=con
+                )
+        return cls(period, cards, drafted, current_inputs, draft_inputs, label)
+
+    def draft_results(self) -> list[AgentResult]:
+        return results_from(self.period, self.draft_cards, self.draft_inputs)
+
+    def current_results(self) -> list[AgentResult]:
+        if self.current_inputs is None:
+            return self.draft_results()
+        return results_from(self.period, self.current_cards, self.current_inputs)
+
+    def results_with(self, draft: Scorecard) -> list[AgentResult]:
+        """The results with ``draft`` (a variant of the draft that reads the same
+        figures and events) in the draft's place."""
+        return results_from(self.period, with_card(self.current_cards, draft), self.draft_inputs)
+
+
+# -- rows and summaries ------------------------------------------------------------------
+def _agents(*results: Mapping[str, AgentResult]) -> list[str]:
+    """Every agent of either result set, best current rank first, then the new ones."""
+    seen: dict[str, None] = {}
+    for found in results:
+        ordered = sorted(found.values(), key=lambda r: (r.rank_centre or 10**9, r.agent_id))
+        seen.update(dict.fromkeys(r.agent_id for r in ordered))
+    return list(seen)
+
+
+def _outcome(result: AgentResult | None) -> Outcome | None:
+    if result is None:
+        return None
+    return Outcome(result.total, result.grade, result.pay_coefficient, result.rank_centre)
+
+
+def _row(period: str, current: AgentResult | None, draft: AgentResult | None) -> SimulationRow:
+    either = draft or current
+    assert either is not None
+    row = SimulationRow(
+        agent_id=either.agent_id,
+        name=either.name,
+        team=either.team,
+        period=period,
+        current=_outcome(current),
+        draft=_outcome(draft),
+    )
+    if not row.grade_changed:
+        return row
+    return replace(row, reasons=reasons(current, draft))
+
+
+def reasons(
+    current: AgentResult | None, draft: AgentResult | None, kept: int = REASONS_KEPT
+) -> tuple[Reason, ...]:
+    """The indicators whose points moved most between two results, largest first.
+
+    Bonus and penalty points count as the indicators ``bonus`` and ``penalty``
+    (a bonus cap or a new penalty moves totals too); ties go by indicator id.
+    """
+    before, after = _points(current), _points(draft)
+    moved = [
+        Reason(i, before.get(i), after.get(i))
+        for i in dict.fromkeys([*before, *after])
+        if (before.get(i) or 0.0) != (after.get(i) or 0.0)
+    ]
+    moved.sort(key=lambda r: (-abs(r.delta), r.indicator_id))
+    return tuple(moved[:kept])
+
+
+def _points(result: AgentResult | None) -> dict[str, float | None]:
+    if result is None:
+        return {}
+    out: dict[str, float | None] = {i.indicator: i.points for i in result.indicators}
+    if result.bonus:
+        out["bonus"] = result.bonus
+    if result.penalty:
+        out["penalty"] = -result.penalty
+    return out
+
+
+def _summary(period: str, rows: Sequence[SimulationRow], baseline: str) -> PeriodSummary:
+    def pay(outcome: Outcome | None) -> float:
+        return (
+            0.0 if outcome is None or outcome.pay_coefficient is None else outcome.pay_coefficient
+        )
+
+    return PeriodSummary(
+        period=period,
+        agents=len(rows),
+        grades_current=dict(sorted(Counter(r.current.grade for r in rows if r.current).items())),
+        grades_draft=dict(sorted(Counter(r.draft.grade for r in rows if r.draft).items())),
+        # Summed in agent order, so the same rows always give the same float.
+        pay_sum_current=round(sum(pay(r.current) for r in rows), 6),
+        pay_sum_draft=round(sum(pay(r.draft) for r in rows), 6),
+        grade_changes=sum(1 for r in rows if r.grade_changed),
+        baseline=baseline,
+    )
+
+
+# -- sensitivity -------------------------------------------------------------------------
+def reweighted(card: Scorecard, indicator_id: str, step: float) -> Scorecard:
+    """``card`` with ``indicator_id``'s weight moved by ``step`` points (never below 0)
+    and every other indicator's weight rescaled so the total weight is unchanged."""
+    total = sum(r.weight for _, r in card.rules)
+    (old,) = [r.weight for _, r in card.rules if r.id == indicator_id]
+    new = min(max(old + step, 0.0), total)
+    rest = total - old
+    scale = (total - new) / rest if rest else 0.0
+    raw = card.model_dump(mode="python")
+    for dim in raw["dimensions"]:
+        for rule in dim["indicators"]:
+            rule["weight"] = new if rule["id"] == indicator_id else rule["weight"] * scale
+        if dim.get("weight") is not None:
+            dim["weight"] = sum(r["weight"] for r in dim["indicators"])
+    # Built directly (not re-validated): a rescaled weight such as 33.333… is meant.
+    return Scorecard.model_validate(raw)
+
+
+def _share_met(rule: IndicatorRule, results: Sequence[AgentResult]) -> float | None:
+    """The share of the agents with a value for ``rule`` whose value met its target."""
+    values = [
+        row.value
+        for r in results
+        if (row := r.indicator(rule.id)) is not None and row.value is not None
+    ]
+    if not values:
+        return None
+    return sum(1 for v in values if _met(rule, v)) / len(values)
+
+
+def _met(rule: IndicatorRule, value: float) -> bool:
+    if rule.direction is Direction.BAND:
+        assert rule.band is not None
+        return rule.band[0] <= value <= rule.band[1]
+    if rule.target is None:
+        return False
+    if rule.direction is Direction.LOWER_BETTER:
+        return value <= rule.target
+    return value >= rule.target
