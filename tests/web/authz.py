@@ -229,6 +229,11 @@ from tests.web.authz_notify import NOTIFY_OBJECTS, NOTIFY_RULES  # noqa: E402
 OBJECTS.update(NOTIFY_OBJECTS)
 RULES.update(NOTIFY_RULES)
 
+# The what-if simulation (试算): the roles that edit scorecards (a draft with issues: 422).
+RULES[("POST", "/api/v1/scorecards/simulate")] = Rule(
+    CENTRE, ok=422, body={"yaml": "name: x", "periods": ["2026-10"]}
+)
+
 # The scorecard editor's routes likewise.
 from tests.web.authz_editor import EDITOR_RULES  # noqa: E402
 

@@ -41,8 +41,8 @@ PAGE_MODULES: tuple[str, ...] = (
 )  # fmt: skip
 #: API modules (``kefu.web.api.<name>``), mounted under /api/v1.
 API_MODULES: tuple[str, ...] = (
-    "me", "users", "tokens", "appraisal", "operations", "imports", "scorecard_editor",
-    "scorecards", "reviews", "appeals", "plans", "inbox", "audit", "notify",
+    "me", "users", "tokens", "appraisal", "operations", "imports", "scorecards",
+    "reviews", "appeals", "plans", "inbox", "audit", "notify", "simulation", "scorecard_editor",
 )  # fmt: skip
 
 
