@@ -610,9 +610,9 @@
   // Why an agent moves: the sentence the simulation gives in the page's language, else
   // the indicators whose points moved most, each with its points before and after.
   function reasonText(row) {
-    if (typeof row.sentence === "string" && row.sentence) { return row.sentence; }
+    if (typeof row.reason_text === "string" && row.reason_text) { return row.reason_text; }
     return (row.reasons || []).map(function (r) {
-      var name = indicatorNames[r.indicator_id] || r.indicator_id;
+      var name = r.label || indicatorNames[r.indicator_id] || r.indicator_id;
       return name + " " + fmt(r.points_current, 2) + " → " + fmt(r.points_draft, 2) +
         " (" + signed(r.delta) + ")";
     }).join("；");
