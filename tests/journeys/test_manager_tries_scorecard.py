@@ -7,7 +7,8 @@ some change grade. The manager changes the compliance weight in the form, reads
 the issue beside the dimension (its indicators now sum to 36), restores the sum
 with information accuracy, gives the draft a version, runs 试算 on the published
 month, reads why a mover moves (the two indicators whose points moved), saves the
-draft as a new version and finds it in the versions list. On a phone the form
+draft as a new version and finds it in the versions list. A save tried while the
+sum was wrong is refused and loses nothing, not even across a reload. On a phone the form
 fits the screen.
 """
 
@@ -44,6 +45,14 @@ def test_manager_tries_a_new_weighting_and_saves_it(desktop: Person, phone: Pers
     beside.wait_for()
     assert beside.inner_text() == "维度权重为 30，但其指标权重之和为 36"
     _status_is(desktop, "有问题需要处理")
+
+    # Saved too early: refused, and nothing typed is lost, not even by a reload.
+    page.click("#ed-save")
+    page.locator("#ed-message", has_text="保存失败").wait_for()
+    assert page.input_value(COMPLIANCE) == "14"
+    page.reload()
+    page.locator("#ed-message", has_text="已恢复上次未保存的草稿").wait_for()
+    assert page.input_value(COMPLIANCE) == "14"
 
     page.fill(ACCURACY, "4")
     page.fill('input[data-path="version"]', DRAFT_VERSION)
