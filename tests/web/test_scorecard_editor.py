@@ -147,6 +147,24 @@ def test_the_editor_page_starts_from_the_active_scorecard(app: Web) -> None:
     assert "热线客服月度考核" in page.text and "scorecard-edit.js" in page.text
 
 
+def test_the_editor_page_speaks_english_to_an_english_user(app: Web) -> None:
+    import json
+    import re
+    from html import unescape
+
+    client, headers = _manager(app)
+    client.post("/lang", data={"locale": "en", "next": "/", "csrf_token": headers["X-CSRF-Token"]})
+    page = client.get("/scorecards/edit")
+    assert "Edit the scorecard" in page.text and "Try it" in page.text
+    found = re.search(r'data-editor="([^"]*)"', page.text)
+    assert found is not None
+    payload = json.loads(unescape(found.group(1)))
+    # What the script writes on the page: no Chinese in its messages or indicator names.
+    han = re.compile(r"[\u4e00-\u9fff]")
+    assert not [m for m in payload["messages"].values() if han.search(m)]
+    assert not [i["name"] for i in payload["indicators"] if han.search(i["name"])]
+
+
 def test_the_editor_page_starts_from_a_stored_version(app: Web) -> None:
     client, headers = _manager(app)
     text = _default_text(app).replace('version: "2026.1"', 'version: "2026.7"')

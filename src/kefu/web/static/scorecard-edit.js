@@ -210,6 +210,11 @@
     return el("div", { "class": "ed-indicator", "data-path": ipath }, [row]);
   }
 
+  function dimensionName(dim) {
+    var zh = data.locale.indexOf("zh") === 0;
+    return (zh ? dim.name.zh || dim.name.en : dim.name.en || dim.name.zh) || dim.id || "";
+  }
+
   // Each dimension's sum of indicator weights, beside its own weight, as the user types.
   function showSums() {
     root.querySelectorAll(".ed-sum").forEach(function (span) {
@@ -246,7 +251,8 @@
         dim.indicators.push({ id: data.indicators[0].id, weight: 0, direction: "higher_better" });
       });
       box.appendChild(el("fieldset", { "class": "ed-dimension", "data-path": dpath }, [
-        el("legend", { text: (dim.name.zh || dim.name.en || dim.id || "") }), head, inds, add
+        // The dimension's name in the page's language; the names are the user's data.
+        el("legend", { "class": "data", text: dimensionName(dim) }), head, inds, add
       ]));
     });
   }
