@@ -3,6 +3,9 @@ model and the YAML kept as one document, and saving or activating what was edite
 
 from __future__ import annotations
 
+import json
+import re
+from html import unescape
 from typing import Any
 
 import pytest
@@ -148,10 +151,6 @@ def test_the_editor_page_starts_from_the_active_scorecard(app: Web) -> None:
 
 
 def test_the_editor_page_speaks_english_to_an_english_user(app: Web) -> None:
-    import json
-    import re
-    from html import unescape
-
     client, headers = _manager(app)
     client.post("/lang", data={"locale": "en", "next": "/", "csrf_token": headers["X-CSRF-Token"]})
     page = client.get("/scorecards/edit")
