@@ -113,6 +113,14 @@ def test_a_missing_target_is_said_with_the_fields_name(app: Web) -> None:
     assert _issues(found)[f"{FCR}.target"] == "此指标需要填写 目标值"
 
 
+def test_text_where_a_number_belongs_is_said_in_chinese(app: Web) -> None:
+    client, headers = _manager(app)
+    model = _check(client, headers, yaml=_default_text(app))["model"]
+    model["dimensions"][0]["indicators"][2]["weight"] = "十二"
+    found = _check(client, headers, model=model, locale="zh-CN")
+    assert _issues(found)[f"{FCR}.weight"] == "此处需要一个数字"
+
+
 def test_unreadable_yaml_names_its_line_and_gives_no_model(app: Web) -> None:
     client, headers = _manager(app)
     found = _check(client, headers, yaml="name: x\nversion: [1\n", locale="zh-CN")
