@@ -28,8 +28,8 @@ app = typer.Typer(
 # what it uses (Ibis, SQLAlchemy, the reports…) when it runs, so start-up stays instant.
 # Command modules, in the order their commands appear in --help (the flow of the work).
 COMMAND_MODULES = (
-    "workspace", "config", "demo", "imports", "batches", "metrics", "scoring", "reports",
-    "workflow", "notify", "users", "web",
+    "workspace", "config", "demo", "imports", "batches", "metrics", "scoring", "simulation",
+    "reports", "workflow", "notify", "users", "web",
 )  # fmt: skip
 for _module in COMMAND_MODULES:
     importlib.import_module(f"kefu.cli.{_module}")

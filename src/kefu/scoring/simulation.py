@@ -106,7 +106,9 @@ class SimulationRow:
 
     ``current`` or ``draft`` is None when that scorecard does not score the agent
     (no value for any of its indicators). ``reasons`` is filled for an agent whose
-    grade changes: the indicators whose points moved most, largest move first.
+    grade changes: the indicators whose points moved most, largest move first;
+    ``new_vetoes`` and ``lifted_vetoes`` the vetoes, as ``(event, cap grade)``, that
+    only the draft or only the current scorecard applies.
     """
 
     agent_id: str
@@ -116,6 +118,8 @@ class SimulationRow:
     current: Outcome | None
     draft: Outcome | None
     reasons: tuple[Reason, ...] = ()
+    new_vetoes: tuple[tuple[str, str], ...] = ()
+    lifted_vetoes: tuple[tuple[str, str], ...] = ()
 
     @property
     def grade_changed(self) -> bool:
@@ -133,6 +137,8 @@ class SimulationRow:
             "draft": None if self.draft is None else self.draft.to_json(),
             "grade_changed": self.grade_changed,
             "reasons": [r.to_json() for r in self.reasons],
+            "new_vetoes": [{"event": e, "cap_grade": c} for e, c in self.new_vetoes],
+            "lifted_vetoes": [{"event": e, "cap_grade": c} for e, c in self.lifted_vetoes],
         }
 
 
@@ -477,7 +483,19 @@ def _row(period: str, current: AgentResult | None, draft: AgentResult | None) ->
     )
     if not row.grade_changed:
         return row
-    return replace(row, reasons=reasons(current, draft))
+    before, after = _vetoes(current), _vetoes(draft)
+    return replace(
+        row,
+        reasons=reasons(current, draft),
+        new_vetoes=tuple(v for v in after if v not in before),
+        lifted_vetoes=tuple(v for v in before if v not in after),
+    )
+
+
+def _vetoes(result: AgentResult | None) -> list[tuple[str, str]]:
+    if result is None:
+        return []
+    return list(dict.fromkeys((str(v["event"]), str(v["cap_grade"])) for v in result.vetoes))
 
 
 def reasons(

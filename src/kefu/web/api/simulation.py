@@ -49,6 +49,11 @@ class ReasonPublic(BaseModel):
     delta: float
 
 
+class VetoPublic(BaseModel):
+    event: str
+    cap_grade: str
+
+
 class SimulationRowPublic(BaseModel):
     agent_id: str
     name: str | None
@@ -58,6 +63,8 @@ class SimulationRowPublic(BaseModel):
     draft: OutcomePublic | None
     grade_changed: bool
     reasons: list[ReasonPublic] = Field(description="For a mover: the indicators that moved most")
+    new_vetoes: list[VetoPublic] = Field(description="Vetoes only the draft applies")
+    lifted_vetoes: list[VetoPublic] = Field(description="Vetoes only the current one applies")
     reason_text: str | None = Field(description="Why the grade moves, in the caller's language")
 
 

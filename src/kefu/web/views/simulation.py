@@ -32,6 +32,11 @@ def reason_label(indicator_id: str, locale: str) -> str:
     return indicator_name(indicator_id, locale)
 
 
+def _event(kind: str, locale: str) -> str:
+    known = ("complaint", "qa_fatal", "operation_error")
+    return translate(locale, f"simulation.event.{kind}") if kind in known else kind
+
+
 def _point(reason: Reason, locale: str) -> str:
     key = "simulation.point_up" if reason.delta > 0 else "simulation.point_down"
     return translate(
@@ -46,7 +51,16 @@ def reason_text(row: SimulationRow, locale: str) -> str | None:
     """Why the agent's grade moves, in one sentence (None when it does not move)."""
     if not row.grade_changed:
         return None
-    points = translate(locale, "simulation.joiner").join(_point(r, locale) for r in row.reasons)
+    parts = [_point(r, locale) for r in row.reasons]
+    parts += [
+        translate(locale, "simulation.veto_new", event=_event(e, locale), cap=cap)
+        for e, cap in row.new_vetoes
+    ]
+    parts += [
+        translate(locale, "simulation.veto_lifted", event=_event(e, locale), cap=cap)
+        for e, cap in row.lifted_vetoes
+    ]
+    points = translate(locale, "simulation.joiner").join(parts)
     points = points or translate(locale, "simulation.no_reasons")
     if row.current is None:
         assert row.draft is not None
