@@ -233,3 +233,8 @@ RULES.update(NOTIFY_RULES)
 RULES[("POST", "/api/v1/scorecards/simulate")] = Rule(
     CENTRE, ok=422, body={"yaml": "name: x", "periods": ["2026-10"]}
 )
+
+# The scorecard editor's routes likewise.
+from tests.web.authz_editor import EDITOR_RULES  # noqa: E402
+
+RULES.update(EDITOR_RULES)

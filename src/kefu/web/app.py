@@ -33,14 +33,16 @@ API_PREFIX = "/api/v1"
 #: Page modules in navigation order (``kefu.web.routes.<name>``).
 # "overview" comes before "home": it answers ``/`` for the roles that have an overview.
 PAGE_MODULES: tuple[str, ...] = (
-    "overview", "home", "agents", "monitor", "imports", "scorecards", "applications", "teams",
+    "overview", "home", "agents", "monitor", "imports",
+    # scorecard_editor before scorecards: /scorecards/edit is not a version id.
+    "scorecard_editor", "scorecards", "applications", "teams",
     "inbox", "reviews", "appeals", "plans", "audit",
     "auth", "account", "users", "notify", "docs",
 )  # fmt: skip
 #: API modules (``kefu.web.api.<name>``), mounted under /api/v1.
 API_MODULES: tuple[str, ...] = (
     "me", "users", "tokens", "appraisal", "operations", "imports", "scorecards",
-    "reviews", "appeals", "plans", "inbox", "audit", "notify", "simulation",
+    "reviews", "appeals", "plans", "inbox", "audit", "notify", "simulation", "scorecard_editor",
 )  # fmt: skip
 
 
