@@ -19,6 +19,7 @@ import hashlib
 import io
 import random
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -187,20 +188,22 @@ def test_hand_built_figures_score_as_recorded(policy: str, extra: str) -> None:
 # -- the demo centre, end to end --------------------------------------------------------
 
 MONTHS = ("2026-10", "2026-11", "2026-12")
+GOLDEN_AS_OF = datetime(2027, 1, 15, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
     """24 agents over a quarter (forced distribution: the centre has more than 20)."""
     home = tmp_path_factory.mktemp("golden") / "demo"
+    # Scored as of one fixed instant after the quarter, whatever day the suite runs.
     run = DemoRun(home=home, agents=24, months=3, start=MONTHS[0], seed=2026,
-                  console=Console(file=io.StringIO()))  # fmt: skip
+                  console=Console(file=io.StringIO()), as_of=GOLDEN_AS_OF)  # fmt: skip
     steps = [fresh_workspace, generate_exports, write_mapping_profiles, import_exports,
              install_centre_scorecard, score_months]  # fmt: skip
     try:
         for step in steps:
             step(run)
-        scoring.score_period(run.workspace, "2026-Q4", actor="golden")
+        scoring.score_period(run.workspace, "2026-Q4", actor="golden", as_of=GOLDEN_AS_OF)
         yield run
     finally:
         if run.ws is not None:
@@ -231,12 +234,12 @@ DEMO_STORED: dict[str, tuple[str, str]] = {
         "1eac9567c6a5e7e13851f0be6f100f1b92f32db25def8293545cfe1cf7eff956",
     ),
     "2026-12": (
-        "cce78e412b9cefa923f7a3b2c4e27113aaa0d8ae57e1bc03d6b06bb87cfcd631",
-        "8c0f7b886c471ddeef5d81ee72012f67a8622670440bccc011d02801a2ae2c92",
+        "186b6b4c49838f7c6abe8132d66b1c9123333a9b08e2e98183fbd3182a2e214e",
+        "6ec2058cf5f6ec948599505b3411e7f69f72a3916173fbc53d3e23cd2caf1ce1",
     ),
     "2026-Q4": (
-        "fbbac595a3d8f496fb85a10f980bff190c88cf9f5784ef34c910ad5cb6b19d1b",
-        "76fbbc3c094e9f9b50de73bdb974b9062f29d3703dc6cb17a48986f43c3f1f10",
+        "d77fce73b5e663e78b8f5338ff7a7bb94cab890ca0ac5cddbaad55633bcd8993",
+        "0b0702120121d21b45c6c65b9f23e8b0d9b264855f7e24e8e214bc1dd8f48026",
     ),
 }
 DEMO_OCTOBER: list[tuple[str, float, str, float | None]] = [

@@ -196,7 +196,7 @@ def score_months(run: DemoRun) -> None:
     for label in demo_months(run):
         begun = time.perf_counter()
         with run.console.status(f"scoring {label}"):
-            found = scoring.score_period(run.workspace, label, actor=ACTOR)
+            found = scoring.score_period(run.workspace, label, actor=ACTOR, as_of=run.as_of)
         run.console.print(
             f"  scored {label}: {found.agents} agents ({time.perf_counter() - begun:.1f} s)"
         )

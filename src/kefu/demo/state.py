@@ -8,6 +8,7 @@ module that lists them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,9 @@ class DemoRun:
     imports: list[Any] = field(default_factory=list)
     serve: bool = False  # main() serves after the steps (the command line's default)
     users: dict[str, str] = field(default_factory=dict)
+    # The instant months are scored at (open tickets judged then); None: now. Tests that
+    # compare stored results pin it, or a month under way would change from day to day.
+    as_of: datetime | None = None
 
     @property
     def exports_dir(self) -> Path:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from statistics import fmean
 from typing import Any
@@ -162,7 +163,10 @@ def score_cycle(
     scorecard: Scorecard | Path | str | None,
     actor: str,
     compute: ComputeFn | None,
+    as_of: datetime | None = None,
 ) -> ScoringRun:
+    """The composite of ``period``'s scored months; its own figures (those a cycle
+    computes whole) judge open tickets at ``as_of`` (default now), recorded with the run."""
     runs = month_runs(ws, period)
     if not runs:
         raise KefuError(
@@ -182,7 +186,7 @@ def score_cycle(
             continue
         for f in compute(
             ws, period, level=Level.AGENT, indicators=card.indicator_ids,
-            params=card.indicator_params(), as_of=None, con=con, keys=mine,
+            params=card.indicator_params(), as_of=as_of, con=con, keys=mine,
         ):  # fmt: skip
             figures[f.key][f.indicator] = f
     rows = composite_rows(period, monthly, roster, lambda who: card_of(cards, who), dict(figures))
@@ -194,7 +198,7 @@ def score_cycle(
         rows,
         used,
         batch_ids=batch_ids,
-        as_of=None,
+        as_of=as_of,
         actor=actor,
         input_runs=[r.id for r in runs],
     )

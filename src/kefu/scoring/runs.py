@@ -83,7 +83,14 @@ def score_period(
     if period.grain is Grain.DAY:
         raise UsageError("score a month, quarter or year; for a day use `kefu monitor`")
     if period.grain in (Grain.QUARTER, Grain.YEAR):
-        return score_cycle(ws, period, scorecard=scorecard, actor=actor, compute=compute)
+        return score_cycle(
+            ws,
+            period,
+            scorecard=scorecard,
+            actor=actor,
+            compute=compute,
+            as_of=None if as_of is None else _aware(as_of),
+        )
     moment = _aware(as_of)
     # Records the application store still owes the fact store (plan items) count too.
     flush(ws, actor)
