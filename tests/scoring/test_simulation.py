@@ -20,6 +20,7 @@ from kefu.scoring.simulation import (
     simulate,
     simulated_results,
 )
+from kefu.scoring.simulation import reasons as simulation_reasons
 from kefu.scoring.storing import serialise
 from tests.scoring.simulation_data import BASE, OCT, base_card, build
 
@@ -270,3 +271,16 @@ def test_several_months_give_rows_and_a_summary_each(centre):
     assert november.pop("A1") == outcome(103.0, "A", 1.2, 1)
     assert october.pop("A1").grade == "C"
     assert october == november
+
+
+def test_bonus_and_penalty_points_count_among_the_reasons():
+    from tests.scoring.helpers import result
+
+    before = result(indicators=[{"indicator": "fcr_rate", "points": 50.0, "weight": 60,
+                                 "status": "ok", "sample": 100}], bonus=3.0)  # fmt: skip
+    after = result(indicators=[{"indicator": "fcr_rate", "points": 49.0, "weight": 60,
+                                "status": "ok", "sample": 100}], penalty=10.0)  # fmt: skip
+    # Penalty −10 moved most, then the bonus's 3 points lost, then fcr's 1.
+    found = [(r.indicator_id, r.delta) for r in simulation_reasons(before, after)]
+    assert found == [("penalty", -10.0), ("bonus", -3.0), ("fcr_rate", -1.0)]
+    assert simulation_reasons(before, after, kept=2)[1].indicator_id == "bonus"
