@@ -20,6 +20,7 @@ from kefu.scoring.simulation import (
     simulate,
     simulated_results,
 )
+from kefu.scoring.simulation import reasons as simulation_reasons
 from kefu.scoring.storing import serialise
 from tests.scoring.simulation_data import BASE, OCT, base_card, build
 
@@ -247,3 +248,39 @@ def test_current_is_the_scorecard_that_scored_the_month_even_after_a_newer_one(c
     assert rows["B1"].current.grade == "A" and rows["B1"].draft.grade == "B"
     stored = {r.agent_id: r.grade for r in results(ws, OCT)}
     assert {a: r.current.grade for a, r in rows.items()} == stored
+
+
+def test_several_months_give_rows_and_a_summary_each(centre):
+    from tests.scoring.helpers import FakeEngine, fig
+
+    ws, eng = centre
+    nov = [
+        fig(f.indicator, f.value, key=f.key, sample=f.sample, period="2026-11") for f in eng.figures
+    ]
+    both = FakeEngine([*eng.figures, *nov])
+    sim = simulate(ws, base_card(), [OCT, "2026-11", OCT], compute=both)
+    assert sim.periods == (OCT, "2026-11")  # each month once, in the order named
+    assert [s["period"] for s in sim.to_json()["summary"]] == [OCT, "2026-11"]
+    assert len(sim.rows) == 14
+    # October has a run; November none, so it is compared with the active scorecards.
+    assert sim.summary[OCT].baseline.startswith("run ")
+    assert sim.summary["2026-11"].baseline == "active"
+    october = {r.agent_id: r.draft for r in sim.rows if r.period == OCT}
+    november = {r.agent_id: r.draft for r in sim.rows if r.period == "2026-11"}
+    # The same figures under the same draft; A1's fatal QA error was in October only.
+    assert november.pop("A1") == outcome(103.0, "A", 1.2, 1)
+    assert october.pop("A1").grade == "C"
+    assert october == november
+
+
+def test_bonus_and_penalty_points_count_among_the_reasons():
+    from tests.scoring.helpers import result
+
+    before = result(indicators=[{"indicator": "fcr_rate", "points": 50.0, "weight": 60,
+                                 "status": "ok", "sample": 100}], bonus=3.0)  # fmt: skip
+    after = result(indicators=[{"indicator": "fcr_rate", "points": 49.0, "weight": 60,
+                                "status": "ok", "sample": 100}], penalty=10.0)  # fmt: skip
+    # Penalty −10 moved most, then the bonus's 3 points lost, then fcr's 1.
+    found = [(r.indicator_id, r.delta) for r in simulation_reasons(before, after)]
+    assert found == [("penalty", -10.0), ("bonus", -3.0), ("fcr_rate", -1.0)]
+    assert simulation_reasons(before, after, kept=2)[1].indicator_id == "bonus"

@@ -113,3 +113,20 @@ def test_simulating_through_the_api_stores_nothing(sim_web: Web) -> None:
     first = post(sim_web, "mgr", {"yaml": CHANGED_WEIGHT, "periods": [OCT]}).json()
     second = post(sim_web, "mgr", {"yaml": CHANGED_WEIGHT, "periods": [OCT]}).json()
     assert counts() == before and first == second
+
+
+def test_a_new_veto_is_the_reason_given(sim_web: Web) -> None:
+    draft = "name: 热线\nversion: '3'\n" + BASE.replace(
+        "veto:\n", "veto:\n  - {event: complaint, where: {severity: major}, cap_grade: C}\n"
+    )
+    zh = {
+        r["agent_id"]: r
+        for r in post(sim_web, "mgr", {"yaml": draft, "periods": [OCT]}).json()["rows"]
+    }
+    assert zh["A5"]["reason_text"] == "等级由 B 变为 C：新增一票否决（有责投诉），等级最高 C。"
+    assert zh["A5"]["new_vetoes"] == [{"event": "complaint", "cap_grade": "C"}]
+    en = post(sim_web, "mgr", {"yaml": draft, "periods": [OCT]}, lang="en").json()["rows"]
+    (a5,) = [r for r in en if r["agent_id"] == "A5"]
+    assert a5["reason_text"] == (
+        "Grade B becomes C: a new veto (upheld complaint) caps the grade at C."
+    )

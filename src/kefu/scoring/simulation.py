@@ -316,14 +316,14 @@ def sensitivity(
     shares: dict[str, dict[str, float | None]] = {i: {} for i in draft.indicator_ids}
     for period in months:
         month = _Month.read(ws, period, draft, None, compute, current=False)
-        base = {r.agent_id: r.grade for r in month.draft_results()}
+        drafted = month.draft_results()
+        base = {r.agent_id: r.grade for r in drafted}
         for rule_id in draft.indicator_ids:
             counts = []
             for step in (-WEIGHT_STEP, WEIGHT_STEP):
                 varied = month.results_with(reweighted(draft, rule_id, step))
                 counts.append(sum(1 for r in varied if base.get(r.agent_id) != r.grade))
             moved[rule_id][period.label] = (counts[0], counts[1])
-        drafted = month.draft_results()
         for _, rule in draft.rules:
             shares[rule.id][period.label] = _share_met(rule, drafted)
     weights = {r.id: r.weight for _, r in draft.rules}
