@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StrictBool
 
 from kefu.web.api.schemas import ErrorDetail
@@ -146,6 +147,12 @@ class ScorecardIssuesBody(BaseModel):
     """The error body of a refused scorecard: the usual code and message, and its issues."""
 
     error: ScorecardIssuesDetail
+
+
+def invalid_scorecard(issues: list[dict[str, Any]]) -> JSONResponse:
+    """The 422 answer of a refused scorecard or draft, every issue at its key path."""
+    detail = {"code": "invalid_scorecard", "message": f"{len(issues)} issue(s)", "issues": issues}
+    return JSONResponse({"error": detail}, status_code=422)
 
 
 class SuggestionPublic(BaseModel):

@@ -13,6 +13,7 @@ from kefu.web.api.results_schemas import (
     ScorecardIssuesBody,
     ScorecardVersionPublic,
     SuggestionsPublic,
+    invalid_scorecard,
 )
 from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import CentreUser, Ws
@@ -57,16 +58,7 @@ def add_version(
 ) -> ScorecardVersionPublic | JSONResponse:
     created, issues = operations.add_version(ws, user, body.content)
     if created is None:
-        return JSONResponse(
-            {
-                "error": {
-                    "code": "invalid_scorecard",
-                    "message": f"{len(issues)} issue(s)",
-                    "issues": issues,
-                }
-            },
-            status_code=422,
-        )
+        return invalid_scorecard(issues)
     if body.activate:
         created = operations.activate_version(ws, user, created.id)
     return created

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from kefu.web.api.results_schemas import ScorecardIssuesBody
+from kefu.web.api.results_schemas import ScorecardIssuesBody, invalid_scorecard
 from kefu.web.api.schemas import BAD_REQUEST, ERRORS
 from kefu.web.deps import CentreUser, Ws
 from kefu.web.templating import request_locale
@@ -135,14 +135,5 @@ def simulate(
         with_sensitivity=body.sensitivity,
     )
     if answer is None:
-        return JSONResponse(
-            {
-                "error": {
-                    "code": "invalid_scorecard",
-                    "message": f"{len(issues)} issue(s)",
-                    "issues": issues,
-                }
-            },
-            status_code=422,
-        )
+        return invalid_scorecard(issues)
     return SimulationPublic.model_validate(answer)
