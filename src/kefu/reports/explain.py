@@ -19,6 +19,7 @@ from kefu.reports.formatting import format_points
 from kefu.reports.reasons import event_name, translate
 from kefu.reports.table import veto_text
 from kefu.scoring.grading import quotas
+from kefu.scoring.reads import RunRows
 from kefu.scoring.result_model import AgentResult
 from kefu.scoring.scorecard import BonusRule, PenaltyRule, Scorecard
 
@@ -159,6 +160,23 @@ def population_sizes(rows: Sequence[Mapping[str, Any]], card: Scorecard | None) 
     return out
 
 
+def _population_sizes(
+    everyone: Sequence[AgentResult] | RunRows, content_hash: str, card: Scorecard | None
+) -> dict[Any, int]:
+    if not isinstance(everyone, RunRows):
+        same = [
+            r
+            for r in everyone
+            if str((r.get("scorecard") or {}).get("content_hash")) == content_hash
+        ]
+        return population_sizes(same, card)
+    found = everyone.once(
+        ("population_sizes", content_hash),
+        lambda: population_sizes(everyone.scored_by(content_hash), card),
+    )
+    return dict(found)
+
+
 def population_of(row: Mapping[str, Any], card: Scorecard | None, sizes: Mapping[Any, int]) -> int:
     dist = card.grades.distribution if card is not None else None
     within = str(dist.within) if dist is not None else "centre"
@@ -166,13 +184,14 @@ def population_of(row: Mapping[str, Any], card: Scorecard | None, sizes: Mapping
 
 
 def explained(
-    ws: Any, everyone: Sequence[AgentResult], rows: Sequence[AgentResult], locale: str
+    ws: Any, everyone: Sequence[AgentResult] | RunRows, rows: Sequence[AgentResult], locale: str
 ) -> list[dict[str, Any]]:
     """``rows`` with ``grade_reason``, ``bonus_lines`` and ``penalty_lines`` for the exports.
 
-    ``everyone``: all results of the run (the grading populations are counted in it).
+    ``everyone``: all results of the run (the grading populations are counted in it); as
+    the run's :class:`RunRows`, its populations are counted once per run, not per page.
     """
-    from kefu.scoring.registry import load_version
+    from kefu.scoring.registry import shared_version
 
     cards: dict[str, Scorecard | None] = {}
     sizes: dict[str, dict[Any, int]] = {}
@@ -181,11 +200,10 @@ def explained(
         h = str((row.get("scorecard") or {}).get("content_hash"))
         if h not in cards:
             try:
-                cards[h] = load_version(ws, h)
+                cards[h] = shared_version(ws, h)
             except Exception:  # a result without its stored scorecard: no rule to cite
                 cards[h] = None
-            same = [r for r in everyone if str((r.get("scorecard") or {}).get("content_hash")) == h]
-            sizes[h] = population_sizes(same, cards[h])
+            sizes[h] = _population_sizes(everyone, h, cards[h])
         card = cards[h]
         out.append(
             {

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
@@ -30,6 +31,8 @@ from kefu.scoring.models import ScoringResult, ScoringRun
 from kefu.scoring.result_model import AgentResult
 from kefu.scoring.storing import best_first, stored_results
 from kefu.workspace import Workspace
+
+T = TypeVar("T")
 
 #: Results kept in memory across runs: a 10,000-agent centre's three newest months.
 MAX_ROWS = 30_000
@@ -47,15 +50,24 @@ class RunRows:
     team_means: dict[str, float] = field(repr=False)
     #: Agents per site.
     site_heads: Counter[Any] = field(repr=False)
+    #: Every team of the run, sorted ("" for agents without a team).
+    teams: list[str] = field(repr=False)
+    #: The results of each scorecard version (content hash) that scored the run, in order.
+    by_scorecard: dict[str, list[AgentResult]] = field(repr=False)
+    #: Figures derived from the whole run once (grading population sizes), by their key:
+    #: the run never changes, so neither do they.
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, run_id: int, rows: list[AgentResult]) -> RunRows:
         by_team: dict[str, list[AgentResult]] = defaultdict(list)
+        by_scorecard: dict[str, list[AgentResult]] = defaultdict(list)
         totals: dict[str, list[float]] = defaultdict(list)
         for r in rows:
             team = r.team or ""
             by_team[team].append(r)
             totals[team].append(r.total)
+            by_scorecard[str((r.get("scorecard") or {}).get("content_hash"))].append(r)
         return cls(
             run_id=run_id,
             rows=rows,
@@ -63,6 +75,8 @@ class RunRows:
             by_team=dict(by_team),
             team_means={t: sum(v) / len(v) for t, v in totals.items()},
             site_heads=Counter(r.site for r in rows),
+            teams=sorted(by_team),
+            by_scorecard=dict(by_scorecard),
         )
 
     def team(self, team: str) -> list[AgentResult]:
@@ -71,6 +85,17 @@ class RunRows:
 
     def agent(self, agent_id: str) -> AgentResult | None:
         return self.by_agent.get(agent_id)
+
+    def once(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` the first time ``key`` is asked for, the kept answer after."""
+        if key not in self.derived:
+            self.derived[key] = compute()
+        found: T = self.derived[key]
+        return found
+
+    def scored_by(self, content_hash: str) -> list[AgentResult]:
+        """The results that ``content_hash``'s scorecard scored (empty for another)."""
+        return self.by_scorecard.get(content_hash, [])
 
 
 class _Cache:

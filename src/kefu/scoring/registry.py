@@ -53,8 +53,29 @@ class ScorecardSet:
         return self.default
 
 
+# Parsing and validating the scorecard files is most of a centre overview's time at
+# 10,000 agents, and pages ask for them several times a request: keep the parsed set
+# for as long as the files' texts are the same (a changed text is a new key).
+_SETS: dict[tuple[tuple[str, bytes], ...], ScorecardSet] = {}
+_SETS_LOCK = threading.Lock()
+
+
 def workspace_scorecards(ws: Workspace) -> ScorecardSet:
-    cards = [load_scorecard(p) for p in scorecard_files(ws)]
+    """The workspace's scorecards (shared: read them, never change them)."""
+    texts = tuple((str(p), p.read_bytes()) for p in scorecard_files(ws))
+    with _SETS_LOCK:
+        found = _SETS.get(texts)
+    if found is None:
+        found = _scorecard_set(texts)
+        with _SETS_LOCK:
+            if len(_SETS) >= 16:
+                _SETS.clear()
+            _SETS[texts] = found
+    return found
+
+
+def _scorecard_set(texts: tuple[tuple[str, bytes], ...]) -> ScorecardSet:
+    cards = [parse_scorecard(text.decode("utf-8"), where=p, path=Path(p)) for p, text in texts]
     defaults = [c for c in cards if c.is_default]
     if len(defaults) > 1:
         files = ", ".join(str(c.path.name) for c in defaults if c.path)
@@ -156,6 +177,16 @@ _VERSIONS_LOCK = threading.Lock()
 
 def load_version(ws: Workspace, content_hash: str) -> Scorecard:
     """Rebuild the exact scorecard a past run used, from the stored content."""
+    # A copy: callers own the scorecard they are given.
+    return shared_version(ws, content_hash).model_copy(deep=True)
+
+
+def shared_version(ws: Workspace, content_hash: str) -> Scorecard:
+    """The scorecard a past run used, shared between callers who only read it.
+
+    The copy :func:`load_version` makes costs a page more than the rest of its reading
+    at 10,000 agents; explaining grades and building report headings never change it.
+    """
     key = (ws.database_url, content_hash)
     with _VERSIONS_LOCK:
         kept = _VERSIONS.get(key)
@@ -165,8 +196,7 @@ def load_version(ws: Workspace, content_hash: str) -> Scorecard:
             if len(_VERSIONS) >= _VERSIONS_MAX:
                 _VERSIONS.clear()
             _VERSIONS[key] = kept
-    # A copy: callers own the scorecard they are given.
-    return kept.model_copy(deep=True)
+    return kept
 
 
 def _load_version(ws: Workspace, content_hash: str) -> Scorecard:

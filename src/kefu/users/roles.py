@@ -95,6 +95,10 @@ class Principal:
             return published
         return False
 
+    def sees_every_agent(self, *, published: bool = True) -> bool:
+        """Does :meth:`can_view_agent` hold for every agent (no row needs checking)?"""
+        return self.role in CENTRE_WIDE or (self.role is Role.hr and published)
+
     def can_view_team(self, team: str, *, published: bool = True) -> bool:
         if self.role in CENTRE_WIDE:
             return True

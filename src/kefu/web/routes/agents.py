@@ -100,7 +100,7 @@ def agent_pdf(
     team = str(row.get("team") or "")
     locale = request_locale(request, user)
     content = agent_sheet_pdf(
-        explained(ws, view.everyone, [row], locale)[0],
+        explained(ws, view.population, [row], locale)[0],
         view.meta,
         locale=locale,
         tz=ws.timezone,

@@ -57,7 +57,7 @@ def team_workbook(
         raise NotFound(f"no results of team '{team}' for {view.period.label}")
     locale = request_locale(request, user)
     content = appraisal_workbook(
-        explained(ws, view.everyone, members, locale), view.meta, locale=locale,
+        explained(ws, view.population, members, locale), view.meta, locale=locale,
         whole_centre=False,
     )  # fmt: skip
     return download(content, f"{team.replace('/', '-')}-{view.period.label}.xlsx", XLSX)
@@ -73,6 +73,6 @@ def all_teams_workbook(
         raise NotFound(f"no results for {view.period.label}")
     whole = len(view.rows) == len(view.everyone)
     locale = request_locale(request, user)
-    rows = explained(ws, view.everyone, view.rows, locale)
+    rows = explained(ws, view.population, view.rows, locale)
     content = appraisal_workbook(rows, view.meta, locale=locale, whole_centre=whole)
     return download(content, f"appraisal-{view.period.label}.xlsx", XLSX)

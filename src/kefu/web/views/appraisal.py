@@ -26,7 +26,7 @@ from kefu.reports.meta import ReportMeta, ScorecardMeta, scorecard_meta_from
 from kefu.reports.status import STALE, status_of
 from kefu.scoring.models import ScoringRun
 from kefu.scoring.reads import RunRows, run_rows
-from kefu.scoring.registry import load_version, workspace_scorecards
+from kefu.scoring.registry import shared_version, workspace_scorecards
 from kefu.scoring.result_model import AgentResult
 from kefu.scoring.runs import (
     RunStatus,
@@ -131,8 +131,28 @@ class ResultsView:
     stored: RunRows | None = None
 
     @property
+    def whole_run(self) -> RunRows | None:
+        """The run's :class:`RunRows` when the user sees all of it (its look-ups and
+        figures derived once per run then answer for the view), else None."""
+        return self.stored if self.stored is not None and self.rows is self.stored.rows else None
+
+    @property
     def teams(self) -> list[str]:
+        if self.whole_run is not None:
+            return self.whole_run.teams
         return sorted({r.team or "" for r in self.rows})
+
+    @property
+    def population(self) -> RunRows | list[AgentResult]:
+        """All results of the run, as its :class:`RunRows` when there is one: what the
+        grading populations are counted in, once per run rather than on every page."""
+        return self.stored if self.stored is not None else self.everyone
+
+    def team_members(self, team: str) -> list[AgentResult]:
+        """The visible results of ``team``, best first."""
+        if self.whole_run is not None:
+            return self.whole_run.team(team)
+        return [r for r in self.rows if (r.team or "") == team]
 
     def run_info(self) -> RunPublic:
         run = self.run
@@ -166,13 +186,16 @@ def results_view(ws: Workspace, user: Principal, period: Period | str) -> Result
     stored = run_rows(ws, run)
     everyone = stored.rows
     published = run.state == RunStatus.PUBLISHED
-    rows = [
-        r
-        for r in candidates(stored, user)
-        if user.can_view_agent(r.agent_id, r.team, published=published)
-    ]
+    if user.sees_every_agent(published=published):
+        rows = stored.rows  # the same list: the run's look-ups then answer for the view
+    else:
+        rows = [
+            r
+            for r in candidates(stored, user)
+            if user.can_view_agent(r.agent_id, r.team, published=published)
+        ]
     status = _status(ws, run) if not hr else RunStatus.PUBLISHED
-    meta = report_meta(ws, everyone, status, run)
+    meta = report_meta(ws, stored, status, run)
     return ResultsView(period, run, status, rows, everyone, meta, stored=stored)
 
 
@@ -191,11 +214,14 @@ def candidates(stored: RunRows, user: Principal) -> list[AgentResult]:
 
 
 def report_meta(
-    ws: Workspace, rows: Sequence[AgentResult], status: str, run: ScoringRun
+    ws: Workspace, rows: Sequence[AgentResult] | RunRows, status: str, run: ScoringRun
 ) -> ReportMeta:
     """The scorecards that scored ``rows``, rebuilt from their stored versions."""
-    hashes = list(dict.fromkeys(r.scorecard["content_hash"] for r in rows))
-    metas = [scorecard_meta_from(load_version(ws, h), h) for h in hashes]
+    if isinstance(rows, RunRows):
+        hashes = list(rows.by_scorecard)
+    else:
+        hashes = list(dict.fromkeys(r.scorecard["content_hash"] for r in rows))
+    metas = [scorecard_meta_from(shared_version(ws, h), h) for h in hashes]
     if not metas:
         metas = [scorecard_meta_from(workspace_scorecards(ws).default)]
     label = f"#{run.id}" + (f" rev {run.revision}" if run.revision else "")
@@ -320,15 +346,31 @@ def display_value(indicator: str, value: float | None) -> float | None:
 
 def grade_distribution(view: ResultsView) -> list[GradeCountPublic]:
     order = list(view.meta.grades) if view.meta else []
-    counts = Counter(r.grade for r in view.rows if r.grade)
+    counts = _grade_counts(view)
     order += [g for g in sorted(counts) if g not in order]
     return [GradeCountPublic(grade=g, agents=counts.get(g, 0)) for g in order]
 
 
+def _grade_counts(view: ResultsView) -> Counter[str]:
+    def count() -> Counter[str]:
+        return Counter(r.grade for r in view.rows if r.grade)
+
+    whole = view.whole_run
+    return count() if whole is None else Counter(whole.once("grade_counts", count))
+
+
 def team_ranking(view: ResultsView) -> list[TeamRankPublic]:
     """Teams by mean total (best first), with head count and grade mix."""
+    whole = view.whole_run
+    if whole is None:
+        return _team_ranking(view.rows)
+    # The whole run's ranking is the same for every reader: ranked once per run.
+    return list(whole.once("team_ranking", lambda: _team_ranking(view.rows)))
+
+
+def _team_ranking(rows: Sequence[AgentResult]) -> list[TeamRankPublic]:
     groups: dict[str, list[AgentResult]] = defaultdict(list)
-    for r in view.rows:
+    for r in rows:
         groups[r.team or ""].append(r)
     found: list[tuple[str, int, float | None, dict[str, int]]] = []
     for team, members in groups.items():
@@ -412,7 +454,7 @@ def applications_view(
                                 distribution=[])  # fmt: skip
     agents, distribution = applications(ws, view.period, published=published_only(user))
     # Each grade says why (a veto-capped C beside a higher total's A is explained).
-    reasons = grade_reasons(ws, view.everyone, view.rows, locale)
+    reasons = grade_reasons(ws, view.population, view.rows, locale)
     rows = [
         ApplicationRow(**a, grade_reason=reasons.get(str(a.get("agent_id")), "")) for a in agents
     ]
@@ -428,7 +470,11 @@ def overview(
     if user.role is Role.agent:
         raise Forbidden("the centre overview is for managers, supervisors and HR")
     view = results_view(ws, user, period)
-    all_teams = sorted({r.team or "" for r in view.everyone})
+    all_teams = (
+        view.stored.teams
+        if view.stored is not None
+        else sorted({r.team or "" for r in view.everyone})
+    )
     level, key = scope_of(user, team, all_teams)
     return OverviewView(
         run=view.run_info(),
@@ -442,7 +488,7 @@ def overview(
 
 
 def grade_reasons(
-    ws: Any, everyone: Sequence[AgentResult], rows: Sequence[AgentResult], locale: str
+    ws: Any, everyone: Sequence[AgentResult] | RunRows, rows: Sequence[AgentResult], locale: str
 ) -> dict[str, str]:
     """Agent id → the sentence that explains the grade (veto, quota, small sample, line)."""
     return {

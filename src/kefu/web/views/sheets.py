@@ -69,7 +69,7 @@ def _cell(item: IndicatorRow | None, meta: Any, locale: str) -> CellPublic:
 
 def team_table(view: ResultsView, team: str, locale: str, ws: Any = None) -> TeamTableView:
     """Agents × indicators of one team (value, points, rating), totals, grades, ranks."""
-    members = [r for r in view.rows if str(r.get("team") or "") == team]
+    members = view.team_members(team)
     if not members or view.meta is None:
         raise NotFound(f"no results of team '{team}' for {view.period.label}")
     metas = view.meta.used_by(members)
@@ -84,7 +84,7 @@ def team_table(view: ResultsView, team: str, locale: str, ws: Any = None) -> Tea
         )
         for i in ids
     ]
-    reasons = grade_reasons(ws, view.everyone, members, locale) if ws is not None else {}
+    reasons = grade_reasons(ws, view.population, members, locale) if ws is not None else {}
     rows = []
     for r in sorted(members, key=lambda r: (r.get("rank_team") or 10**9, str(r["agent_id"]))):
         sc = view.meta.for_result(r)
@@ -290,7 +290,7 @@ def _card(ws: Any, row: Mapping[str, Any]) -> Any:
 
 
 def grade_reason_of(ws: Any, view: ResultsView, row: AgentResult, locale: str) -> str:
-    return grade_reasons(ws, view.everyone, [row], locale)[row.agent_id]
+    return grade_reasons(ws, view.population, [row], locale)[row.agent_id]
 
 
 def _mean(values: list[float]) -> float:
