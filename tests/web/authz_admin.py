@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from kefu.users.roles import Role
 from tests.web.authz import ADMIN, Rule
 
 ADMIN_RULES: dict[tuple[str, str], Rule] = {

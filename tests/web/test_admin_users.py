@@ -102,7 +102,8 @@ def test_the_same_role_change_twice_audits_one_change_of_scope(web: Web) -> None
     client = _admin(web)
     add_user(web.ws, "sup", Role.supervisor, teams=["T1"])
     for _ in range(2):
-        assert _post(client, "/admin/users/sup/role", role="supervisor", teams="T2").status_code == 303
+        answer = _post(client, "/admin/users/sup/role", role="supervisor", teams="T2")
+        assert answer.status_code == 303
     with web.ws.db.session() as s:
         assert service.get_user(s, "sup").teams == ["T2"]
     changed = [e for e in _audit(web, "user.update") if e.before != e.after]
