@@ -81,7 +81,7 @@ def test_formula_like_names_are_neutralised_in_the_applications_files(app: Web) 
     scoring.publish(app.ws, "2026-09", actor="t")
     hr = app.login("hr", Role.hr, totp_secret=SECRET)
     lines = _csv(hr.get("/applications/applications.csv?period=2026-09").content)
-    assert lines[1][1] == "'=HYPERLINK(\"x\")"
+    assert lines[1][1] == '\'=HYPERLINK("x")'
     book = hr.get("/applications/applications.xlsx?period=2026-09").content
     cell = openpyxl.load_workbook(io.BytesIO(book)).worksheets[0]["B2"]
     assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s"
@@ -105,8 +105,10 @@ def test_revisions_export_is_one_line_per_changed_agent(app: Web) -> None:
     got = admin.get("/revisions.xlsx?period=2026-09")
     assert got.status_code == 200 and "revisions-2026-09.xlsx" in got.headers["content-disposition"]
     rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).worksheets[0].values)
-    assert rows[0] == ("修订号", "运行编号", "状态", "修订时间", "修订人", "工号", "姓名", "原总分",
-                       "新总分", "原等级", "新等级", "原绩效系数", "新绩效系数", "变更原因")  # fmt: skip
+    assert rows[0] == (
+        "修订号", "运行编号", "状态", "修订时间", "修订人", "工号", "姓名", "原总分",
+        "新总分", "原等级", "新等级", "原绩效系数", "新绩效系数", "变更原因",
+    )  # fmt: skip
     assert len(rows) == 2
     line = rows[1]
     assert (line[0], line[2], line[4]) == (1, "已发布", "li.manager")

@@ -36,8 +36,9 @@ _YES = {"zh-CN": "是", "en": "yes"}
 
 
 def _dimension(detail: Mapping[str, Any], locale: str) -> str:
-    names = detail.get("name") or {}
-    wanted = names.get("zh" if locale.startswith("zh") else "en") if isinstance(names, dict) else None
+    names = detail.get("name")
+    key = "zh" if locale.startswith("zh") else "en"
+    wanted = names.get(key) if isinstance(names, dict) else None
     return str(wanted or detail.get("dimension") or "")
 
 

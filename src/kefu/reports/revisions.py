@@ -48,8 +48,10 @@ _Say = Callable[[re.Match[str], str], str]
 
 def _indicators(m: re.Match[str], locale: str) -> str:
     names = [indicator_name(i.strip(), locale) for i in m.group(1).split(",")]
-    return ("指标变动：" + "、".join(names)) if locale.startswith("zh") else (
-        "indicators moved: " + ", ".join(names)
+    return (
+        ("指标变动：" + "、".join(names))
+        if locale.startswith("zh")
+        else ("indicators moved: " + ", ".join(names))
     )
 
 

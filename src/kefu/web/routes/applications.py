@@ -144,7 +144,7 @@ def revisions_page(
 def _revisions_file(
     request: Request, ws: Ws, user: Principal, period: str | None, kind: str
 ) -> Response:
-    chosen, data = _revisions(request, ws, user, period)
+    _, data = _revisions(request, ws, user, period)
     locale = request_locale(request, user)
     lines = data.lines if data else []
     label = data.period if data else "none"
