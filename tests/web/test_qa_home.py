@@ -32,7 +32,7 @@ from kefu.workflow.models import Appeal
 from kefu.workspace import Workspace
 from tests.factories import add_records
 from tests.metrics.helpers import sh
-from tests.web.support import Web, make_web
+from tests.web.support import PASSWORD, Web, add_user, make_web
 
 EVALS = [
     ("Q0", "A3", sh(2026, 9, 20, 10), 50.0, 1, 1, True),
@@ -50,8 +50,7 @@ def _appeal(table: str, record: str, state: str = "open") -> Appeal:
                   reason="不同意", attachments=[], state=state, filed_by="agent1")  # fmt: skip
 
 
-@pytest.fixture
-def app(ws: Workspace) -> Web:
+def _seed(ws: Workspace) -> None:
     hired = date(2026, 1, 1)
     add_records(ws, "agents", [
         {"agent_id": a, "name": n, "team": "T1", "site": "S1", "hire_date": hired}
@@ -69,6 +68,11 @@ def app(ws: Workspace) -> Web:
             _appeal("qa_evaluations", "Q2", state="rejected"),  # already decided
             _appeal("operation_errors", "E4"),
         ])  # fmt: skip
+
+
+@pytest.fixture
+def app(ws: Workspace) -> Web:
+    _seed(ws)
     return make_web(ws)
 
 
@@ -122,3 +126,26 @@ def test_qa_home_in_english_has_no_chinese_outside_the_data(app: Web) -> None:
     html = client.get("/").text
     assert "Appeals to decide (2)" in html and "Weakest QA criteria of 2026-10" in html
     assert not re.search(r"[\u4e00-\u9fff]", re.sub("张三|李四|王五|中文", "", html))
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+def test_qa_home_fits_a_phone(ws: Workspace, live_server, browser) -> None:  # type: ignore[no-untyped-def]
+    _seed(ws)
+    add_user(ws, "qa1", Role.qa)
+    phone = {"width": 390, "height": 844}
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport=phone, is_mobile=True
+    )
+    page = context.new_page()
+    try:
+        page.goto("/login")
+        page.fill("#username", "qa1")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit].btn-primary")
+        page.wait_for_selector("#qa-weakest")
+        width, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+        assert width <= inner
+        assert page.locator("#qa-appeals li").count() == 2
+    finally:
+        context.close()
