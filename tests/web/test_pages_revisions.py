@@ -97,6 +97,7 @@ def test_revisions_page_says_who_changed_what_and_why(app: Web) -> None:
     assert "第 1 次修订" in page.text and "li.manager" in page.text
     assert "指标变动：一次性解决率" in page.text and "李四" in page.text
     assert "张三" not in page.text  # unchanged agents are not listed
+    assert "pages.css" in page.text and "admin.css" in page.text
 
 
 def test_revisions_export_is_one_line_per_changed_agent(app: Web) -> None:
