@@ -166,3 +166,13 @@ def test_user_page_in_english_has_no_chinese_outside_the_data(web: Web) -> None:
     assert "Reset password" in html and "Change role and scope" in html
     data = ("一组", "张三", "中文")  # the language switch names itself
     assert not re.search(r"[\u4e00-\u9fff]", re.sub("|".join(data), "", html))
+
+
+def test_refused_new_user_says_why_in_the_readers_language(web: Web) -> None:
+    client = _admin(web)
+    weak = _post(client, "/admin/users", username="wang", role="qa", password="password1234")
+    assert weak.status_code == 400 and "初始密码不符合要求" in weak.text
+    _post(client, "/admin/users", username="wang", role="qa", password=PASSWORD)
+    again = _post(client, "/admin/users", username="wang", role="qa", password=PASSWORD)
+    assert again.status_code == 400 and "已有同名用户" in again.text
+    assert "already exists" not in again.text

@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kefu.errors import UsageError
 from kefu.users import service
+from kefu.users.passwords import WeakPassword
 from kefu.users.roles import Role
 from kefu.web.deps import DB, AdminUser, client_ip
 from kefu.web.nav import NavItem
@@ -72,7 +73,7 @@ def create_user(
             ip=client_ip(request),
         )
     except UsageError as exc:
-        return _page(request, user, db, error=exc.message, form=form)
+        return _page(request, user, db, error_key=_create_error_key(exc), form=form)
     response = RedirectResponse("/admin/users", status_code=303)
     flash(request, response, "users.created")
     return response
@@ -121,6 +122,16 @@ _ROLE_FIELD_ERRORS = (
     ("at least one team", "admin.users.needs_teams"),
     ("only a supervisor", "admin.users.teams_only_for_supervisors"),
 )
+
+
+def _create_error_key(exc: UsageError) -> str:
+    if isinstance(exc, WeakPassword):
+        return "admin.users.initial_password_weak"
+    if "already exists" in exc.message:
+        return "admin.users.exists"
+    if "user name is" in exc.message:
+        return "admin.users.bad_username"
+    return _role_error_key(exc)
 
 
 def _role_error_key(exc: UsageError) -> str:
