@@ -40,3 +40,14 @@ def test_hr_downloads_only_the_published_table(centre: Centre, desktop: Person) 
         if row and isinstance(row[0], str) and re.fullmatch(r"KF\d+", row[0])
     }  # fmt: skip
     assert ids == set(published)
+
+    # For payroll: the applications table of the same month, every agent's coefficient.
+    page.goto(f"/applications?period={PUBLISHED}")
+    with page.expect_download() as got:
+        page.click("#download-applications-xlsx")
+    assert got.value.suggested_filename == f"applications-{PUBLISHED}.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(got.value.path()).read_bytes())).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:7] == ("工号", "姓名", "班组", "职场", "总分", "等级", "绩效系数")
+    pay = {row[0]: row[6] for row in rows[1:]}
+    assert pay == {a: r["pay_coefficient"] for a, r in published.items()}

@@ -19,7 +19,12 @@ def test_qa_upholds_the_open_qa_appeal(centre: Centre, desktop: Person) -> None:
         appeal_id, agent, requested = appeal.id, appeal.agent_id, appeal.requested
     before = {r["agent_id"]: r for r in scoring.results(centre.ws, PUBLISHED, published=True)}
 
-    desktop.log_in("qa", landing="/appeals?state=open")
+    # QA's start page lists the appeal among the work waiting, and the latest evaluations.
+    desktop.log_in("qa", landing="/")
+    assert page.locator(f'#qa-appeals a[href="/appeals/{appeal_id}"]').count() == 1
+    assert page.locator("#qa-recent tbody tr").count() == 10
+    assert page.locator("#qa-criteria tbody tr").count() == 3
+    page.goto("/appeals?state=open")
     with page.expect_navigation():
         page.locator("#appeals tbody tr", has_text=agent).get_by_role("link").first.click()
     assert page.url.endswith(f"/appeals/{appeal_id}")

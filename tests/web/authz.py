@@ -238,3 +238,8 @@ RULES[("POST", "/api/v1/scorecards/simulate")] = Rule(
 from tests.web.authz_editor import EDITOR_RULES  # noqa: E402
 
 RULES.update(EDITOR_RULES)
+
+# The admin's user actions, the applications export and the revisions page.
+from tests.web.authz_admin import ADMIN_RULES  # noqa: E402
+
+RULES.update(ADMIN_RULES)

@@ -41,7 +41,7 @@ def test_invalid_new_user_is_shown_again_with_the_reason(web: Web) -> None:
         data={"username": "wang", "role": "agent", "password": PASSWORD, "csrf_token": token},
     )
     assert response.status_code == 400
-    assert "agent&#39;s id" in response.text and 'value="wang"' in response.text
+    assert "坐席账户需要填写工号" in response.text and 'value="wang"' in response.text
 
 
 def test_admin_disables_and_enables_a_user(web: Web) -> None:

@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kefu.audit import record
@@ -43,6 +43,34 @@ def _check_role_fields(role: Role, agent_id: str | None, teams: Sequence[str]) -
         raise UsageError("a supervisor account needs at least one team (--team)")
     if role is not Role.supervisor and teams:
         raise UsageError("only a supervisor account has teams")
+
+
+class LastAdmin(UsageError):
+    """The change would leave the centre without an active admin to manage users."""
+
+
+def _keeps_an_admin(session: Session, user: User, *, role: Role, disabled: bool) -> None:
+    """Refuse to disable or demote the last active admin: nobody could undo it on the web."""
+    if user.role != Role.admin.value or user.disabled:
+        return
+    if role is Role.admin and not disabled:
+        return
+    others = session.scalar(
+        select(func.count(User.id)).where(
+            (User.role == Role.admin.value) & User.disabled.is_(False) & (User.id != user.id)
+        )
+    )
+    if not others:
+        raise LastAdmin(f"'{user.username}' is the last active admin; appoint another one first")
+
+
+def generate_password() -> str:
+    """A temporary password that meets the policy: four groups of five letters and digits.
+
+    Letters that look alike (0/O, 1/l/I) are left out: it is read out or copied by hand.
+    """
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))
 
 
 def parse_role(value: str) -> Role:
@@ -129,6 +157,7 @@ def update_user(
         new_agent = agent_id if new_role is Role.agent else None
         new_teams = new_teams if new_role is Role.supervisor and teams is not None else []
     _check_role_fields(new_role, new_agent, new_teams)
+    _keeps_an_admin(session, user, role=new_role, disabled=bool(user.disabled))
     if display_name is not None:
         user.display_name = display_name
     scope_changed = (new_role.value, new_agent, list(new_teams)) != (
@@ -168,7 +197,12 @@ def set_password(
 def set_disabled(
     session: Session, user: User, disabled: bool, *, actor: str, ip: str | None = None
 ) -> None:
-    """Disable (ending all sessions and tokens' use) or re-enable a user."""
+    """Disable (ending all sessions and tokens' use) or re-enable a user.
+
+    The last active admin cannot be disabled (:class:`LastAdmin`).
+    """
+    if disabled:
+        _keeps_an_admin(session, user, role=Role(user.role), disabled=True)
     before = user.public()
     user.disabled = disabled
     if disabled:

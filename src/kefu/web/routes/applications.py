@@ -1,21 +1,25 @@
-"""Results application ``/applications?period=``: pay, promotion, training, plans."""
+"""Results application ``/applications?period=``: pay, promotion, training, plans; their
+exports for payroll, and the revisions of a published month (``/revisions?period=``)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from kefu.reports.applications import applications_csv, applications_workbook
 from kefu.reports.payroll import NotPublished, payroll_csv, payroll_rows, payroll_workbook
+from kefu.reports.revisions import revisions_csv, revisions_workbook
 from kefu.users.roles import Principal, Role
 from kefu.web.access import APPLICATION_ROLES, ApplicationsUser
 from kefu.web.deps import Ws, require_roles
 from kefu.web.nav import NavItem
 from kefu.web.pages import CSV, XLSX, download, render_page
-from kefu.web.params import PagePeriodQuery
-from kefu.web.templating import request_locale
+from kefu.web.params import PageMonthQuery, PagePeriodQuery
+from kefu.web.templating import request_locale, translator
 from kefu.web.views import appraisal
+from kefu.web.views.revisions import REVISION_ROLES, month_choices, revisions_view
 
 router = APIRouter()
 
@@ -23,6 +27,7 @@ nav = [NavItem("pages.nav.applications", "/applications", frozenset(APPLICATION_
 # The pay export goes to payroll: the manager who publishes and HR who pays, no one else.
 PAY_ROLES = (Role.manager, Role.hr)
 PayUser = Annotated[Principal, Depends(require_roles(*PAY_ROLES))]
+RevisionsUser = Annotated[Principal, Depends(require_roles(*REVISION_ROLES))]
 
 
 @router.get("/applications")
@@ -54,6 +59,7 @@ def _page(
         "choices": appraisal.period_choices(ws, user),
         "period": chosen,
         "can_pay": user.role in PAY_ROLES,
+        "can_see_revisions": user.role in REVISION_ROLES,
         "refused": refused,
     }
     return render_page(request, "pages/applications.html", ctx, user=user, status_code=status_code)
@@ -74,6 +80,12 @@ def _pay_export(
     locale = request_locale(request, user)
     if kind == "csv":
         return download(payroll_csv(rows, locale=locale), f"pay-{label}.csv", CSV)
+    if kind == "applications.csv":
+        data = applications_csv(rows, locale=locale)
+        return download(data, f"applications-{label}.csv", CSV)
+    if kind == "applications.xlsx":
+        data = applications_workbook(rows, label, locale=locale)
+        return download(data, f"applications-{label}.xlsx", XLSX)
     return download(payroll_workbook(rows, label, locale=locale), f"pay-{label}.xlsx", XLSX)
 
 
@@ -89,3 +101,68 @@ def pay_workbook(
 def pay_csv(request: Request, ws: Ws, user: PayUser, period: PagePeriodQuery = None) -> Response:
     """The pay export of a published period as CSV."""
     return _pay_export(request, ws, user, period, "csv")
+
+
+@router.get("/applications/applications.xlsx")
+def applications_xlsx(
+    request: Request, ws: Ws, user: PayUser, period: PagePeriodQuery = None
+) -> Response:
+    """Pay, promotion, training and plans of a published period as a workbook, for payroll."""
+    return _pay_export(request, ws, user, period, "applications.xlsx")
+
+
+@router.get("/applications/applications.csv")
+def applications_csv_file(
+    request: Request, ws: Ws, user: PayUser, period: PagePeriodQuery = None
+) -> Response:
+    """Pay, promotion, training and plans of a published period as CSV."""
+    return _pay_export(request, ws, user, period, "applications.csv")
+
+
+# -- revisions of a published month ----------------------------------------------------
+def _revisions(
+    request: Request, ws: Ws, user: Principal, period: str | None
+) -> tuple[str | None, Any]:
+    chosen = period or appraisal.default_period(ws, user)
+    if not chosen:
+        return None, None
+    tr = translator(request, user)
+    when = tr.globals()["fmt_dt"]
+    return chosen, revisions_view(ws, user, chosen, request_locale(request, user), when)
+
+
+@router.get("/revisions")
+def revisions_page(
+    request: Request, ws: Ws, user: RevisionsUser, period: PageMonthQuery = None
+) -> Response:
+    """Who re-scored a published month, when, and what moved for whom and why."""
+    chosen, data = _revisions(request, ws, user, period)
+    ctx = {"data": data, "choices": month_choices(ws, user), "period": chosen}
+    return render_page(request, "pages/revisions.html", ctx, user=user)
+
+
+def _revisions_file(
+    request: Request, ws: Ws, user: Principal, period: str | None, kind: str
+) -> Response:
+    _, data = _revisions(request, ws, user, period)
+    locale = request_locale(request, user)
+    lines = data.lines if data else []
+    label = data.period if data else "none"
+    if kind == "csv":
+        return download(revisions_csv(lines, locale=locale), f"revisions-{label}.csv", CSV)
+    data_xlsx = revisions_workbook(lines, label, locale=locale)
+    return download(data_xlsx, f"revisions-{label}.xlsx", XLSX)
+
+
+@router.get("/revisions.xlsx")
+def revisions_xlsx(
+    request: Request, ws: Ws, user: RevisionsUser, period: PageMonthQuery = None
+) -> Response:
+    return _revisions_file(request, ws, user, period, "xlsx")
+
+
+@router.get("/revisions.csv")
+def revisions_csv_file(
+    request: Request, ws: Ws, user: RevisionsUser, period: PageMonthQuery = None
+) -> Response:
+    return _revisions_file(request, ws, user, period, "csv")
