@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from bench import DATA_DIR, RESULTS_DIR
+from bench import DATA_DIR
 
 DEFAULT_AGENTS = 10_000
 # The environment sets the months and the volume for `python -m bench.run --only scale`.
@@ -80,8 +80,10 @@ def build(agents: int, months: int, per_agent: int) -> Path:
     ws = Workspace.init(home)
     tz = ZoneInfo(ws.timezone)
     start = np.datetime64(f"{YEAR}-01-01")
-    end = np.datetime64(f"{YEAR}-{months + 1:02d}-01") if months < 12 else np.datetime64(
-        f"{YEAR + 1}-01-01"
+    end = (
+        np.datetime64(f"{YEAR}-{months + 1:02d}-01")
+        if months < 12
+        else np.datetime64(f"{YEAR + 1}-01-01")
     )
     roster = build_roster(agents, start, end, SEED)
     _commit(ws, "agents", [pa.table(roster.agents_table())])
@@ -122,7 +124,6 @@ def build(agents: int, months: int, per_agent: int) -> Path:
 def child(home: Path, months: int) -> None:
     """Score each month then the year, in this process; print each period's results hash."""
     from kefu.scoring import score_period
-
     from kefu.workspace import Workspace
 
     hashes, seconds = {}, {}
@@ -168,7 +169,9 @@ class TreePeak:
         self._thread.join()
 
 
-def measure(home: Path, months: int, env: dict[str, str], cluster_pids: list[int]) -> dict[str, Any]:
+def measure(
+    home: Path, months: int, env: dict[str, str], cluster_pids: list[int]
+) -> dict[str, Any]:
     """One engine's whole process: wall seconds, peak memory of its tree, its answer."""
     full_env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)]),
                 **env}  # fmt: skip
@@ -212,11 +215,13 @@ def run_size(agents: int, months: int, per_agent: int) -> dict[str, Any]:
         size["spark"] = {"skipped": reason}
         return size
     cores = os.cpu_count() or 2
-    with tempfile.TemporaryDirectory() as work:
-        with standalone_cluster(Path(work), cores=cores, memory="4g") as cluster:
-            env = {"KEFU_ENGINE": "spark", "KEFU_SPARK_MASTER": cluster.master}
-            size["spark"] = measure(home, months, env, cluster.pids())
-            size["spark"]["cluster"] = {"workers": 1, "cores": cores, "worker_memory": "4g"}
+    with (
+        tempfile.TemporaryDirectory() as work,
+        standalone_cluster(Path(work), cores=cores, memory="4g") as cluster,
+    ):
+        env = {"KEFU_ENGINE": "spark", "KEFU_SPARK_MASTER": cluster.master}
+        size["spark"] = measure(home, months, env, cluster.pids())
+        size["spark"]["cluster"] = {"workers": 1, "cores": cores, "worker_memory": "4g"}
     print(f"scale {agents}x{months}: spark {size['spark']['seconds']} s", file=sys.stderr)
     if size["spark"]["results_hash"] != size["duckdb"]["results_hash"]:
         raise RuntimeError(f"the engines stored different results at {agents}x{months}")
@@ -236,11 +241,17 @@ def run(sizes: list[int] | None = None) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.scale", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--agents", type=int, default=DEFAULT_AGENTS)
     parser.add_argument("--months", type=int, default=DEFAULT_MONTHS, choices=range(1, 13))
-    parser.add_argument("--contacts-per-agent", type=int, default=CONTACTS_PER_AGENT_MONTH,
-                        help="contacts an agent handles a month (default the demo's 3000)")
+    parser.add_argument(
+        "--contacts-per-agent",
+        type=int,
+        default=CONTACTS_PER_AGENT_MONTH,
+        help="contacts an agent handles a month (default the demo's 3000)",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:

@@ -13,7 +13,6 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-
 from bench.spark_cluster import ClusterDidNotStart, missing, standalone_cluster
 
 
