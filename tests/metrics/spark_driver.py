@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from typing import Any
 
 
@@ -25,9 +26,11 @@ def main() -> None:
     commands: list[list[str]] = json.load(sys.stdin)
     answers: list[dict[str, Any]] = []
     for args in commands:
+        begun = time.perf_counter()
         done = CliRunner().invoke(app, args)
         answers.append({"args": args, "exit_code": done.exit_code, "stdout": done.stdout,
-                        "stderr": done.stderr[-3000:]})  # fmt: skip
+                        "stderr": done.stderr[-3000:],
+                        "seconds": round(time.perf_counter() - begun, 2)})  # fmt: skip
     spark: dict[str, Any] = {"master": None, "executors": 0}
     if "pyspark.sql" in sys.modules:
         from pyspark.sql import SparkSession

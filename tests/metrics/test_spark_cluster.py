@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from typer.testing import CliRunner
 
 from kefu.cli import app
 from kefu.metrics.figures import Level
+from kefu.settings import Settings, SparkSettings
 from kefu.workspace import Workspace
 from tests.metrics.test_spark_parity import _dataset
 
@@ -82,7 +84,17 @@ def both(spark_cluster: str, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     _dataset(ws)
     ws.close()
     shutil.copytree(root / "duckdb", root / "spark")
+    # Tiny data: one shuffle partition spares the two executors' cores a task per
+    # partition in every stage (the cluster's own configuration, from kefu.yaml).
+    settings_file = root / "spark" / "kefu.yaml"
+    settings = Settings.load(settings_file)
+    conf = {"spark.sql.shuffle.partitions": "1"}
+    settings.model_copy(update={"spark": SparkSettings(conf=conf)}).dump(settings_file)
+    begun = time.monotonic()
     cluster = _on_cluster(root / "spark", spark_cluster)
+    spent = time.monotonic() - begun
+    steps = ", ".join(f"{' '.join(a['args'][:2])} {a['seconds']}s" for a in cluster["answers"])
+    print(f"\ncluster driver process {spent:.0f}s: {steps}", file=sys.stderr)
     duck = _on_duckdb(root / "duckdb")
     return {"cluster": cluster, "duckdb": duck, "root": root, "master": spark_cluster}
 
