@@ -204,7 +204,9 @@ def run_size(agents: int, months: int, per_agent: int) -> dict[str, Any]:
     built = json.loads((home / "built.json").read_text())
     size: dict[str, Any] = {
         "agents": agents, "months": months, "contacts_per_agent_month": per_agent,
-        "contacts": built["contacts"], "build_seconds": round(time.perf_counter() - begun, 2),
+        "contacts": built["contacts"],
+        "contacts_per_agent_month_stored": round(built["contacts"] / (agents * months)),
+        "build_seconds": round(time.perf_counter() - begun, 2),
         "disk_bytes": sum(p.stat().st_size for p in home.rglob("*") if p.is_file()),
     }  # fmt: skip
     print(f"scale {agents}x{months}: built ({built['contacts']} contacts)", file=sys.stderr)

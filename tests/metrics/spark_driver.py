@@ -39,7 +39,7 @@ def main() -> None:
         if session is not None:
             sc = session.sparkContext
             # The memory status lists the driver as well as each executor.
-            members = sc._jsc.sc().getExecutorMemoryStatus().size()  # type: ignore[union-attr]
+            members = sc._jsc.sc().getExecutorMemoryStatus().size()
             spark = {"master": sc.master, "executors": int(members) - 1}
     json.dump({"answers": answers, "spark": spark}, sys.stdout, ensure_ascii=False)
 
