@@ -31,6 +31,8 @@ def main() -> None:
         answers.append({"args": args, "exit_code": done.exit_code, "stdout": done.stdout,
                         "stderr": done.stderr[-3000:],
                         "seconds": round(time.perf_counter() - begun, 2)})  # fmt: skip
+        # Progress on standard error: a test that times out shows how far it came.
+        print(f"kefu {' '.join(args[:3])}: {answers[-1]['seconds']}s", file=sys.stderr, flush=True)
     spark: dict[str, Any] = {"master": None, "executors": 0}
     if "pyspark.sql" in sys.modules:
         from pyspark.sql import SparkSession

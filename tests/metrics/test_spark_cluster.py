@@ -34,6 +34,8 @@ pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 
 ROOT = Path(__file__).resolve().parents[2]
 PERIODS = ("2026-10", "2026-Q4")
+# A hang guard only: about a minute of work on an idle two-core machine, far more on a busy one.
+TIMEOUT_SECONDS = 1800
 
 
 def _commands(home: Path) -> list[list[str]]:
@@ -55,13 +57,21 @@ def _commands(home: Path) -> list[list[str]]:
 def _on_cluster(home: Path, master: str) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
            "KEFU_ENGINE": "spark", "KEFU_SPARK_MASTER": master}  # fmt: skip
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.metrics.spark_driver"],
-        input=json.dumps(_commands(home)), capture_output=True, text=True, timeout=900,
-        env=env, cwd=ROOT,
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.metrics.spark_driver"], stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    return dict(json.loads(done.stdout))
+    try:
+        out, err = proc.communicate(json.dumps(_commands(home)), timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        pytest.fail(
+            f"the cluster's commands took over {TIMEOUT_SECONDS}s; so far:\n"
+            + "\n".join(line for line in err.splitlines() if line.startswith("kefu "))
+        )
+    assert proc.returncode == 0, err[-3000:]
+    return dict(json.loads(out))
 
 
 def _on_duckdb(home: Path) -> list[dict[str, Any]]:
