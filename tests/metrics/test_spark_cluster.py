@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -60,11 +61,12 @@ def _on_cluster(home: Path, master: str) -> dict[str, Any]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.metrics.spark_driver"], stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+        start_new_session=True,  # its group holds the driver's JVM too, for the kill below
     )  # fmt: skip
     try:
         out, err = proc.communicate(json.dumps(_commands(home)), timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
         pytest.fail(
             f"the cluster's commands took over {TIMEOUT_SECONDS}s; so far:\n"
