@@ -21,7 +21,7 @@ from bench import BENCH_DIR, RESULTS_DIR
 from bench.machine import machine_info
 
 # Modules of the package that are not benchmarks.
-NOT_BENCHMARKS = {"run", "machine", "baselines", "readme"}
+NOT_BENCHMARKS = {"run", "machine", "baselines", "readme", "spark_cluster"}
 
 
 def benchmarks() -> list[str]:

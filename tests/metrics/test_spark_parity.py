@@ -131,7 +131,7 @@ def test_every_indicator_is_identical_on_duckdb_and_spark(parity_ws, spark, leve
             (d.numerator, s.numerator),
             (d.denominator, s.denominator),
         ):
-            assert (a is None and b is None) or a == pytest.approx(b, rel=1e-9, abs=1e-9)
+            assert a == b, (d.key, d.indicator, a, b)
 
 
 def test_kefu_metrics_on_the_spark_engine_gives_duckdbs_figures_exactly(

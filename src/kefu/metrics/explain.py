@@ -116,6 +116,9 @@ def explain(
         raise ValueError("offset and limit must not be negative")
     period, level = as_period(period), Level(level)
     ind = lookup(indicator)
+    if ws.engine.name == "spark" and (con is None or con.name != "pyspark"):
+        # As in compute: with engine spark the records come from the cluster too.
+        con = ws.spark
     own = con is None
     backend = con if con is not None else ws.duckdb()
     try:
