@@ -14,7 +14,6 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +23,7 @@ from starlette.routing import Mount
 
 from kefu.scoring.models import ScorecardVersion
 from kefu.store.catalog import ImportBatch
+from kefu.users.roles import Role
 from kefu.web.app import API_PREFIX, create_app
 from kefu.web.jobs import create_job
 from kefu.workflow.models import Appeal, ImprovementPlan, Review
@@ -36,6 +36,7 @@ from tests.journeys.conftest import (  # noqa: F401 - centre_template is a fixtu
     Person,
     centre_template,
 )
+from tests.web.authz import RULES
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("journeys")]
 
@@ -102,12 +103,20 @@ def object_ids(ws: Workspace, template: CentreTemplate) -> dict[str, str]:
     return {name: str(value) for name, value in ids.items()}
 
 
+def _allowed(route: str, role: str) -> bool:
+    allowed = RULES[("GET", route)].allowed
+    return allowed is None or Role(role) in allowed
+
+
 def fill(path: str, ids: dict[str, str]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: ids[m.group(1)], path)
 
 
 @pytest.fixture(scope="module")
-def served(centre_template: CentreTemplate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:  # noqa: F811
+def served(
+    centre_template: CentreTemplate,  # noqa: F811 - the session fixture imported above
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Any]:
     """One copy of the demo centre served for the whole crawl (it only reads)."""
     import uvicorn
 
@@ -169,11 +178,14 @@ def test_every_page_fits_a_phone_for_every_role(browser: Any, served: Any) -> No
     crawled: set[str] = set()
     wide: list[str] = []
     known: list[str] = []
+    took: list[tuple[float, str]] = []
 
     def check(person: Person, role: str, route: str) -> None:
         url = fill(route, ids) + QUERIES.get(route, "")
         name = f"{role}{re.sub(r'[^a-z0-9]+', '-', url)}".rstrip("-")
+        started = time.monotonic()
         seen, overflow = _visit(person.page, url, shots, name)
+        took.append((time.monotonic() - started, f"{role} {url}"))
         if seen:
             crawled.add(route)
         if overflow is not None:
@@ -187,16 +199,19 @@ def test_every_page_fits_a_phone_for_every_role(browser: Any, served: Any) -> No
     for role in ROLES:
         ctx, person = _phone(browser, centre)
         person.log_in(role)
-        for route in to_crawl:
+        # Routes the authorisation matrix refuses this role are left to it (tests/web/authz.py).
+        for route in (r for r in to_crawl if _allowed(r, role)):
             check(person, role, route)
         ctx.close()
         assert not person.errors, f"script errors on {role}'s pages: {person.errors}"
 
     never = sorted(set(to_crawl) - crawled)
+    print("slowest pages:", *(f"{t:.1f}s {u}" for t, u in sorted(took)[-10:]), sep="\n  ")
     if known:
         print("pages known to scroll sideways (KNOWN_WIDE):", *known, sep="\n  ")
     assert not wide and not never, (
-        "pages that scroll sideways at 390 px:\n  " + "\n  ".join(wide)
+        "pages that scroll sideways at 390 px:\n  "
+        + "\n  ".join(wide)
         + f"\npages no role could open (fix the ids or list them in EXCLUDED): {never}"
     )
 
