@@ -151,9 +151,14 @@ def _phone(browser: Any, centre: Centre) -> tuple[Any, Person]:
 
 
 def _overflow(page: Any) -> int | None:
-    """How many px the page scrolls sideways, or None when it fits."""
+    """How many px the page scrolls sideways, or None when it fits.
+
+    A mobile browser zooms a page that is too wide out until it fits, and then reports the
+    wider ``innerWidth``: the page is measured against the phone's own width as well.
+    """
     width, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
-    return None if width <= inner else int(width - inner)
+    screen = min(inner, PHONE["width"])
+    return None if width <= screen else int(width - screen)
 
 
 def _visit(page: Any, url: str, shots: str | None, name: str) -> tuple[bool, int | None]:
