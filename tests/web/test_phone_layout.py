@@ -247,6 +247,8 @@ def test_menu_button_opens_the_whole_nav_on_a_phone(browser: Any, served: Any, r
         assert links.nth(i).is_visible() and box is not None
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     assert _overflow(page) is None
+    if shots := os.environ.get("KEFU_PHONE_SHOTS"):
+        page.screenshot(path=f"{shots}/phone-menu-{role}.png")
 
     page.keyboard.press("Escape")
     assert toggle.get_attribute("aria-expanded") == "false"
