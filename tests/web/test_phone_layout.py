@@ -3,7 +3,10 @@
 The page list comes from the app's own routes: every GET route outside the API is
 either crawled (its path filled in with real ids from the demo centre) or listed in
 :data:`EXCLUDED` with the reason, so a new page is covered the day it is added.
-One served copy of the centre and one browser context per role keep it quick.
+A role is taken only to the routes the authorisation matrix (tests/web/authz.py) lets
+it open; refusals are the matrix's business. One served copy of the centre and one
+browser context per role keep it quick. ``KEFU_PHONE_SHOTS=<folder>`` saves a
+screenshot of every page visited, to look at.
 """
 
 from __future__ import annotations
