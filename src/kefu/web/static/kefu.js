@@ -32,6 +32,26 @@
       });
     });
 
+    // The phone's menu button opens and closes the main nav (a disclosure: aria-expanded
+    // says which). Escape closes it and gives focus back to the button.
+    var toggle = document.getElementById("nav-toggle");
+    var bar = toggle ? toggle.closest(".topbar") : null;
+    function setNavOpen(open) {
+      bar.classList.toggle("nav-open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    if (toggle && bar) {
+      toggle.addEventListener("click", function () {
+        setNavOpen(toggle.getAttribute("aria-expanded") !== "true");
+      });
+      document.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+          setNavOpen(false);
+          toggle.focus();
+        }
+      });
+    }
+
     // Close the user menu when clicking elsewhere.
     document.addEventListener("click", function (event) {
       document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
