@@ -59,6 +59,27 @@ def crossing(alert: Alert, value: float | None, sample: int | None) -> tuple[str
     return None
 
 
+def overshoot(rule: str, value: float, limit: Any) -> float:
+    """How far ``value`` is past the alert's ``limit``, as a share of the limit (pure).
+
+    Alerts of different sizes (72 overdue tickets against 3, an FRT of 45 s against 30)
+    sort by this: ``overshoot("at_least", 72, 3) == 23.0``. A zero limit counts the
+    distance itself.
+    """
+
+    def past(beyond: float, line: float) -> float:
+        return beyond / abs(line) if line else beyond
+
+    if rule == "above" or rule == "at_least":
+        return past(value - float(limit), float(limit))
+    if rule == "below":
+        return past(float(limit) - value, float(limit))
+    if rule == "outside":
+        low, high = float(limit[0]), float(limit[1])
+        return past(low - value, low) if value < low else past(value - high, high)
+    return 0.0
+
+
 def check_alert(alert: Alert, value: float | None, sample: int | None) -> str | None:
     """The alert's message (English, for the CLI and logs) when ``value`` crosses it."""
     found = crossing(alert, value, sample)
