@@ -157,6 +157,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/agents/{agent_id}/sheet.pdf"): Rule(RESULTS, objects="agent", sees_foreign=HR_SEES),
     ("GET", "/monitor"): Rule(MONITOR),
+    ("GET", "/monitor/day.csv"): Rule(MONITOR),
+    ("GET", "/monitor/day.xlsx"): Rule(MONITOR),
     ("GET", "/imports"): Rule(IMPORT_READ),
     # a form without files: refused as a bad request once the role is admitted
     ("POST", "/imports"): Rule(UPLOAD, ok=400, body={"table": "agents"}),

@@ -58,7 +58,9 @@ def watch_name(watch: str, locale: str) -> str:
 
 
 def shown(watch: str, value: Any, locale: str) -> str:
-    return format_value(watch, value, locale) if _is_indicator(watch) else format_number(value, locale)
+    return (
+        format_value(watch, value, locale) if _is_indicator(watch) else format_number(value, locale)
+    )
 
 
 def rule_text(alert: Mapping[str, Any], locale: str) -> str:
@@ -111,9 +113,10 @@ def alert_groups(
         if group is None:
             group = groups[(team, watch)] = AlertGroup(team, watch, watch_name(watch, locale))
         agent = a["level"] == "agent"
+        who = str(a.get("name") or a["key"]) if agent else translate(locale, "monitor.whole_team")
         group.alerts.append(
             AlertLine(
-                who=str(a.get("name") or a["key"]) if agent else translate(locale, "monitor.whole_team"),
+                who=who,
                 href=agent_href(user, str(a["key"]), a.get("team")) if agent else None,
                 text=alert_text(a, locale),
                 severity=str(a.get("severity") or ""),
@@ -145,9 +148,7 @@ def _unit_header(indicator: str, locale: str) -> str:
     return f"{name} ({suffix.strip()})" if suffix.strip() else name
 
 
-def export_grid(
-    report: Mapping[str, Any], locale: str
-) -> tuple[list[str], list[list[Cell]]]:
+def export_grid(report: Mapping[str, Any], locale: str) -> tuple[list[str], list[list[Cell]]]:
     """The day's table for a download: every team row, then every agent row, and the
     alerts of each row in words (figures in display units, as the page shows them)."""
     indicators = list(report["indicators"])
@@ -163,6 +164,7 @@ def export_grid(
     raised: dict[tuple[str, str], list[str]] = {}
     for a in report["alerts"]:
         raised.setdefault((str(a["level"]), str(a["key"])), []).append(alert_text(a, locale))
+    joiner = translate(locale, "monitor.joiner")
     rows: list[list[Cell]] = []
     for r in report["rows"]:
         team_row = r["level"] == "team"
@@ -182,7 +184,7 @@ def export_grid(
                 None if team_row else r.get("name"),
                 *values,
                 *(int(r.get(c) or 0) for c in COUNTS),
-                ";".join(raised.get((str(r["level"]), str(r["key"])), [])),
+                joiner.join(raised.get((str(r["level"]), str(r["key"])), [])),
             ]
         )
     return headers, rows
