@@ -39,15 +39,22 @@ LINEAGE = ("source_file", "source_row", "batch_id")
 
 
 class Counted(StrEnum):
-    """How a listed record counts in its figure (the drill-down's filter).
+    """How a record counts in its figure (the drill-down's filter).
 
-    A record in the numerator is in the denominator too (for a ratio or a mean); one
-    in neither is listed for its sample or to be seen (a self-rating).
+    The figure's records (the default list) are those in its numerator, its denominator
+    or its sample; a record in the numerator is in the denominator too. *Not counted*
+    are the key's records of the period that the figure leaves out (an outbound call
+    for FCR, a complaint not caused by the agent), and those listed for their sample
+    only or just to be seen (a self-rating).
     """
 
     NUMERATOR = "numerator"
     DENOMINATOR = "denominator"  # the denominator only
     NOT_COUNTED = "not_counted"
+
+
+#: The counts' key of the default list (the records the figure rests on).
+ALL = "all"
 
 
 @dataclass(frozen=True)
@@ -106,8 +113,9 @@ class Explanation:
     tables: tuple[TableListing, ...] = ()
 
     def counts(self) -> dict[str, int]:
-        """Records of every table by :class:`Counted` (before the filter)."""
-        out = dict.fromkeys((str(c) for c in Counted), 0)
+        """Records of every table by :class:`Counted` and in all (:data:`ALL`), before
+        the filter."""
+        out = dict.fromkeys((ALL, *(str(c) for c in Counted)), 0)
         for t in self.tables:
             for k, n in t.counts.items():
                 out[k] += n
@@ -168,10 +176,9 @@ def explain(
             picked, details = _picked(ctx, ind, source_name, level, key, roster)
             picked = _held(ctx, picked)
             by_kind = _counts(ctx, picked)
-            if keep is not None:
-                picked = picked.filter(_kept(picked, keep))
-            count = by_kind[str(keep)] if keep is not None else sum(by_kind.values())
-            if sum(by_kind.values()):
+            picked = picked.filter(_kept(picked, keep))
+            count = by_kind[ALL if keep is None else str(keep)]
+            if by_kind[ALL] or by_kind[str(Counted.NOT_COUNTED)]:
                 cols = tuple(_columns(details))
                 listed.append(cols)
                 tables.append(TableListing(SOURCES[source_name].table, cols, by_kind, count))
@@ -208,32 +215,38 @@ def _picked(
     in_den = den != 0
     in_num = in_den if ind.kind is IndicatorKind.MEAN else num != 0
     details = tuple(c for c in ind.details.get(source_name, ()) if c != source.id_column)
-    picked = rel.filter(every != 0).select(
+    # Every record of the key is kept (the not-counted ones too); ``_listed`` marks those
+    # the figure rests on.
+    picked = rel.select(
         source.id_column,
         *details,
         *LINEAGE,
         _when=rel._when,
         _in_num=in_num,
         _in_den=in_den,
+        _listed=every != 0,
     )
     return picked, details
 
 
-def _kept(picked: ir.Table, keep: Counted) -> ir.BooleanValue:
+def _kept(picked: ir.Table, keep: Counted | None) -> ir.BooleanValue:
+    if keep is None:
+        return picked._listed
     if keep is Counted.NUMERATOR:
-        return picked._in_num
+        return picked._listed & picked._in_num
     if keep is Counted.DENOMINATOR:
-        return picked._in_den & ~picked._in_num
+        return picked._listed & picked._in_den & ~picked._in_num
     return ~picked._in_num & ~picked._in_den
 
 
 def _counts(ctx: Ctx, picked: ir.Table) -> dict[str, int]:
     """The records of ``picked`` by :class:`Counted`, counted in one query of the engine."""
+    kinds: dict[str, Counted | None] = {ALL: None, **{str(c): c for c in Counted}}
     query = picked.aggregate(
-        **{str(c): _kept(picked, c).cast("int64").sum() for c in Counted},
+        **{name: _kept(picked, c).cast("int64").sum() for name, c in kinds.items()}
     )
     row = ctx.con.to_pyarrow(query).to_pylist()[0]
-    return {str(c): int(row[str(c)] or 0) for c in Counted}
+    return {name: int(row[name] or 0) for name in kinds}
 
 
 def _held(ctx: Ctx, picked: ir.Table) -> ir.Table:
