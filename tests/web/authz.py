@@ -155,6 +155,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/agents/{agent_id}/records"): Rule(
         RESULTS, ok=400, objects="agent", sees_foreign=HR_SEES
     ),
+    # the records' downloads: like the page (choose an indicator, else 400)
+    ("GET", "/agents/{agent_id}/records.csv"): Rule(
+        RESULTS, ok=400, objects="agent", sees_foreign=HR_SEES
+    ),
+    ("GET", "/agents/{agent_id}/records.xlsx"): Rule(
+        RESULTS, ok=400, objects="agent", sees_foreign=HR_SEES
+    ),
     ("GET", "/agents/{agent_id}/sheet.pdf"): Rule(RESULTS, objects="agent", sees_foreign=HR_SEES),
     ("GET", "/monitor"): Rule(MONITOR),
     ("GET", "/monitor/day.csv"): Rule(MONITOR),

@@ -42,7 +42,8 @@ class Counted(StrEnum):
     """How a record counts in its figure (the drill-down's filter).
 
     The figure's records (the default list) are those in its numerator, its denominator
-    or its sample; a record in the numerator is in the denominator too. *Not counted*
+    or its sample (a complaint is in the numerator of the complaint rate, the contacts
+    it is divided by in its denominator only). *Not counted*
     are the key's records of the period that the figure leaves out (an outbound call
     for FCR, a complaint not caused by the agent), and those listed for their sample
     only or just to be seen (a self-rating).
@@ -66,6 +67,8 @@ class TableListing:
     columns: tuple[str, ...]
     counts: dict[str, int]
     listed: int
+
+
 _HELD_IDS = itertools.count()
 
 
