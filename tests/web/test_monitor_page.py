@@ -158,3 +158,15 @@ def test_the_same_day_downloaded_twice_is_the_same(app: Web) -> None:
     client = app.login("mgr", Role.manager)
     first = client.get(f"/monitor/day.csv?date={DAY}").content
     assert client.get(f"/monitor/day.csv?date={DAY}").content == first
+
+
+def test_a_teams_monitor_counts_as_the_whole_centres_does(app: Web) -> None:
+    client = app.login("mgr", Role.manager)
+    whole = client.get(f"/api/v1/monitor?date={DAY}").json()
+    one = client.get(f"/api/v1/monitor?date={DAY}&team=T1").json()
+    t1 = [r for r in whole["rows"] if r["team"] == "T1"]
+    assert sorted(one["rows"], key=lambda r: (r["level"], r["key"])) == sorted(
+        t1, key=lambda r: (r["level"], r["key"])
+    )
+    # by hand: A1 5 overdue, A2 3, the team 8
+    assert {r["key"]: r["overdue_tickets"] for r in one["rows"]} == {"A1": 5, "A2": 3, "T1": 8}

@@ -124,7 +124,11 @@ def alerts_for(
     return out
 
 
-def _counts(ws: Workspace, day: Period, cutoff: datetime, con: Any) -> dict[str, dict[str, int]]:
+def _counts(
+    ws: Workspace, day: Period, cutoff: datetime, con: Any, agents: Sequence[str] | None = None
+) -> dict[str, dict[str, int]]:
+    """Each agent's counts of the day; with ``agents``, counted for those agents only (in
+    the engine: a team's monitor reads no other team's tickets or complaints)."""
     start, end = day.utc_bounds(ws.timezone)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
     t = ws.facts.table(con, "tickets")
@@ -134,10 +138,14 @@ def _counts(ws: Workspace, day: Period, cutoff: datetime, con: Any) -> dict[str,
         & (t.created_at < cutoff)
         & (t.closed_at.isnull() | (t.closed_at > cutoff))
     )
+    if agents is not None:
+        overdue = overdue.filter(overdue.agent_id.isin(list(agents)))
     for rec in overdue.group_by("agent_id").aggregate(n=overdue.count()).to_pyarrow().to_pylist():
         counts[str(rec["agent_id"])]["overdue_tickets"] = int(rec["n"])
     c = ws.facts.table(con, "complaints")
     c = c.filter((c.received_at >= start) & (c.received_at < end) & c.agent_id.notnull())
+    if agents is not None:
+        c = c.filter(c.agent_id.isin(list(agents)))
     upheld = ((c.status == "upheld") & c.attributed.fill_null(False)).cast("int64")
     agg = c.group_by("agent_id").aggregate(n=c.count(), upheld=upheld.sum())
     for rec in agg.to_pyarrow().to_pylist():
@@ -191,7 +199,7 @@ def monitor(
         ws, day, level=Level.TEAM, indicators=ids, params=params, as_of=cutoff, con=con,
         keys=None if team is None else [team],
     )  # fmt: skip
-    counts = _counts(ws, day, cutoff, con)
+    counts = _counts(ws, day, cutoff, con, agent_keys)
     rows: dict[tuple[str, str], dict[str, Any]] = {}
 
     def row(level: Level, key: str) -> dict[str, Any]:
