@@ -123,3 +123,27 @@ def test_manager_month_end(centre: Centre, desktop: Person, tmp_path: Path) -> N
     }  # fmt: skip
     assert in_workbook == shown
     assert len(in_workbook) == 24
+
+    # The day's monitor: follow an agent's name to their sheet, drill into a figure, keep
+    # only the records it leaves out and download them.
+    page.goto("/monitor")
+    assert "团队" in page.inner_text("#monitor-teams thead")
+    name = page.locator("#monitor-agents td a").first
+    who = name.inner_text().strip()
+    with page.expect_navigation():
+        name.click()
+    assert who in desktop.text("h1")
+    with page.expect_navigation():
+        page.locator("a.drill").first.click()
+    assert "/records?" in page.url
+    with page.expect_navigation():
+        page.click('.record-filters a[data-counted="not_counted"]')
+    chip = '.record-filters a[data-counted="not_counted"] .chip-count'
+    left_out = int(desktop.text(chip).replace(",", ""))
+    with page.expect_download() as got:
+        page.click("#records-xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(Path(got.value.path()).read_bytes()))
+    records = list(book.worksheets[0].iter_rows(values_only=True))
+    assert records[0][:4] == ("数据表", "记录编号", "计入分子", "计入分母")
+    assert len(records) - 1 == left_out
+    assert all(r[2] == "否" and r[3] == "否" for r in records[1:])

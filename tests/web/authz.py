@@ -155,8 +155,17 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/agents/{agent_id}/records"): Rule(
         RESULTS, ok=400, objects="agent", sees_foreign=HR_SEES
     ),
+    # the records' downloads: like the page (choose an indicator, else 400)
+    ("GET", "/agents/{agent_id}/records.csv"): Rule(
+        RESULTS, ok=400, objects="agent", sees_foreign=HR_SEES
+    ),
+    ("GET", "/agents/{agent_id}/records.xlsx"): Rule(
+        RESULTS, ok=400, objects="agent", sees_foreign=HR_SEES
+    ),
     ("GET", "/agents/{agent_id}/sheet.pdf"): Rule(RESULTS, objects="agent", sees_foreign=HR_SEES),
     ("GET", "/monitor"): Rule(MONITOR),
+    ("GET", "/monitor/day.csv"): Rule(MONITOR),
+    ("GET", "/monitor/day.xlsx"): Rule(MONITOR),
     ("GET", "/imports"): Rule(IMPORT_READ),
     # a form without files: refused as a bad request once the role is admitted
     ("POST", "/imports"): Rule(UPLOAD, ok=400, body={"table": "agents"}),

@@ -29,6 +29,8 @@ PUBLICATION_RULES: dict[str, PublicationRule] = {
     # the page says the month is not published yet, and nothing more
     "/agents/{agent_id}": PublicationRule(200, 200),
     "/agents/{agent_id}/records": PublicationRule(200, 404, {"indicator": "fcr_rate"}),
+    "/agents/{agent_id}/records.csv": PublicationRule(200, 404, {"indicator": "fcr_rate"}),
+    "/agents/{agent_id}/records.xlsx": PublicationRule(200, 404, {"indicator": "fcr_rate"}),
     "/agents/{agent_id}/sheet.pdf": PublicationRule(200, 404),
     "/api/v1/agents/{agent_id}": PublicationRule(200, 404),
     "/api/v1/agents/{agent_id}/records": PublicationRule(200, 404, {"indicator": "fcr_rate"}),

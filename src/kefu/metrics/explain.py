@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,39 @@ if TYPE_CHECKING:
     from kefu.workspace import Workspace
 
 LINEAGE = ("source_file", "source_row", "batch_id")
+
+
+class Counted(StrEnum):
+    """How a record counts in its figure (the drill-down's filter).
+
+    The figure's records (the default list) are those in its numerator, its denominator
+    or its sample (a complaint is in the numerator of the complaint rate, the contacts
+    it is divided by in its denominator only). *Not counted*
+    are the key's records of the period that the figure leaves out (an outbound call
+    for FCR, a complaint not caused by the agent), and those listed for their sample
+    only or just to be seen (a self-rating).
+    """
+
+    NUMERATOR = "numerator"
+    DENOMINATOR = "denominator"  # the denominator only
+    NOT_COUNTED = "not_counted"
+
+
+#: The counts' key of the default list (the records the figure rests on).
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class TableListing:
+    """One table's part of the list: its columns, its records by :class:`Counted`, and how
+    many of them the filter keeps (``listed``)."""
+
+    table: str
+    columns: tuple[str, ...]
+    counts: dict[str, int]
+    listed: int
+
+
 _HELD_IDS = itertools.count()
 
 
@@ -79,6 +113,16 @@ class Explanation:
     records: list[ExplainedRecord] = field(default_factory=list)
     total: int | None = None
     listed: tuple[tuple[str, ...], ...] = ()
+    tables: tuple[TableListing, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        """Records of every table by :class:`Counted` and in all (:data:`ALL`), before
+        the filter."""
+        out = dict.fromkeys((ALL, *(str(c) for c in Counted)), 0)
+        for t in self.tables:
+            for k, n in t.counts.items():
+                out[k] += n
+        return out
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One flat dict per record (columns vary with the tables involved)."""
@@ -105,16 +149,20 @@ def explain(
     con: BaseBackend | None = None,
     offset: int = 0,
     limit: int | None = None,
+    counted: Counted | str | None = None,
 ) -> Explanation:
     """The figure of ``indicator`` for ``key`` at ``level`` and the records it rests on.
 
     Records come table by table (in the indicator's order), each table's by time then id.
     With ``limit`` only ``limit`` records from ``offset`` of that list are read: the engine
     counts each table's records and returns just the page (a page costs a page of rows).
+    ``counted`` keeps only the records that count that way (the engine filters them);
+    each table's counts by :class:`Counted` are those before the filter.
     """
     if offset < 0 or (limit is not None and limit < 0):
         raise ValueError("offset and limit must not be negative")
     period, level = as_period(period), Level(level)
+    keep = None if counted is None else Counted(counted)
     ind = lookup(indicator)
     if ws.engine.name == "spark" and (con is None or con.name != "pyspark"):
         # As in compute: with engine spark the records come from the cluster too.
@@ -127,21 +175,26 @@ def explain(
         roster = Roster.load(ctx)
         records: list[ExplainedRecord] = []
         listed: list[tuple[str, ...]] = []
+        tables: list[TableListing] = []
         total, start = 0, offset
         end = None if limit is None else offset + limit
         for source_name in ind.sources:
             picked, details = _picked(ctx, ind, source_name, level, key, roster)
             picked = _held(ctx, picked)
-            count = int(ctx.con.to_pyarrow(picked.count()).as_py())
-            if count:
-                listed.append(tuple(_columns(details)))
+            by_kind = _counts(ctx, picked)
+            picked = picked.filter(_kept(picked, keep))
+            count = by_kind[ALL if keep is None else str(keep)]
+            if by_kind[ALL] or by_kind[str(Counted.NOT_COUNTED)]:
+                cols = tuple(_columns(details))
+                listed.append(cols)
+                tables.append(TableListing(SOURCES[source_name].table, cols, by_kind, count))
             # The part of [start, end) of the whole list that falls in this table's rows.
             lo = max(start - total, 0)
             hi = count if end is None else min(end - total, count)
             if hi > lo:
                 records += _fetch(ctx, source_name, picked, details, lo, hi - lo)
             total += count
-        return Explanation(figure, records, total, tuple(listed))
+        return Explanation(figure, records, total, tuple(listed), tuple(tables))
     finally:
         if own:
             backend.disconnect()
@@ -168,15 +221,38 @@ def _picked(
     in_den = den != 0
     in_num = in_den if ind.kind is IndicatorKind.MEAN else num != 0
     details = tuple(c for c in ind.details.get(source_name, ()) if c != source.id_column)
-    picked = rel.filter(every != 0).select(
+    # Every record of the key is kept (the not-counted ones too); ``_listed`` marks those
+    # the figure rests on.
+    picked = rel.select(
         source.id_column,
         *details,
         *LINEAGE,
         _when=rel._when,
         _in_num=in_num,
         _in_den=in_den,
+        _listed=every != 0,
     )
     return picked, details
+
+
+def _kept(picked: ir.Table, keep: Counted | None) -> ir.BooleanValue:
+    if keep is None:
+        return picked._listed
+    if keep is Counted.NUMERATOR:
+        return picked._listed & picked._in_num
+    if keep is Counted.DENOMINATOR:
+        return picked._listed & picked._in_den & ~picked._in_num
+    return ~picked._in_num & ~picked._in_den
+
+
+def _counts(ctx: Ctx, picked: ir.Table) -> dict[str, int]:
+    """The records of ``picked`` by :class:`Counted`, counted in one query of the engine."""
+    kinds: dict[str, Counted | None] = {ALL: None, **{str(c): c for c in Counted}}
+    query = picked.aggregate(
+        **{name: _kept(picked, c).cast("int64").sum() for name, c in kinds.items()}
+    )
+    row = ctx.con.to_pyarrow(query).to_pylist()[0]
+    return {name: int(row[name] or 0) for name in kinds}
 
 
 def _held(ctx: Ctx, picked: ir.Table) -> ir.Table:

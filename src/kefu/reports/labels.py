@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kefu.errors import UsageError
+from kefu.store.tables import CHANNEL_LABELS
 
 LOCALES = ("zh-CN", "en")
 
@@ -113,3 +114,147 @@ def text(key: str, locale: str) -> str:
     """The label ``key`` in ``locale`` (zh-CN or en)."""
     zh, en = _TEXT[key]
     return zh if locale.startswith("zh") else en
+
+
+# -- the records behind a figure (drill-down page and its downloads) ------------------------
+#: Record columns as people call them: (zh-CN, en). Columns of the stored tables and the
+#: engine's derived ones (frt_seconds, handle_seconds, repeat, due_eff …).
+_COLUMNS: dict[str, tuple[str, str]] = {
+    "table": ("数据表", "Table"),
+    "id": ("记录编号", "Record ID"),
+    "in_numerator": ("计入分子", "In numerator"),
+    "in_denominator": ("计入分母", "In denominator"),
+    "source_file": ("来源文件", "Source file"),
+    "source_row": ("行号", "Row"),
+    "batch_id": ("导入批次", "Import batch"),
+    "channel": ("渠道", "Channel"),
+    "direction": ("呼叫方向", "Direction"),
+    "category": ("类型", "Category"),
+    "offered_at": ("进线时间", "Offered at"),
+    "answered_at": ("应答时间", "Answered at"),
+    "ended_at": ("结束时间", "Ended at"),
+    "frt_seconds": ("首次响应时长(秒)", "First response (s)"),
+    "talk_seconds": ("通话时长(秒)", "Talk time (s)"),
+    "hold_seconds": ("保持时长(秒)", "Hold time (s)"),
+    "acw_seconds": ("话后处理时长(秒)", "After-call work (s)"),
+    "handle_seconds": ("处理时长(秒)", "Handle time (s)"),
+    "cell_handle_mean": ("同类平均处理时长(秒)", "Like-for-like mean handle (s)"),
+    "aht_index": ("处理时长指数", "Handle-time index"),
+    "customer_id": ("客户ID", "Customer ID"),
+    "waybill_no": ("运单号", "Waybill no."),
+    "transferred": ("是否转接", "Transferred"),
+    "resolved": ("是否解决", "Resolved"),
+    "first_contact_resolved": ("一次解决", "Resolved first time"),
+    "repeat": ("重复来电", "Repeat contact"),
+    "cell_fcr_mean": ("同类平均解决率", "Like-for-like mean FCR"),
+    "created_at": ("创建时间", "Created at"),
+    "due_at": ("截止时间", "Due at"),
+    "due_eff": ("有效截止时间", "Effective due time"),
+    "closed_at": ("完结时间", "Closed at"),
+    "evaluated_at": ("质检时间", "Evaluated at"),
+    "evaluator": ("质检员", "Evaluator"),
+    "compliance_score": ("规范得分", "Compliance score"),
+    "info_checked": ("信息核查项数", "Items checked"),
+    "info_correct": ("信息正确项数", "Items correct"),
+    "fatal": ("致命错误", "Fatal error"),
+    "responded_at": ("评价时间", "Responded at"),
+    "csat": ("满意度", "CSAT"),
+    "nps": ("推荐意愿", "Likelihood to recommend"),
+    "comment": ("评价内容", "Comment"),
+    "sentiment": ("情感倾向", "Sentiment"),
+    "negative": ("负面评价", "Negative"),
+    "received_at": ("受理时间", "Received at"),
+    "cause": ("投诉原因", "Cause"),
+    "severity": ("严重程度", "Severity"),
+    "attributed": ("是否客服责任", "Agent-caused"),
+    "status": ("状态", "Status"),
+    "occurred_at": ("发生时间", "Occurred at"),
+    "kind": ("差错类型", "Error kind"),
+    "found_by": ("差错来源", "Found by"),
+    "note": ("备注", "Note"),
+    "session_id": ("培训场次", "Session"),
+    "held_on": ("培训日期", "Held on"),
+    "required": ("是否必修", "Required"),
+    "attended": ("是否出勤", "Attended"),
+    "exam_score": ("考核成绩", "Exam score"),
+    "rated_on": ("评价日期", "Rated on"),
+    "rater_id": ("评价人", "Rater"),
+    "rater_role": ("评价人角色", "Rater role"),
+    "score": ("评分", "Score"),
+    "scale": ("分制", "Scale"),
+    "description": ("改进内容", "Item"),
+    "due_on": ("截止日期", "Due on"),
+    "completed_on": ("完成日期", "Completed on"),
+}
+
+#: The kinds of record, as the drill-down heads each table: (zh-CN, en).
+_TABLES: dict[str, tuple[str, str]] = {
+    "contacts": ("通话与会话", "Contacts"),
+    "tickets": ("工单", "Tickets"),
+    "qa_evaluations": ("质检记录", "QA evaluations"),
+    "surveys": ("满意度评价", "Surveys"),
+    "complaints": ("投诉", "Complaints"),
+    "operation_errors": ("错误操作", "Operation errors"),
+    "praise": ("表扬", "Praise"),
+    "training": ("培训记录", "Training"),
+    "ratings": ("协作评价", "Teamwork ratings"),
+    "improvement_items": ("改进计划事项", "Improvement-plan items"),
+}
+
+#: Stored codes as people say them, per column: (zh-CN, en).
+_VALUES: dict[str, dict[str, tuple[str, str]]] = {
+    "channel": CHANNEL_LABELS,
+    "direction": {"in": ("呼入", "inbound"), "out": ("呼出", "outbound")},
+    "rater_role": {
+        "supervisor": ("主管", "supervisor"),
+        "peer": ("同事", "peer"),
+        "self": ("自评", "self"),
+    },
+    "severity": {
+        "minor": ("一般", "minor"),
+        "major": ("重大", "major"),
+        "critical": ("严重", "critical"),
+    },
+    "status": {
+        "open": ("处理中", "open"),
+        "upheld": ("成立", "upheld"),
+        "rejected": ("不成立", "rejected"),
+        "overturned": ("申诉撤销", "overturned on appeal"),
+    },
+    "cause": {
+        "attitude": ("服务态度", "attitude"),
+        "competence": ("业务能力", "competence"),
+        "operation": ("操作失误", "operation"),
+        "non_cs": ("非客服原因", "not customer service"),
+        "other": ("其他", "other"),
+    },
+}
+
+_YES_NO = (("是", "yes"), ("否", "no"))
+
+
+def _pick(pair: tuple[str, str], locale: str) -> str:
+    return pair[0] if locale.startswith("zh") else pair[1]
+
+
+def column_label(column: str, locale: str) -> str:
+    """A record column's heading (a column without a label is shown by its name)."""
+    pair = _COLUMNS.get(column)
+    return _pick(pair, locale) if pair else column
+
+
+def table_label(table: str, locale: str) -> str:
+    """A kind of record's name (``complaints`` → 投诉)."""
+    pair = _TABLES.get(table)
+    return _pick(pair, locale) if pair else table
+
+
+def value_label(column: str, value: object, locale: str) -> object:
+    """A stored value as people say it: ``phone`` → 电话, ``in`` → 呼入, True → 是.
+
+    Values without a label (numbers, names, free text) come back unchanged.
+    """
+    if isinstance(value, bool):
+        return _pick(_YES_NO[0] if value else _YES_NO[1], locale)
+    pair = _VALUES.get(column, {}).get(str(value)) if isinstance(value, str) else None
+    return _pick(pair, locale) if pair else value

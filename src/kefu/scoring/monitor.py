@@ -59,6 +59,27 @@ def crossing(alert: Alert, value: float | None, sample: int | None) -> tuple[str
     return None
 
 
+def overshoot(rule: str, value: float, limit: Any) -> float:
+    """How far ``value`` is past the alert's ``limit``, as a share of the limit (pure).
+
+    Alerts of different sizes (72 overdue tickets against 3, an FRT of 45 s against 30)
+    sort by this: ``overshoot("at_least", 72, 3) == 23.0``. A zero limit counts the
+    distance itself.
+    """
+
+    def past(beyond: float, line: float) -> float:
+        return beyond / abs(line) if line else beyond
+
+    if rule == "above" or rule == "at_least":
+        return past(value - float(limit), float(limit))
+    if rule == "below":
+        return past(float(limit) - value, float(limit))
+    if rule == "outside":
+        low, high = float(limit[0]), float(limit[1])
+        return past(low - value, low) if value < low else past(value - high, high)
+    return 0.0
+
+
 def check_alert(alert: Alert, value: float | None, sample: int | None) -> str | None:
     """The alert's message (English, for the CLI and logs) when ``value`` crosses it."""
     found = crossing(alert, value, sample)
@@ -103,7 +124,11 @@ def alerts_for(
     return out
 
 
-def _counts(ws: Workspace, day: Period, cutoff: datetime, con: Any) -> dict[str, dict[str, int]]:
+def _counts(
+    ws: Workspace, day: Period, cutoff: datetime, con: Any, agents: Sequence[str] | None = None
+) -> dict[str, dict[str, int]]:
+    """Each agent's counts of the day; with ``agents``, counted for those agents only (in
+    the engine: a team's monitor reads no other team's tickets or complaints)."""
     start, end = day.utc_bounds(ws.timezone)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
     t = ws.facts.table(con, "tickets")
@@ -113,10 +138,14 @@ def _counts(ws: Workspace, day: Period, cutoff: datetime, con: Any) -> dict[str,
         & (t.created_at < cutoff)
         & (t.closed_at.isnull() | (t.closed_at > cutoff))
     )
+    if agents is not None:
+        overdue = overdue.filter(overdue.agent_id.isin(list(agents)))
     for rec in overdue.group_by("agent_id").aggregate(n=overdue.count()).to_pyarrow().to_pylist():
         counts[str(rec["agent_id"])]["overdue_tickets"] = int(rec["n"])
     c = ws.facts.table(con, "complaints")
     c = c.filter((c.received_at >= start) & (c.received_at < end) & c.agent_id.notnull())
+    if agents is not None:
+        c = c.filter(c.agent_id.isin(list(agents)))
     upheld = ((c.status == "upheld") & c.attributed.fill_null(False)).cast("int64")
     agg = c.group_by("agent_id").aggregate(n=c.count(), upheld=upheld.sum())
     for rec in agg.to_pyarrow().to_pylist():
@@ -170,7 +199,7 @@ def monitor(
         ws, day, level=Level.TEAM, indicators=ids, params=params, as_of=cutoff, con=con,
         keys=None if team is None else [team],
     )  # fmt: skip
-    counts = _counts(ws, day, cutoff, con)
+    counts = _counts(ws, day, cutoff, con, agent_keys)
     rows: dict[tuple[str, str], dict[str, Any]] = {}
 
     def row(level: Level, key: str) -> dict[str, Any]:

@@ -95,7 +95,15 @@ def records(
     period: PeriodQuery = None,
     page: PageQuery = 1,
     per_page: Annotated[int, Query(ge=1, le=sheets.MAX_PER_PAGE)] = 50,
+    counted: Annotated[
+        str | None,
+        Query(
+            max_length=20,
+            description="Only records counted so: numerator, denominator "
+            "(the denominator only) or not_counted",
+        ),
+    ] = None,
 ) -> RecordsPublic:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
-    found = sheets.records(ws, view, agent_id, indicator, page, per_page)
+    found = sheets.records(ws, view, agent_id, indicator, page, per_page, counted)
     return privacy.mask_records(found, user)

@@ -301,6 +301,17 @@ class FigurePublic(BaseModel):
     status: str
 
 
+class RecordTablePublic(BaseModel):
+    """One kind of record behind a figure: its columns and its records by how they count."""
+
+    table: str
+    columns: list[str]
+    counts: dict[str, int] = Field(
+        description="Records by how they count: numerator, denominator (only), not_counted"
+    )
+    listed: int = Field(description="Records the filter keeps")
+
+
 class RecordsPublic(BaseModel):
     agent_id: str
     indicator: str
@@ -316,6 +327,11 @@ class RecordsPublic(BaseModel):
     per_page: int
     total: int
     pages: int
+    counted: str | None = Field(
+        default=None, description="The filter: numerator, denominator (only), not_counted"
+    )
+    counts: dict[str, int] = Field(default_factory=dict)
+    tables: list[RecordTablePublic] = Field(default_factory=list)
 
 
 class TeamRowView(TeamRowPublic):

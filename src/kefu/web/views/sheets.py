@@ -11,7 +11,7 @@ from typing import Any
 
 from kefu.errors import NotFound, UsageError
 from kefu.metrics import Level
-from kefu.metrics.explain import explain
+from kefu.metrics.explain import Counted, explain
 from kefu.metrics.registry import INDICATORS
 from kefu.reports import explain as reasons_of
 from kefu.reports.catalogue import indicator_name
@@ -41,6 +41,7 @@ from kefu.web.views.models import (
     PenaltyItemView,
     RadarPublic,
     RecordsPublic,
+    RecordTablePublic,
     SheetDimensionPublic,
     SheetIndicatorPublic,
     TeamColumnPublic,
@@ -329,14 +330,54 @@ def history(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> list[
 
 
 def records(
-    ws: Any, view: ResultsView, agent_id: str, indicator: str | None, page: int, per_page: int
+    ws: Any,
+    view: ResultsView,
+    agent_id: str,
+    indicator: str | None,
+    page: int,
+    per_page: int,
+    counted: str | None = None,
 ) -> RecordsPublic:
-    """The records behind one figure of an agent's sheet, one page at a time."""
+    """The records behind one figure of an agent's sheet, one page at a time.
+
+    ``counted`` keeps only the records counted that way (numerator, denominator only,
+    not counted); the counts of each are given either way.
+    """
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise UsageError(f"page must be ≥ 1 and per_page between 1 and {MAX_PER_PAGE}")
+    return _records(ws, view, agent_id, indicator, counted, page, per_page)
+
+
+def all_records(
+    ws: Any, view: ResultsView, agent_id: str, indicator: str | None, counted: str | None = None
+) -> RecordsPublic:
+    """Every record behind the figure (the filter applied): the downloads' rows."""
+    return _records(ws, view, agent_id, indicator, counted, 1, None)
+
+
+def _counted(value: str | None) -> Counted | None:
+    if not value:
+        return None
+    try:
+        return Counted(value)
+    except ValueError:
+        names = ", ".join(str(c) for c in Counted)
+        raise UsageError(f"counted must be one of {names}") from None
+
+
+def _records(
+    ws: Any,
+    view: ResultsView,
+    agent_id: str,
+    indicator: str | None,
+    counted: str | None,
+    page: int,
+    per_page: int | None,
+) -> RecordsPublic:
     row = result_of(view, agent_id)
     if not indicator:
         raise UsageError("choose an indicator of the sheet to list its records")
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise UsageError(f"page must be ≥ 1 and per_page between 1 and {MAX_PER_PAGE}")
+    keep = _counted(counted)
     item = next((i for i in row.get("indicators") or () if i["indicator"] == indicator), None)
     # Channel-qualified ids (aht_avg.phone) are indicators of their own: explain exactly those.
     base = indicator if indicator in INDICATORS else indicator.partition(".")[0]
@@ -354,13 +395,15 @@ def records(
         indicator=base,
         params=card.indicator_params(),
         as_of=run.as_of if run is not None else None,
-        offset=(page - 1) * per_page,
+        offset=0 if per_page is None else (page - 1) * per_page,
         limit=per_page,
+        counted=keep,
     )
     chunk = found.to_rows()
     total = found.total or 0
     columns = found.columns()
     fig = found.figure
+    shown = per_page if per_page is not None else max(total, 1)
     return RecordsPublic(
         agent_id=agent_id,
         indicator=indicator,
@@ -376,9 +419,17 @@ def records(
         columns=columns,
         records=[{c: _plain(r.get(c)) for c in columns} for r in chunk],
         page=page,
-        per_page=per_page,
+        per_page=shown,
         total=total,
-        pages=max(1, -(-total // per_page)),
+        pages=max(1, -(-total // shown)),
+        counted=None if keep is None else str(keep),
+        counts=found.counts(),
+        tables=[
+            RecordTablePublic(
+                table=t.table, columns=list(t.columns), counts=t.counts, listed=t.listed
+            )
+            for t in found.tables
+        ],
     )
 
 
