@@ -97,3 +97,26 @@ def test_daily_monitor_with_counts_and_alerts(ws):
 def test_monitor_needs_a_day(ws):
     with pytest.raises(UsageError, match="one day"):
         monitor(ws, "2026-11", compute=FakeEngine([]))
+
+
+def test_a_past_days_monitor_is_kept_until_the_next_import(ws):
+    from kefu.periods import Period
+    from kefu.scoring.monitor import kept_monitor
+
+    add_records(ws, "agents", [
+        {"agent_id": "A1", "name": "张三", "team": "T1", "valid_from": date(2026, 1, 1)},
+    ])  # fmt: skip
+
+    def overdue_ticket(tid):
+        return {"ticket_id": tid, "agent_id": "A1", "created_at": datetime(2026, 11, 1),
+                "due_at": datetime(2026, 11, 10), "closed_at": None}  # fmt: skip
+
+    add_records(ws, "tickets", [overdue_ticket("t1")])
+    day = Period.parse("2026-11-11")
+    first = kept_monitor(ws, day)
+    assert kept_monitor(ws, day) is first
+    assert next(r for r in first.rows if r["key"] == "A1")["overdue_tickets"] == 1
+    add_records(ws, "tickets", [overdue_ticket("t2")])
+    again = kept_monitor(ws, day)
+    assert again is not first
+    assert next(r for r in again.rows if r["key"] == "A1")["overdue_tickets"] == 2

@@ -8,7 +8,8 @@ a range, with a ``min_sample``) or a count (``overdue_tickets``,
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -235,3 +236,39 @@ def monitor(
     ordered = sorted(rows.values(), key=lambda r: (r["level"] != "team", r["team"] or "", r["key"]))
     alerts = [a for r in ordered for a in alerts_for(mon, Level(r["level"]), r["key"], r)]
     return MonitorReport(day.label, ids, ordered, alerts)
+
+
+# -- kept reports ---------------------------------------------------------------------
+# A day's monitor is a function of the imported data, the scorecard and, while the day
+# is not over, the clock (tickets fall overdue as time passes). Pages ask for it on every
+# view of the overview and the monitor (a second at 120 agents): keep each report until
+# the next import or scorecard change, and a day in progress for at most a minute.
+_KEPT: OrderedDict[tuple[Any, ...], MonitorReport] = OrderedDict()
+_KEPT_MAX = 32
+_KEPT_LOCK = threading.Lock()
+
+
+def kept_monitor(ws: Workspace, day: Period, *, team: str | None = None) -> MonitorReport:
+    """:func:`monitor` of ``day`` (and ``team``), computed once per state of its inputs."""
+    from kefu.scoring.registry import workspace_scorecards
+
+    now = utcnow()
+    now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
+    _, day_end = day.utc_bounds(ws.timezone)
+    minute = None if day_end <= now else now.replace(second=0, microsecond=0)
+    key = (
+        ws.database_url, day.label, team, minute,
+        workspace_scorecards(ws).for_agent(team, None).content_hash,
+        tuple(b.id for b in ws.facts.committed_batches()),
+    )  # fmt: skip
+    with _KEPT_LOCK:
+        found = _KEPT.get(key)
+        if found is not None:
+            _KEPT.move_to_end(key)
+            return found
+    found = monitor(ws, day, team=team)
+    with _KEPT_LOCK:
+        _KEPT[key] = found
+        while len(_KEPT) > _KEPT_MAX:
+            _KEPT.popitem(last=False)
+    return found

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from kefu.errors import UsageError
 from kefu.periods import Period
-from kefu.scoring.monitor import monitor as run_monitor
+from kefu.scoring.monitor import kept_monitor
 from kefu.users.roles import Principal
 from kefu.web.access import ApplicationsUser, MonitorUser, ResultsUser
 from kefu.web.api.results_schemas import (
@@ -68,7 +68,7 @@ def monitor_report(ws: Ws, user: Principal, day: date | None, team: str | None) 
         if not ends:
             return {"day": "", "indicators": [], "rows": [], "alerts": []}
         day = max(ends)
-    report = run_monitor(ws, Period.parse(day.isoformat()), team=team)
+    report = kept_monitor(ws, Period.parse(day.isoformat()), team=team)
     return {"day": report.day, "indicators": report.indicators, "rows": report.rows,
             "alerts": report.alerts}  # fmt: skip
 

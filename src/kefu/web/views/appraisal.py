@@ -230,7 +230,6 @@ def report_meta(
 
 # -- figures (cached per period and imported data) ----------------------------------
 _FIGURES: dict[tuple[Any, ...], list[Figure]] = {}
-_MONITORS: dict[tuple[Any, ...], Any] = {}
 _LOCK = threading.Lock()
 
 
@@ -403,24 +402,14 @@ def latest_data_day(ws: Workspace, period: Period) -> date | None:
 
 def alerts(ws: Workspace, user: Principal, period: Period) -> AlertsView:
     """Monitor alerts of the latest day with data, cut to the user's teams."""
-    from kefu.scoring.monitor import monitor
+    from kefu.scoring.monitor import kept_monitor
 
     if user.role not in (Role.admin, Role.manager, Role.supervisor):
         return AlertsView(date=None, alerts=[])
     day = latest_data_day(ws, period)
     if day is None:
         return AlertsView(date=None, alerts=[])
-    batches = tuple(b.id for b in ws.facts.committed_batches())
-    card_hash = workspace_scorecards(ws).default.content_hash
-    cache_key = (str(ws.home), card_hash, day.isoformat(), batches)
-    with _LOCK:
-        report = _MONITORS.get(cache_key)
-    if report is None:
-        report = monitor(ws, Period.parse(day.isoformat()))
-        with _LOCK:
-            if len(_MONITORS) > 64:
-                _MONITORS.clear()
-            _MONITORS[cache_key] = report
+    report = kept_monitor(ws, Period.parse(day.isoformat()))
     visible = [
         AlertView(**a)
         for a in report.alerts
