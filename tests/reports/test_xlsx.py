@@ -210,7 +210,7 @@ def test_a_draft_is_marked_on_every_sheet(results, meta) -> None:
     draft = ReportMeta.of(*meta.scorecards, status="stale", run="#3 rev 1")
     wb = _book(results, draft)
     summary = [[c.value for c in r] for r in wb["汇总"].iter_rows(max_row=3)]
-    assert summary[2][:2] == ["状态:", "草稿(数据已更新,需重新评分) · 评分批次 #3 rev 1"]
+    assert summary[2][:2] == ["状态:", "草稿(数据已更新,需重新评分) · 评分批次 #3 第 1 次修订"]
     for name in ("一组", "二组"):
         assert wb[name]["A1"].value.endswith("草稿(数据已更新,需重新评分)")
     final = _book(results, ReportMeta.of(*meta.scorecards, status="published"))

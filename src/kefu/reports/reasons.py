@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kefu.reports.formatting import format_points, format_value
-from kefu.reports.labels import text
+from kefu.reports.labels import text, where_text
 from kefu.reports.meta import IndicatorMeta
 
 
@@ -29,7 +29,7 @@ def event_name(kind: str, locale: str) -> str:
 
 
 def _veto(m: re.Match[str]) -> str:
-    what = f"({m['what']})" if m["what"] else ""
+    what = f"({where_text(m['what'], 'zh-CN')})" if m["what"] else ""
     return f"{m['n']} 次{event_name(m['event'], 'zh-CN')}{what}:等级封顶为 {m['grade']}"
 
 
