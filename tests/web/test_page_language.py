@@ -5,8 +5,11 @@ offer, one URL per page pattern) and then the same URLs in English, each languag
 its own browser context. A Chinese page fails on a catalogue key printed raw
 (``nav.home``), a raw id (``qa_evaluations``) or an English word; an English page on
 a raw key or id or a Han character. Only the data may be in any language: elements
-marked ``class="data"`` or ``data-data``, the centre's people, teams and sites, agent
-ids (``KF0001``), the file names users uploaded, and record ids. What other pages still
+marked ``class="data"`` or ``data-data``, what people wrote (``class="text"``: a review's
+notes, an appeal's reason), a scorecard's YAML as saved, the centre's people, teams,
+sites and scorecard names, agent ids (``KF0001``), the file names users uploaded, and
+record ids (``ZJ20261020000004``). The API reference (``/api/docs``) documents the API
+in English and is not crawled. What other pages still
 get wrong is listed in ``KNOWN_GAPS`` (page pattern → the strings allowed there for
 now): every other page is held strictly.
 """
@@ -44,14 +47,14 @@ ROLES = ("manager", "supervisor", "qa", "agent", "hr", "admin")
 SEEDS = (
     "/", "/account", "/inbox", "/notifications", "/monitor", "/imports", "/reviews", "/appeals",
     "/plans", "/scorecards", "/applications", "/audit", "/admin/users", "/admin/notify",
-    "/agents/me", "/api/docs",
+    "/agents/me",
 )  # fmt: skip
 # Error pages a user meets: a bad query string (the validation message), a missing page.
 ERRORS = ("/reviews/999999", "/imports/1/rejects?page=abc", "/monitor?period=next-month")
 
 # Not pages: downloads, actions, the API, and links away from the page family.
 SKIP = re.compile(
-    r"^/(static|api/v1|logout|lang)\b|\.(pdf|xlsx|csv|json)$|/pdf$|^/audit/export"
+    r"^/(static|api/|logout|lang)\b|\.(pdf|xlsx|csv|json)$|/pdf$|^/audit/export"
 )
 MAX_PAGES = 45  # per role: one URL per pattern stays well under this
 
@@ -62,7 +65,7 @@ _ID_SEGMENT = re.compile(r"^(\d+|KF\d+|[0-9a-f]{12}|[0-9a-f-]{32,36}|me)$")
 SHARED_WORDS = frozenset({
     "Kefu", "PDF", "CSV", "Excel", "XLSX", "xlsx", "JSON", "API", "TOTP", "QR", "UTC", "ID",
     "GBK", "UTF", "Parquet", "ZIP", "zip", "csv", "tsv", "txt", "xls", "parquet", "jsonl",
-    "ndjson", "json", "English",
+    "ndjson", "json", "English", "SMTP", "STARTTLS", "TLS", "Webhook", "HTTPS",
 })  # fmt: skip
 SHARED_HAN = frozenset({"中文"})  # the language switcher names each language in itself
 
@@ -73,12 +76,14 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_']*[A-Za-z0-9]|[A-Za-z]{2,}")
 _KEYLIKE = re.compile(r"\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\b")
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
-_AGENT_ID = re.compile(r"\bKF\d+\b")
+# Agent ids, record ids (ZJ20261020000004), and quarters as people write them (2026-Q4).
+_IDS = re.compile(r"\bKF\d+\b|\b[A-Z]{1,4}\d{6,}\b|(?<=\d-)Q[1-4]\b")
 
 # The text a reader sees: text nodes and the attributes shown as text, minus the data.
 _VISIBLE_TEXT = """() => {
   const root = document.documentElement.cloneNode(true);
-  root.querySelectorAll('script, style, noscript, template, .data, [data-data]')
+  root.querySelectorAll('script, style, noscript, template, .data, [data-data], .text, '
+                        + 'pre.yaml, textarea')
       .forEach((e) => e.remove());
   const out = [];
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -112,7 +117,7 @@ class Data:
     def strip(self, text: str) -> str:
         for value in self.values:
             text = text.replace(value, " ")
-        return _AGENT_ID.sub(" ", text)
+        return _IDS.sub(" ", text)
 
 
 def _centre_data(ws: Workspace) -> Data:
@@ -124,6 +129,7 @@ def _centre_data(ws: Workspace) -> Data:
         for row in con.execute(sql, [[str(f) for f in files]]).fetchall():
             values |= {str(v) for v in row if v}
         con.close()
+    from kefu.scoring.models import ScorecardVersion
     from kefu.store.catalog import ImportBatch
     from kefu.users.models import User
 
@@ -131,6 +137,7 @@ def _centre_data(ws: Workspace) -> Data:
         for user in s.query(User).all():
             values |= {v for v in (user.username, user.display_name) if v}
         values |= {b.source_file for b in s.query(ImportBatch).all() if b.source_file}
+        values |= {v.name for v in s.query(ScorecardVersion).all() if v.name}
     # Longest first: a team name is removed before the person name it may contain.
     return Data(sorted(values, key=len, reverse=True))
 
