@@ -38,7 +38,8 @@ def test_a_period_rule_and_a_bound_read_as_sentences() -> None:
         {"type": "something_new", "loc": ("query", "unheard_of")},
     ]  # fmt: skip
     said = describe_all(errors, Translator("zh-CN"))
-    assert said == "期间：应为月份（2026-10）、季度（2026-Q4）或年份（2026）；每页条数：应不小于 1；参数：值无效"
+    period = "期间：应为月份（2026-10）、季度（2026-Q4）或年份（2026）"
+    assert said == f"{period}；每页条数：应不小于 1；参数：值无效"
     said = describe_all(errors, Translator("en"))
     assert said.startswith("period: must be a month (2026-10), quarter (2026-Q4) or year (2026); ")
     assert said.endswith("rows per page: must be at least 1; parameter: is not valid")

@@ -149,7 +149,9 @@ def where_text(where: Mapping[str, Any] | str, locale: str) -> str:
     for key, value in items:
         shown = str(value).lower() if isinstance(value, bool) else str(value)
         label = _TEXT.get(f"where_{key}_{shown}")
-        said.append((label[0] if locale.startswith("zh") else label[1]) if label else f"{key}={value}")
+        said.append(
+            (label[0] if locale.startswith("zh") else label[1]) if label else f"{key}={value}"
+        )
     return ("、" if locale.startswith("zh") else ", ").join(said)
 
 

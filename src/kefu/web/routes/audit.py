@@ -54,8 +54,13 @@ def audit_page(
     filters = _filters(ws, since, until, actor, action, object_type)
     rows = trail.entries(ws, **filters)
     shown = [
-        {**r, "before_text": _json(r["before"]), "after_text": _json(r["after"]),
-         "before_fields": _fields(r["before"]), "after_fields": _fields(r["after"])}
+        {
+            **r,
+            "before_text": _json(r["before"]),
+            "after_text": _json(r["after"]),
+            "before_fields": _fields(r["before"]),
+            "after_fields": _fields(r["after"]),
+        }
         for r in rows[-PAGE_ROWS:][::-1]  # newest first on screen
     ]
     query = request.url.query

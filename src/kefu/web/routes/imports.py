@@ -19,7 +19,7 @@ from kefu.ingest.mapping import load_profile
 from kefu.reports.safe import csv_writer
 from kefu.store.tables import TABLES, Kind
 from kefu.users.roles import Principal, Role
-from kefu.web import jobs, import_text
+from kefu.web import import_text, jobs
 from kefu.web.access import IMPORT_READ_ROLES, UPLOAD_ROLES, ImportReader, ImportWriter
 from kefu.web.api.imports import read_uploads, start_job
 from kefu.web.deps import DB, Ws, require_roles
