@@ -63,21 +63,27 @@ _ID_SEGMENT = re.compile(r"^(\d+|KF\d+|[0-9a-f]{12}|[0-9a-f-]{32,36}|me)$")
 SHARED_WORDS = frozenset({
     "Kefu", "PDF", "CSV", "Excel", "XLSX", "xlsx", "JSON", "API", "TOTP", "QR", "UTC", "ID",
     "GBK", "UTF", "Parquet", "ZIP", "zip", "csv", "tsv", "txt", "xls", "parquet", "jsonl",
-    "ndjson", "json", "English", "SMTP", "STARTTLS", "TLS", "Webhook", "HTTPS",
+    "ndjson", "json", "English", "SMTP", "STARTTLS", "TLS", "Webhook", "HTTPS", "YAML", "CA",
 })  # fmt: skip
-# Commands as typed at the command line (the account page's help names one).
-COMMANDS = ("kefu users token create",)
+# Typed as they are: a command (the account page's help), settings and their file, a URL's
+# scheme (the notification settings' hints).
+AS_TYPED = ("kefu users token create", "kefu.yaml", "base_url", "import_max_rejects", "https://")
 SHARED_HAN = frozenset({"中文"})  # the language switcher names each language in itself
 
 #: Page pattern → strings still in the wrong language there, owned by another page family.
-KNOWN_GAPS: dict[str, set[str]] = {}
+KNOWN_GAPS: dict[str, set[str]] = {
+    # The scorecard editor (its own page family): penalty conditions shown as written.
+    "/scorecards/edit": {"severity", "major"},
+    "/scorecards/{}/edit": {"severity", "major"},
+}
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_']*[A-Za-z0-9]|[A-Za-z]{2,}")
 _KEYLIKE = re.compile(r"\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\b")
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
-# Agent ids, record ids (ZJ20261020000004), and quarters as people write them (2026-Q4).
-_IDS = re.compile(r"\bKF\d+\b|\b[A-Z]{1,4}\d{6,}\b|(?<=\d-)Q[1-4]\b")
+# Agent ids, record ids (ZJ20261020000004), content hashes, and quarters as people write
+# them (2026-Q4).
+_IDS = re.compile(r"\bKF\d+\b|\b[A-Z]{1,4}\d{6,}\b|\b[0-9a-f]{12}\b|(?<=\d-)Q[1-4]\b")
 
 # The text a reader sees: text nodes and the attributes shown as text, minus the data.
 _VISIBLE_TEXT = """() => {
@@ -108,16 +114,20 @@ def pattern(url: str) -> str:
     return "/".join("{}" if _ID_SEGMENT.match(p) else p for p in path.split("/"))
 
 
-@dataclass
 class Data:
-    """What a page may show in any language: the centre's own names and ids."""
+    """What a page may show in any language: the centre's own names and ids.
 
-    values: list[str]
+    Each is removed as a whole word: the username ``qa`` is data, ``qa_evaluations`` is not.
+    """
+
+    def __init__(self, values: set[str]) -> None:
+        # Longest first: a team name is removed before the person name it may contain.
+        found = sorted({*AS_TYPED, *values}, key=len, reverse=True)
+        alternatives = "|".join(re.escape(v) for v in found)
+        self._values = re.compile(f"(?<![A-Za-z0-9_])(?:{alternatives})(?![A-Za-z0-9_])")
 
     def strip(self, text: str) -> str:
-        for value in (*COMMANDS, *self.values):
-            text = text.replace(value, " ")
-        return _IDS.sub(" ", text)
+        return _IDS.sub(" ", self._values.sub(" ", text))
 
 
 def _centre_data(ws: Workspace) -> Data:
@@ -132,14 +142,16 @@ def _centre_data(ws: Workspace) -> Data:
     from kefu.scoring.models import ScorecardVersion
     from kefu.store.catalog import ImportBatch
     from kefu.users.models import User
+    from kefu.workflow.models import ImprovementPlan
 
     with ws.db.session() as s:
         for user in s.query(User).all():
             values |= {v for v in (user.username, user.display_name) if v}
         values |= {b.source_file for b in s.query(ImportBatch).all() if b.source_file}
-        values |= {v.name for v in s.query(ScorecardVersion).all() if v.name}
-    # Longest first: a team name is removed before the person name it may contain.
-    return Data(sorted(values, key=len, reverse=True))
+        for card in s.query(ScorecardVersion).all():
+            values |= {v for v in (card.name, card.version, card.saved_by) if v}
+        values |= {p.title for p in s.query(ImprovementPlan).all() if p.title}
+    return Data(values)
 
 
 @dataclass
