@@ -147,7 +147,7 @@ def where_text(where: Mapping[str, Any] | str, locale: str) -> str:
         items = [(str(k), v) for k, v in where.items()]
     said = []
     for key, value in items:
-        shown = str(value).lower() if isinstance(value, bool) else str(value)
+        shown = str(value).lower()  # True (YAML), true (text) alike
         label = _TEXT.get(f"where_{key}_{shown}")
         said.append(
             (label[0] if locale.startswith("zh") else label[1]) if label else f"{key}={value}"
