@@ -78,3 +78,21 @@ def test_review_prints_with_the_appraisal_sheet(centre_web: Web) -> None:
     assert "绩效面谈记录" in pdf.pages[-1].extract_text()
     other = web.login("a2", Role.agent, agent_id="A2")
     assert other.get(f"/reviews/{review.id}/pdf").status_code == 404
+
+
+def test_an_appeal_names_its_fields_and_original_values_as_people_say_them(
+    centre_web: Web,
+) -> None:
+    web = centre_web
+    agent = web.login("a1", Role.agent, agent_id="A1")
+    r = _form(web, agent, "/appeals", {"table": "qa_evaluations", "record_id": "Q1",
+                                       "reason": "话术完整", "field": "compliance_score",
+                                       "value": "95"})  # fmt: skip
+    page = web.login("qa", Role.qa).get(r.headers["location"]).text
+    original = page[page.index("<tbody>") : page.index('id="decision-form"')]
+    assert "规范得分" in original  # compliance_score under its name
+    assert "致命错误" in original  # fatal
+    assert "compliance_score" not in original and ">fatal<" not in original
+    assert "False" not in original and "True" not in original  # 是 / 否
+    field_list = page[page.index('id="de-field"') :]
+    assert "compliance_score<" not in field_list and "致命错误" in field_list
