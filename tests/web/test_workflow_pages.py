@@ -96,3 +96,20 @@ def test_an_appeal_names_its_fields_and_original_values_as_people_say_them(
     assert "False" not in original and "True" not in original  # 是 / 否
     field_list = page[page.index('id="de-field"') :]
     assert "compliance_score<" not in field_list and "致命错误" in field_list
+
+
+def test_a_review_names_its_weakest_indicators_in_the_readers_language(centre_web: Web) -> None:
+    from kefu.reports.catalogue import indicator_name
+
+    web = centre_web
+    review = reviews.open_review(web.ws, SUP, "A1", "2026-10")
+    weakest = [w["indicator"] for w in review.prefill["weakest"]]
+    assert weakest  # the centre's A1 has indicators short of their points
+    sup = web.login("sup", Role.supervisor, teams=["T1"])
+    page = sup.get(f"/reviews/{review.id}").text
+    for indicator in weakest:
+        assert indicator_name(indicator, "zh-CN") in page
+        assert f"{indicator} (" not in page
+    assert "得分率" in page
+    sup.cookies.set("kefu_lang", "en")
+    assert indicator_name(weakest[0], "en") in sup.get(f"/reviews/{review.id}").text
