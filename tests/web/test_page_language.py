@@ -207,6 +207,7 @@ def _problems(
         for key in _KEYLIKE.findall(text):
             if key.split(".")[0] in namespaces:
                 found.append((key, "catalogue key"))
+                text = text.replace(key, " ")  # reported once, not again word by word
         for ident in _SNAKE.findall(text):
             found.append((ident, "raw id"))
         if locale == "zh-CN":
@@ -350,3 +351,25 @@ def test_every_page_speaks_the_readers_language(browser: Any, served: Centre) ->
     reached = {pattern(url) for urls in crawled.values() for url in urls}
     assert reached >= MUST_REACH, f"the crawl no longer reaches {sorted(MUST_REACH - reached)}"
     assert not report, f"{len(findings)} strings in the wrong language:\n" + "\n".join(report)
+
+
+def test_the_check_finds_a_raw_key_a_raw_id_and_english_on_a_chinese_page() -> None:
+    reader = _Reader()
+    reader.feed(
+        "<h1>导入记录</h1><p>nav.home</p><td>qa_evaluations</td><td>committed</td>"
+        '<td class="data">张三 data.csv</td><input placeholder="Search">'
+    )
+    found = _problems("zh-CN", reader.texts, Data({"李四"}), {"nav"})
+    assert found == [
+        ("nav.home", "catalogue key"),
+        ("qa_evaluations", "raw id"),
+        ("committed", "English on a Chinese page"),
+        ("Search", "English on a Chinese page"),
+    ]
+
+
+def test_the_check_finds_chinese_on_an_english_page_but_not_in_the_data() -> None:
+    texts = ["Imports", "已提交", "Team 一组 of KF0007", "中文"]
+    assert _problems("en", texts, Data({"一组"}), {"nav"}) == [
+        ("已提交", "Chinese on an English page")
+    ]
