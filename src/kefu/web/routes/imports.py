@@ -170,6 +170,7 @@ def rejects_page(
     t, table = translator(request, user), data["batch"].table
     for r in data["rejects"]:
         r["header"] = import_text.header(table, r["column"], r["raw"], t)
+        r["header_is_data"] = r["header"] in (r["raw"] or {})  # the file's own words
         r["reason"] = import_text.reason(t, table, r["column"], r["rule"])
     return render_page(request, "pages/rejects.html", {"data": data}, user=user)
 
