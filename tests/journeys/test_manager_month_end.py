@@ -77,11 +77,13 @@ def test_manager_month_end(centre: Centre, desktop: Person, tmp_path: Path) -> N
         [c.strip() for c in r.split("\t")]
         for r in page.inner_text("#rejects-table tbody").splitlines()
     ]
-    # Rows are the file's lines (the header is line 1): the broken rows are lines 5 and 6.
+    # Rows are the file's lines (the header is line 1): the broken rows are lines 5 and 6,
+    # each under the file's own header and with its reason in Chinese.
     assert [(r[0], r[1], r[2]) for r in rejects] == [
-        ("5", "received_at", "2026-11-31 09:00:00"),
-        ("6", "status", "待定"),
+        ("5", "投诉时间", "2026-11-31 09:00:00"),
+        ("6", "处理状态", "待定"),
     ]
+    assert [r[3] for r in rejects] == ["不是日期时间（如 2026-10-01 08:00:05）", "不是可识别的取值"]
     assert all(r[3] for r in rejects), "every refused row says why"
 
     # The same file again: nothing new, nothing changed.

@@ -76,7 +76,7 @@ def test_the_other_codes_are_translated_for_chinese_readers() -> None:
         ("1 qa_fatal event(s): grade capped at C", "1 次质检致命错误:等级封顶为 C"),
         (
             "2 complaint event(s) (severity=critical): grade capped at C",
-            "2 次投诉(severity=critical):等级封顶为 C",
+            "2 次投诉(重大):等级封顶为 C",
         ),
         ("total 108.5 clamped to [0, 105]", "总分 108.5 限定在 0 至 105 之间"),
         ("no indicator could be scored: no points from indicators", "没有可评分的指标:指标不得分"),
@@ -89,7 +89,8 @@ def test_the_other_codes_are_translated_for_chinese_readers() -> None:
 )
 def test_the_scorers_sentences_in_chinese(said: str, chinese: str) -> None:
     assert translate(said, "zh-CN") == chinese
-    assert translate(said, "en") == said
+    if "event(s)" not in said:  # a veto's event and condition are said in words in English too
+        assert translate(said, "en") == said
 
 
 def test_an_unknown_sentence_stays_as_the_scorer_wrote_it() -> None:
@@ -116,3 +117,12 @@ def test_what_the_scorer_says_has_a_chinese_form() -> None:
         assert not re.search(r"[a-z]{4,}", translate(sentence, "zh-CN")), sentence
     nothing = score_agent(c, {})
     assert not re.search(r"[a-z]{4,}", translate(nothing.reasons[0], "zh-CN"))
+
+
+def test_a_veto_says_its_condition_in_words_in_both_languages() -> None:
+    said = "1 complaint event(s) (severity=major): grade capped at C"
+    assert translate(said, "zh-CN") == "1 次投诉(严重):等级封顶为 C"
+    assert translate(said, "en") == "1 complaint event(s) (major): grade capped at C"
+    assert translate("2 qa_fatal event(s): grade capped at D", "en") == (
+        "2 QA fatal error event(s): grade capped at D"
+    )

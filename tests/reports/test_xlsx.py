@@ -210,7 +210,7 @@ def test_a_draft_is_marked_on_every_sheet(results, meta) -> None:
     draft = ReportMeta.of(*meta.scorecards, status="stale", run="#3 rev 1")
     wb = _book(results, draft)
     summary = [[c.value for c in r] for r in wb["汇总"].iter_rows(max_row=3)]
-    assert summary[2][:2] == ["状态:", "草稿(数据已更新,需重新评分) · 评分批次 #3 rev 1"]
+    assert summary[2][:2] == ["状态:", "草稿(数据已更新,需重新评分) · 评分批次 #3 第 1 次修订"]
     for name in ("一组", "二组"):
         assert wb[name]["A1"].value.endswith("草稿(数据已更新,需重新评分)")
     final = _book(results, ReportMeta.of(*meta.scorecards, status="published"))
@@ -236,3 +236,14 @@ def test_some_teams_total_is_labelled_a_total_not_the_centre(results, meta) -> N
     sheet = openpyxl.load_workbook(io.BytesIO(data))["汇总"]
     firsts = [r[0].value for r in sheet.iter_rows()]
     assert "全中心" not in firsts and "合计" in firsts
+
+
+def test_a_runs_revision_and_a_penalty_condition_are_said_in_words() -> None:
+    from kefu.reports.labels import run_text, where_text
+
+    assert run_text("#3 rev 1", "zh-CN") == "#3 第 1 次修订"
+    assert run_text("#3 rev 1", "en") == "#3 revision 1"
+    assert run_text("#3", "zh-CN") == "#3"
+    assert where_text({"severity": "major"}, "zh-CN") == "严重"
+    assert where_text("severity=critical, attributed=True", "zh-CN") == "重大、客服责任"
+    assert where_text({"region": "north"}, "en") == "region=north"  # no label: as written

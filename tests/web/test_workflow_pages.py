@@ -51,7 +51,7 @@ def test_audit_page_and_export_for_managers_only(centre_web: Web) -> None:
     web = centre_web
     mgr = web.login("mgr", Role.manager)
     page = mgr.get("/audit", params={"action": "score"})
-    assert page.status_code == 200 and "score.publish" in page.text
+    assert page.status_code == 200 and "发布绩效" in page.text  # score.publish, said as people do
     export = mgr.get("/audit/export", params={"format": "csv", "action": "score"})
     assert export.headers["content-type"].startswith("text/csv")
     assert "score.publish" in export.content.decode("utf-8-sig")
@@ -78,3 +78,38 @@ def test_review_prints_with_the_appraisal_sheet(centre_web: Web) -> None:
     assert "绩效面谈记录" in pdf.pages[-1].extract_text()
     other = web.login("a2", Role.agent, agent_id="A2")
     assert other.get(f"/reviews/{review.id}/pdf").status_code == 404
+
+
+def test_an_appeal_names_its_fields_and_original_values_as_people_say_them(
+    centre_web: Web,
+) -> None:
+    web = centre_web
+    agent = web.login("a1", Role.agent, agent_id="A1")
+    r = _form(web, agent, "/appeals", {"table": "qa_evaluations", "record_id": "Q1",
+                                       "reason": "话术完整", "field": "compliance_score",
+                                       "value": "95"})  # fmt: skip
+    page = web.login("qa", Role.qa).get(r.headers["location"]).text
+    original = page[page.index("<tbody>") : page.index('id="decision-form"')]
+    assert "规范得分" in original  # compliance_score under its name
+    assert "致命错误" in original  # fatal
+    assert "compliance_score" not in original and ">fatal<" not in original
+    assert "False" not in original and "True" not in original  # 是 / 否
+    field_list = page[page.index('id="de-field"') :]
+    assert "compliance_score<" not in field_list and "致命错误" in field_list
+
+
+def test_a_review_names_its_weakest_indicators_in_the_readers_language(centre_web: Web) -> None:
+    from kefu.reports.catalogue import indicator_name
+
+    web = centre_web
+    review = reviews.open_review(web.ws, SUP, "A1", "2026-10")
+    weakest = [w["indicator"] for w in review.prefill["weakest"]]
+    assert weakest  # the centre's A1 has indicators short of their points
+    sup = web.login("sup", Role.supervisor, teams=["T1"])
+    page = sup.get(f"/reviews/{review.id}").text
+    for indicator in weakest:
+        assert indicator_name(indicator, "zh-CN") in page
+        assert f"{indicator} (" not in page
+    assert "得分率" in page
+    sup.cookies.set("kefu_lang", "en")
+    assert indicator_name(weakest[0], "en") in sup.get(f"/reviews/{review.id}").text

@@ -4,7 +4,7 @@ Sentences, not tooltips: the sheet, the team table, the applications page, the
 workbook and the PDF print them beside the grade::
 
     grade_reason(row, card, population=12, locale="zh-CN")
-    # "总分 89.01 本可评为 A;1 次重大投诉(severity=critical):等级封顶为 C"
+    # "总分 89.01 本可评为 A;1 次投诉(重大):等级封顶为 C"
     bonus_line({"indicator": "praise_count", "count": 6, "points": 5}, rule, "zh-CN")
     # "表扬 6 次 × 1 分 = 6 分,封顶 5 分"
 """

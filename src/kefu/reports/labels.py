@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from typing import Any
+
 from kefu.errors import UsageError
 from kefu.store.tables import CHANNEL_LABELS
 
@@ -100,6 +104,24 @@ _TEXT: dict[str, tuple[str, str]] = {
     "event_qa_fatal": ("质检致命错误", "QA fatal error"),
     "event_operation_error": ("错误操作", "operation error"),
     "page": ("页", "Page"),
+    "revision": ("第 {n} 次修订", "revision {n}"),
+    # The conditions of penalties and vetoes (``where: {severity: critical}``), as said.
+    "where_severity_minor": ("一般", "minor"),
+    "where_severity_major": ("重大", "major"),
+    "where_severity_critical": ("严重", "critical"),
+    "where_attributed_true": ("客服责任", "the agent's fault"),
+    "where_attributed_false": ("非客服责任", "not the agent's fault"),
+    "where_cause_attitude": ("服务态度", "attitude"),
+    "where_cause_competence": ("业务能力", "competence"),
+    "where_cause_operation": ("操作失误", "operation mistake"),
+    "where_cause_non_cs": ("非客服原因", "not customer service"),
+    "where_cause_other": ("其他原因", "other cause"),
+    "where_channel_phone": ("电话", "phone"),
+    "where_channel_chat": ("在线会话", "chat"),
+    "where_channel_email": ("邮件", "e-mail"),
+    "where_channel_other": ("其他渠道", "other channel"),
+    "where_fatal_true": ("致命", "fatal"),
+    "where_fatal_false": ("非致命", "not fatal"),
 }
 
 
@@ -258,3 +280,31 @@ def value_label(column: str, value: object, locale: str) -> object:
         return _pick(_YES_NO[0] if value else _YES_NO[1], locale)
     pair = _VALUES.get(column, {}).get(str(value)) if isinstance(value, str) else None
     return _pick(pair, locale) if pair else value
+
+
+def where_text(where: Mapping[str, Any] | str, locale: str) -> str:
+    """A penalty's or veto's condition as people say it: ``{"severity": "major"}`` or
+    ``severity=major`` → ``严重``; a condition without a label stays ``key=value``."""
+    if isinstance(where, str):
+        pairs = [p.strip().partition("=") for p in where.split(",") if p.strip()]
+        items = [(k, v) for k, _, v in pairs]
+    else:
+        items = [(str(k), v) for k, v in where.items()]
+    said = []
+    for key, value in items:
+        shown = str(value).lower()  # True (YAML), true (text) alike
+        label = _TEXT.get(f"where_{key}_{shown}")
+        said.append(
+            (label[0] if locale.startswith("zh") else label[1]) if label else f"{key}={value}"
+        )
+    return ("、" if locale.startswith("zh") else ", ").join(said)
+
+
+def run_text(run: str | None, locale: str) -> str:
+    """A scoring run's label (``#12 rev 1``, kefu.reports.source) in ``locale``."""
+    if not run:
+        return ""
+    found = re.fullmatch(r"(#\d+) rev (\d+)", run)
+    if found is None:
+        return run
+    return f"{found[1]} {text('revision', locale).format(n=found[2])}"

@@ -35,7 +35,7 @@ from kefu.reports.formatting import (
     target_text,
     threshold_text,
 )
-from kefu.reports.labels import check_locale, text
+from kefu.reports.labels import check_locale, run_text, text, where_text
 from kefu.reports.meta import ReportMeta, ScorecardMeta
 from kefu.reports.reasons import event_name, indicator_reason, translate, weight_changed
 from kefu.reports.table import status_note, veto_text
@@ -139,7 +139,7 @@ def _details(result: Result, locale: str) -> list[str]:
         line += f": +{format_points(b['points'])}"
         lines.append(f"{line} ({translate(b['reason'], locale)})" if b.get("reason") else line)
     for p in result.get("penalty_items") or ():
-        where = ", ".join(f"{k}={v}" for k, v in (p.get("where") or {}).items())
+        where = where_text(p.get("where") or {}, locale)
         line = event_name(str(p.get("event")), locale) + (f" ({where})" if where else "")
         line += f" × {p.get('count')}: −{format_points(p.get('points'))}"
         lines.append(f"{line} ({translate(p['reason'], locale)})" if p.get("reason") else line)
@@ -239,7 +239,7 @@ def _render(sheets: list[dict[str, Any]], meta: ReportMeta, locale: str, tz: str
             banner="draft_banner_revision" if meta.status == "revision_pending" else "draft_banner",
             stale=meta.status == "published_stale",
             status=text(f"status_{meta.status}", locale) if meta.status else None,
-            run=meta.run,
+            run=run_text(meta.run, locale),
             lang="zh-CN" if locale.startswith("zh") else "en",
             t=lambda key: text(key, locale),
             colours={str(k): v for k, v in COLOURS.items()},

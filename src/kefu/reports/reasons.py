@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kefu.reports.formatting import format_points, format_value
-from kefu.reports.labels import text
+from kefu.reports.labels import text, where_text
 from kefu.reports.meta import IndicatorMeta
 
 
@@ -29,10 +29,13 @@ def event_name(kind: str, locale: str) -> str:
 
 
 def _veto(m: re.Match[str]) -> str:
-    what = f"({m['what']})" if m["what"] else ""
+    what = f"({where_text(m['what'], 'zh-CN')})" if m["what"] else ""
     return f"{m['n']} 次{event_name(m['event'], 'zh-CN')}{what}:等级封顶为 {m['grade']}"
 
 
+_VETO = re.compile(
+    r"(?P<n>\d+) (?P<event>\w+) event\(s\)(?: \((?P<what>.*)\))?: grade capped at (?P<grade>.+)"
+)
 # The scorer's sentences (kefu.scoring.rules, .month, .cycles) and their Chinese.
 _ZH: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (
@@ -54,13 +57,7 @@ _ZH: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         re.compile(r"(?P<raw>\S+) penalty points capped at (?P<cap>\S+)"),
         lambda m: f"扣分 {m['raw']} 分,封顶 {m['cap']} 分",
     ),
-    (
-        re.compile(
-            r"(?P<n>\d+) (?P<event>\w+) event\(s\)(?: \((?P<what>.*)\))?: "
-            r"grade capped at (?P<grade>.+)"
-        ),
-        _veto,
-    ),
+    (_VETO, _veto),
     (
         re.compile(r"weight raised from (?P<a>\S+) to (?P<b>\S+) by redistribution"),
         lambda m: f"权重由 {m['a']} 调整为 {m['b']}(重新分配)",
@@ -88,8 +85,18 @@ def translate(reason: Any, locale: str) -> str:
     """One of the scorer's reasons in ``locale`` (several joined by "; " each in turn)."""
     said = str(reason)
     if not locale.startswith("zh"):
-        return said
+        return "; ".join(_english(part) for part in said.split("; "))
     return ";".join(_sentence(part) for part in said.split("; "))
+
+
+def _english(said: str) -> str:
+    """The scorer's English, a veto said in words (``1 complaint event(s) (major)``, not
+    ``1 complaint event(s) (severity=major)``)."""
+    m = _VETO.fullmatch(said)
+    if m is None:
+        return said
+    what = f" ({where_text(m['what'], 'en')})" if m["what"] else ""
+    return f"{m['n']} {event_name(m['event'], 'en')} event(s){what}: grade capped at {m['grade']}"
 
 
 def _sentence(said: str) -> str:

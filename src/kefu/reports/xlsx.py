@@ -26,7 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from kefu.reports.catalogue import Unit
 from kefu.reports.formatting import COLOURS, DECIMALS, Rating, format_points, format_value, scaled
-from kefu.reports.labels import check_locale, text
+from kefu.reports.labels import check_locale, run_text, text
 from kefu.reports.meta import ReportMeta
 from kefu.reports.safe import workbook, write_text
 from kefu.reports.table import Cell, Column, Kind, cells, columns, sort_key, unit_of
@@ -237,7 +237,7 @@ def _summary_heading(
     write_text(sheet, 1, 1, scorecards, plain, quoted)
     if meta.status or meta.run:
         status = text(f"status_{meta.status}", locale) if meta.status else ""
-        run = f"{t('run')} {meta.run}" if meta.run else ""
+        run = f"{t('run')} {run_text(meta.run, locale)}" if meta.run else ""
         fmt = fmts.get(bold=True, font_color="#C00000") if meta.is_draft else plain
         sheet.write_string(2, 0, f"{t('status')}:", plain)
         sheet.write_string(2, 1, " · ".join(x for x in (status, run) if x), fmt)

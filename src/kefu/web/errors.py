@@ -5,6 +5,7 @@ Every API error has the body ``{"error": {"code": "...", "message": "..."}}``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -83,7 +84,17 @@ def _respond(
         if status != 500:
             _identify(request)
         return error_page(request, status, translator(request)(exc.key, **exc.params), code)
-    return error_page(request, status, message if status == 400 else None, code)
+    # A message without a catalogue key is English (it is what the CLI prints): a page in
+    # another language shows its own generic text rather than an English sentence.
+    shown = status == 400 and _reader_locale(request) == "en"
+    return error_page(request, status, message if shown else None, code)
+
+
+def _reader_locale(request: Request) -> str:
+    from kefu.web.templating import request_locale
+
+    _identify(request)
+    return request_locale(request)
 
 
 def _login_redirect(request: Request) -> Response:
@@ -172,7 +183,10 @@ def install(app: FastAPI) -> None:
         if any(e.get("loc", ("",))[0] == "path" for e in found):
             # /reviews/abc or an id beyond 2^63−1 names no page: the page does not exist.
             return error_page(request, 404)
-        return error_page(request, 400, message)
+        from kefu.web.templating import translator
+
+        _identify(request)
+        return error_page(request, 400, describe_all(found, translator(request)))
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -181,6 +195,44 @@ def _describe(error: dict[str, Any]) -> str:
     if error.get("type") == "string_pattern_mismatch":
         message = _RULES.get(str((error.get("ctx") or {}).get("pattern")), message)
     return f"{where}: {message}" if where else message
+
+
+def describe_all(errors: Sequence[Mapping[str, Any]], t: Callable[..., str]) -> str:
+    """The first few validation errors in the reader's language, for an error page:
+    ``page: Input should be a valid integer`` becomes ``页码：应为整数``."""
+    shown = t("validation.separator").join(describe(e, t) for e in errors[:5])
+    return shown + (t("validation.more", n=len(errors) - 5) if len(errors) > 5 else "")
+
+
+def describe(error: Mapping[str, Any], t: Callable[..., str]) -> str:
+    """One validation error in the reader's language: the field's name and the rule."""
+    kind = str(error.get("type", "invalid"))
+    if kind == "string_pattern_mismatch":
+        pattern = str((error.get("ctx") or {}).get("pattern"))
+        kind = "period" if pattern.endswith(PERIOD_PATTERN) else "month"
+        if not pattern.endswith((PERIOD_PATTERN, MONTH_PATTERN)):
+            kind = "invalid"
+    params = {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, (int, float, str))}
+    try:
+        message = translate_or_none(t, f"validation.rule.{kind}", **params)
+    except (KeyError, IndexError):  # the rule names a bound pydantic did not give
+        message = None
+    if message is None or "{" in message:
+        message = t("validation.rule.invalid")
+    names = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header")]
+    if not names:
+        return message
+    field = names[-1] if not names[-1].isdigit() or len(names) == 1 else names[-2]
+    key = f"validation.fields.{field}"
+    label = t(key) if translate_or_none(t, key) else t("validation.other_field")
+    return t("validation.field", field=label, message=message)
+
+
+def translate_or_none(t: Callable[..., str], key: str, **params: Any) -> str | None:
+    """The message ``key`` if the catalogue has it (the translator answers a missing key
+    with the key itself)."""
+    text = t(key, **params)
+    return None if text == key else text
 
 
 #: The rule to show instead of "String should match pattern '^[0-9]{4}…'".

@@ -54,7 +54,13 @@ def audit_page(
     filters = _filters(ws, since, until, actor, action, object_type)
     rows = trail.entries(ws, **filters)
     shown = [
-        {**r, "before_text": _json(r["before"]), "after_text": _json(r["after"])}
+        {
+            **r,
+            "before_text": _json(r["before"]),
+            "after_text": _json(r["after"]),
+            "before_fields": _fields(r["before"]),
+            "after_fields": _fields(r["after"]),
+        }
         for r in rows[-PAGE_ROWS:][::-1]  # newest first on screen
     ]
     query = request.url.query
@@ -62,6 +68,14 @@ def audit_page(
            "form": {"since": since or "", "until": until or "", "actor": actor or "",
                     "action": action or "", "object_type": object_type or ""}}  # fmt: skip
     return render(request, "workflow/audit.html", ctx, user=user)
+
+
+def _fields(value: Any) -> list[tuple[str, Any]] | None:
+    """An entry's before/after as (field, value) pairs to show each under its name;
+    None when it is not a record (the page then shows it as written)."""
+    if not isinstance(value, dict):
+        return None
+    return [(str(k), v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
 
 
 def _json(value: Any) -> str:

@@ -19,7 +19,7 @@ from kefu.ingest.mapping import load_profile
 from kefu.reports.safe import csv_writer
 from kefu.store.tables import TABLES, Kind
 from kefu.users.roles import Principal, Role
-from kefu.web import jobs
+from kefu.web import import_text, jobs
 from kefu.web.access import IMPORT_READ_ROLES, UPLOAD_ROLES, ImportReader, ImportWriter
 from kefu.web.api.imports import read_uploads, start_job
 from kefu.web.deps import DB, Ws, require_roles
@@ -50,6 +50,7 @@ def _page(
         "mappings": operations.mapping_names(ws),
         "can_upload": user.role in UPLOAD_ROLES,
         "can_retract": user.role in RETRACT_ROLES,
+        "file_label": lambda name, t=translator(request, user): import_text.file_label(name, t),
         **extra,
     }
     return render_page(request, "pages/imports.html", ctx, user=user, status_code=status_code)
@@ -166,6 +167,11 @@ def rejects_page(
     per_page: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Response:
     data = operations.rejects_page(ws, batch_id, page, per_page)
+    t, table = translator(request, user), data["batch"].table
+    for r in data["rejects"]:
+        r["header"] = import_text.header(table, r["column"], r["raw"], t)
+        r["header_is_data"] = r["header"] in (r["raw"] or {})  # the file's own words
+        r["reason"] = import_text.reason(t, table, r["column"], r["rule"])
     return render_page(request, "pages/rejects.html", {"data": data}, user=user)
 
 

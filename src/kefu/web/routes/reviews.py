@@ -13,6 +13,7 @@ from kefu.users.roles import Forbidden, Principal, Role
 from kefu.web.deps import CurrentUser, Ws, now
 from kefu.web.forms import error_text
 from kefu.web.nav import NavItem
+from kefu.web.pages import render_page
 from kefu.web.params import IdPath, PageMonthQuery
 from kefu.web.templating import flash, render, request_locale
 from kefu.workflow import plans, printing, reviews
@@ -114,8 +115,9 @@ def _review_page(
         "plan_error": error_text(request, user, plan_error),
     }
     failed = error is not None or plan_error is not None
-    return render(request, "workflow/review.html", ctx, user=user,
-                  status_code=400 if failed else 200)  # fmt: skip
+    # render_page: the weakest indicators are named in the page's language.
+    return render_page(request, "workflow/review.html", ctx, user=user,
+                       status_code=400 if failed else 200)  # fmt: skip
 
 
 def _typed(**given: str | None) -> dict[str, str]:

@@ -102,6 +102,8 @@ def rejects_page(
                 "column": r.column,
                 "value": r.value,
                 "rule": r.rule,
+                # The row as read (its own headers): the page names the column as the file did.
+                "raw": r.raw,
             }
             for r in found
         ]
