@@ -238,3 +238,8 @@ RULES[("POST", "/api/v1/scorecards/simulate")] = Rule(
 from tests.web.authz_editor import EDITOR_RULES  # noqa: E402
 
 RULES.update(EDITOR_RULES)
+
+# The agent search and its typeahead likewise.
+from tests.web.authz_pickers import PICKER_RULES  # noqa: E402
+
+RULES.update(PICKER_RULES)
