@@ -47,7 +47,9 @@ def test_review_form_offers_the_supervisors_agents_with_name_and_id(centre_web: 
     sup = centre_web.login("sup", Role.supervisor, teams=["T1"])
     agents = _options(sup.get("/reviews").text, "nr-agent")
     assert [(v, t) for v, t, _ in agents] == [
-        ("", "请选择坐席"), ("A1", "坐席一 · A1 · T1"), ("A2", "坐席二 · A2 · T1")
+        ("", "请选择坐席"),
+        ("A1", "坐席一 · A1 · T1"),
+        ("A2", "坐席二 · A2 · T1"),
     ]
 
 
@@ -111,8 +113,8 @@ def test_plan_item_keeps_the_owner_picked(centre_web: Web) -> None:
 
 def test_a_plan_for_a_review_that_cannot_be_found_says_so(centre_web: Web) -> None:
     sup = centre_web.login("sup", Role.supervisor, teams=["T1"])
-    r = _form(centre_web, sup, "/plans", {"review_id": "999999", "title": "t",
-                                          "description_1": "d", "due_on_1": "2026-12-01"})  # fmt: skip
+    typed = {"review_id": "999999", "title": "t", "description_1": "d", "due_on_1": "2026-12-01"}
+    r = _form(centre_web, sup, "/plans", typed)
     assert r.status_code == 400 and "找不到这次面谈" in r.text
 
 

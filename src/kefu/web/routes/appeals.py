@@ -20,8 +20,8 @@ from kefu.web.params import IdPath
 from kefu.web.templating import flash, render, request_locale
 from kefu.web.views import pickers
 from kefu.workflow import appeals
-from kefu.workflow.models import AppealState
 from kefu.workflow.access import today_local
+from kefu.workflow.models import AppealState
 from kefu.workflow.records import CORRECTABLE
 
 router = APIRouter()

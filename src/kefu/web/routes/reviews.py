@@ -124,8 +124,9 @@ def _review_page(
         "plan_form": plan_form or {},
         "plan_error": error_text(request, user, plan_error),
         # Who may own the plan's items (the agent by default).
-        "owners": pickers.plan_owners(ws, review.agent_id, reviews.summary(review)["name"],
-                                      review.team),  # fmt: skip
+        "owners": pickers.plan_owners(
+            ws, review.agent_id, reviews.summary(review)["name"], review.team
+        ),
     }
     failed = error is not None or plan_error is not None
     return render(request, "workflow/review.html", ctx, user=user,

@@ -25,7 +25,9 @@ SearchQuery = Annotated[str, Query(max_length=100)]
 
 
 @router.get("/search")
-def search_page(request: Request, ws: Ws, user: CurrentUser, at: Now, q: SearchQuery = "") -> Response:
+def search_page(
+    request: Request, ws: Ws, user: CurrentUser, at: Now, q: SearchQuery = ""
+) -> Response:
     day = today_local(ws, at)
     opens_sheet = user.role in pickers.OPENS_SHEET
     if opens_sheet and (exact := pickers.exact_agent(ws, user, q, day)) is not None:
