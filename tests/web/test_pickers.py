@@ -148,7 +148,20 @@ def test_another_agents_records_are_not_listed(centre_web: Web) -> None:
 def test_the_drill_downs_record_comes_prefilled_from_the_query(centre_web: Web) -> None:
     agent = centre_web.login("a1", Role.agent, agent_id="A1")
     page = agent.get("/appeals", params={"table": "qa_evaluations", "record_id": "Q1"}).text
-    assert [v for v, _, chosen in _options(page, "na-record") if chosen] == ["Q1"]
+    records = _options(page, "na-record")
+    assert [v for v, _, chosen in records if chosen] == ["Q1"]
+    # Listed among the agent's other records of its month, which the period shows.
+    assert [v for v, _, _ in records] == ["", "Q2", "Q1"]
+    assert ("2026-10", "2026-10 · 已发布", True) in _options(page, "ap-period")
+
+
+def test_a_prefilled_record_of_another_agent_is_not_placed_among_theirs(
+    centre_web: Web,
+) -> None:
+    agent = centre_web.login("a1", Role.agent, agent_id="A1")
+    page = agent.get("/appeals", params={"table": "qa_evaluations", "record_id": "Q3"}).text
+    # Q3 is A2's: it stays alone as typed (filing it is refused), A2's records unlisted.
+    assert [v for v, _, _ in _options(page, "na-record")] == ["", "Q3"]
     assert 'name="table" value="qa_evaluations"' in page
 
 

@@ -108,3 +108,11 @@ def test_the_top_bar_search_box_is_on_every_page_for_staff(roster_web: Web) -> N
     page = roster_web.login("mgr", Role.manager).get("/account").text
     assert 'action="/search"' in page and 'data-agent-typeahead="top-search-list"' in page
     assert "/static/pickers.js" in page
+
+
+def test_typeahead_without_a_query_lists_nobody_and_refuses_a_very_long_one(
+    roster_web: Web,
+) -> None:
+    client = roster_web.login("mgr", Role.manager)
+    assert client.get("/api/v1/agents").json() == {"agents": [], "total": 0}
+    assert client.get("/api/v1/agents", params={"q": "张" * 101}).status_code == 422

@@ -22,7 +22,7 @@ from kefu.web.views import pickers
 from kefu.workflow import appeals
 from kefu.workflow.access import today_local
 from kefu.workflow.models import AppealState
-from kefu.workflow.records import CORRECTABLE
+from kefu.workflow.records import CORRECTABLE, read_record, record_month
 
 router = APIRouter()
 Now = Annotated[datetime, Depends(now)]
@@ -95,6 +95,8 @@ def _record_picker(ws: Ws, user: Principal, at: datetime, form: dict[str, str]) 
     months = pickers.scored_months(ws, user)
     if user.role is Role.agent and not form.get("agent_id"):
         form["agent_id"] = user.agent_id or ""
+    if form.get("record_id") and not form.get("period"):
+        _place(ws, form, {a.agent_id for a in agents})
     if not form.get("period") and not form.get("record_id"):
         form["period"] = pickers.default_month(months)
     picker = RecordPicker(agents, months, None)
@@ -113,6 +115,22 @@ def _record_picker(ws: Ws, user: Principal, at: datetime, form: dict[str, str]) 
         return picker
     picker.records = pickers.appealable_records(ws, table, agent_id, month)
     return picker
+
+
+def _place(ws: Ws, form: dict[str, str], in_scope: set[str]) -> None:
+    """A record named by the drill-down's link: list it among its agent's records of its
+    month, when that agent is one the user may pick (else the record stays alone)."""
+    table, record_id = form.get("table", ""), form["record_id"].strip()
+    if table not in CORRECTABLE:
+        return
+    try:
+        record = read_record(ws, table, record_id)
+    except KefuError:
+        return
+    agent_id = str(record.get("agent_id") or "")
+    if agent_id in in_scope and (not form.get("agent_id") or form["agent_id"] == agent_id):
+        form["agent_id"] = agent_id
+        form["period"] = record_month(ws, table, record).label
 
 
 @router.post("/appeals")
