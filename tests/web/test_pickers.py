@@ -193,3 +193,9 @@ def test_the_appeal_pickers_read_in_english(centre_web: Web) -> None:
     page = agent.get("/appeals", params={"table": "qa_evaluations", "period": "2026-10"}).text
     assert "List the records" in page and "5 Oct 2026 · Q1" in page
     assert "请选择" not in page and "列出记录" not in page
+
+
+def test_a_kind_of_record_never_imported_lists_nothing_and_says_so(centre_web: Web) -> None:
+    agent = centre_web.login("a1", Role.agent, agent_id="A1")
+    r = agent.get("/appeals", params={"table": "complaints", "period": "2026-10"})
+    assert r.status_code == 200 and 'id="records-none"' in r.text
