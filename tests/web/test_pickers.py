@@ -127,8 +127,10 @@ def test_appeal_picker_lists_the_agents_records_of_the_month_newest_first(
     # An agent's own records without naming themself; Q3 is A2's.
     records = _options(page, "na-record")
     assert [v for v, _, _ in records] == ["", "Q2", "Q1"]
-    assert records[1][1].startswith("2026年10月6日 · Q2 · compliance_score=90.0")
-    assert records[2][1].startswith("2026年10月5日 · Q1 · compliance_score=80.0")
+    # Each with its day and the values an appeal may correct, named in Chinese.
+    assert records[1][1].startswith("2026年10月6日 · Q2 · 规范得分 90.0")
+    assert records[2][1].startswith("2026年10月5日 · Q1 · 规范得分 80.0")
+    assert "compliance_score" not in page.split('id="na-record"')[1].split("</select>")[0]
 
 
 def test_supervisor_picks_an_agent_of_their_team_to_list_records(centre_web: Web) -> None:

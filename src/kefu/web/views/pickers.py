@@ -156,7 +156,9 @@ def plan_owners(
 class RecordChoice:
     record_id: str
     day: date
-    summary: str  # the correctable fields as stored, e.g. "compliance_score=80.0"
+    #: The correctable fields as stored, e.g. (("compliance_score", 80.0),); the page
+    #: names each field in its language (wizard.column.<table>.<field>).
+    fields: tuple[tuple[str, Any], ...]
 
 
 def appealable_records(
@@ -178,11 +180,11 @@ def appealable_records(
     for row in rows:
         day = _local_day(ws, row[column])
         if month.start <= day < month.end:
-            summary = ", ".join(
-                f"{f}={row[f]}" for f in records.CORRECTABLE[table]
+            fields = tuple(
+                (f, row[f]) for f in records.CORRECTABLE[table]
                 if f != "agent_id" and row.get(f) is not None
             )  # fmt: skip
-            out.append(RecordChoice(str(row[key]), day, summary))
+            out.append(RecordChoice(str(row[key]), day, fields))
     out.sort(key=lambda r: (r.day, r.record_id), reverse=True)
     return out[:RECORD_LIMIT]
 
