@@ -201,3 +201,12 @@ def test_a_kind_of_record_never_imported_lists_nothing_and_says_so(centre_web: W
     agent = centre_web.login("a1", Role.agent, agent_id="A1")
     r = agent.get("/appeals", params={"table": "complaints", "period": "2026-10"})
     assert r.status_code == 200 and 'id="records-none"' in r.text
+
+
+def test_the_correctable_fields_are_those_of_the_kind_chosen_by_name(centre_web: Web) -> None:
+    agent = centre_web.login("a1", Role.agent, agent_id="A1")
+    page = agent.get("/appeals", params={"table": "qa_evaluations", "period": "2026-10"}).text
+    fields = _options(page, "na-field")
+    assert [v for v, _, _ in fields] == ["", "compliance_score", "info_checked", "info_correct",
+                                         "fatal"]  # fmt: skip
+    assert fields[1][1] == "质检记录 · 规范得分"

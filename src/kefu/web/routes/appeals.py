@@ -71,6 +71,9 @@ def _appeals_page(
         "state": state or "",
         "states": states,
         "tables": CORRECTABLE,
+        "field_tables": {form["table"]: CORRECTABLE[form["table"]]}
+        if form.get("table") in CORRECTABLE
+        else CORRECTABLE,
         "can_file": can_file,
         "form": form,
         "error": error_text(request, user, error),
