@@ -252,3 +252,8 @@ RULES.update(EDITOR_RULES)
 from tests.web.authz_admin import ADMIN_RULES  # noqa: E402
 
 RULES.update(ADMIN_RULES)
+
+# The agent search and its typeahead likewise.
+from tests.web.authz_pickers import PICKER_RULES  # noqa: E402
+
+RULES.update(PICKER_RULES)

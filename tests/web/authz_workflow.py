@@ -153,7 +153,8 @@ WORKFLOW_RULES: dict[tuple[str, str], Rule] = {
     # the matrix review has no published sheet behind it
     ("GET", "/reviews/{review_id}/pdf"): Rule(REVIEW_ROLES, ok=404, objects="review"),
     ("GET", "/plans"): Rule(REVIEW_ROLES),
-    ("POST", "/plans"): Rule(REVIEWERS, ok=404, body=_PLAN),
+    # a review that cannot be found: the plans page says so (400), never a bare 404
+    ("POST", "/plans"): Rule(REVIEWERS, ok=400, body=_PLAN),
     ("GET", "/plans/{plan_id}"): Rule(REVIEW_ROLES, objects="plan"),
     ("POST", "/plans/{plan_id}/items"): Rule(
         REVIEWERS,
@@ -166,7 +167,8 @@ WORKFLOW_RULES: dict[tuple[str, str], Rule] = {
         REVIEW_ROLES, ok=303, objects="plan_item", body={"evidence": "e"}
     ),
     ("GET", "/appeals"): Rule(APPEAL_ROLES),
-    ("POST", "/appeals"): Rule(APPEAL_ROLES - {Role.qa}, ok=404, body=_APPEAL),
+    # a record that cannot be found: the form comes back with the reason (400)
+    ("POST", "/appeals"): Rule(APPEAL_ROLES - {Role.qa}, ok=400, body=_APPEAL),
     ("GET", "/appeals/{appeal_id}"): Rule(APPEAL_ROLES, objects="appeal", sees_foreign=QA_DECIDERS),
     ("POST", "/appeals/{appeal_id}/decision"): Rule(
         QA_DECIDERS,

@@ -41,8 +41,8 @@ def test_review_acknowledgement_plan_and_completion_in_the_browser(  # type: ign
 
     _log_in(page, "sup")
     page.goto("/reviews")
-    page.fill("#nr-agent", "A1")
-    page.fill("#nr-period", "2026-10")
+    page.select_option("#nr-agent", "A1")
+    page.select_option("#nr-period", "2026-10")
     with page.expect_navigation():
         page.click("#open-review")
     assert page.inner_text("#review-state") == "草稿"

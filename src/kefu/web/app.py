@@ -37,12 +37,13 @@ PAGE_MODULES: tuple[str, ...] = (
     # scorecard_editor before scorecards: /scorecards/edit is not a version id.
     "scorecard_editor", "scorecards", "applications", "teams",
     "inbox", "reviews", "appeals", "plans", "audit",
-    "auth", "account", "users", "notify", "docs",
+    "auth", "account", "users", "notify", "docs", "search",
 )  # fmt: skip
 #: API modules (``kefu.web.api.<name>``), mounted under /api/v1.
 API_MODULES: tuple[str, ...] = (
     "me", "users", "tokens", "appraisal", "operations", "imports", "scorecards",
     "reviews", "appeals", "plans", "inbox", "audit", "notify", "simulation", "scorecard_editor",
+    "agents",
 )  # fmt: skip
 
 

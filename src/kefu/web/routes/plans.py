@@ -9,14 +9,17 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from kefu.errors import KefuError, NotFound
-from kefu.users.roles import Forbidden, Role
+from kefu.errors import KefuError, NotFound, keyed
+from kefu.periods import Period
+from kefu.users.roles import Forbidden, Principal, Role
 from kefu.web.deps import CurrentUser, Ws, now
+from kefu.web.forms import error_text
 from kefu.web.nav import NavItem
 from kefu.web.params import IdPath
 from kefu.web.templating import flash, render
+from kefu.web.views import pickers
 from kefu.workflow import plans, reviews
-from kefu.workflow.access import is_own, require_reviewer, today_local
+from kefu.workflow.access import agent_team, is_own, require_reviewer, today_local
 
 router = APIRouter()
 Now = Annotated[datetime, Depends(now)]
@@ -37,12 +40,20 @@ def _to(request: Request, path: str, key: str) -> Response:
 
 @router.get("/plans")
 def plans_page(request: Request, ws: Ws, user: CurrentUser, at: Now) -> Response:
+    return _plans_page(request, ws, user, at)
+
+
+def _plans_page(
+    request: Request, ws: Ws, user: Principal, at: datetime, error: KefuError | None = None
+) -> Response:
     ctx = {
         "plans": plans.list_plans(ws, user),
         "overdue": plans.overdue_items(ws, user, now=at),
         "today": today_local(ws, at),
+        "error": error_text(request, user, error),
     }
-    return render(request, "workflow/plans.html", ctx, user=user)
+    return render(request, "workflow/plans.html", ctx, user=user,
+                  status_code=200 if error is None else 400)  # fmt: skip
 
 
 @router.post("/plans")
@@ -64,8 +75,11 @@ async def create_plan(request: Request, ws: Ws, user: CurrentUser, at: Now) -> R
             plan = plans.create_plan(
                 ws, user, review_id, title=str(form.get("title") or ""), items=items, now=at
             )
-        except (Forbidden, NotFound):
+        except Forbidden:
             raise
+        except NotFound:
+            missing = keyed(NotFound("no such review"), "pick.error.no_review")
+            return _plans_page(request, ws, user, at, error=missing)
         except KefuError as exc:
             # The review page comes back with the plan as typed, and why it was refused.
             from kefu.web.routes.reviews import _review_page
@@ -90,9 +104,12 @@ def _int(value: object) -> int:
 @router.get("/plans/{plan_id}")
 def plan_page(request: Request, ws: Ws, user: CurrentUser, at: Now, plan_id: IdPath) -> Response:
     plan = plans.plan_of(ws, user, plan_id)
+    manage = plans.can_manage(user, plan)
+    _, name = agent_team(ws, plan.agent_id, Period.parse(plan.period))
     ctx = {
         "plan": plan,
-        "manage": plans.can_manage(user, plan),
+        "manage": manage,
+        "owners": pickers.plan_owners(ws, plan.agent_id, name, plan.team) if manage else [],
         "own": is_own(user, plan.agent_id),
         "today": today_local(ws, at),
     }

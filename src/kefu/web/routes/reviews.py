@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kefu.errors import KefuError, NotFound
+from kefu.errors import KefuError, NotFound, keyed
 from kefu.users.roles import Forbidden, Principal, Role
 from kefu.web.deps import CurrentUser, Ws, now
 from kefu.web.forms import error_text
@@ -16,7 +16,9 @@ from kefu.web.nav import NavItem
 from kefu.web.pages import render_page
 from kefu.web.params import IdPath, PageMonthQuery
 from kefu.web.templating import flash, render, request_locale
+from kefu.web.views import pickers
 from kefu.workflow import plans, printing, reviews
+from kefu.workflow.access import today_local
 from kefu.workflow.models import Review, ReviewState
 
 router = APIRouter()
@@ -41,27 +43,32 @@ def _back(request: Request, review_id: int, key: str) -> Response:
 
 @router.get("/reviews")
 def reviews_page(
-    request: Request, ws: Ws, user: CurrentUser, period: PageMonthQuery = None,
+    request: Request, ws: Ws, user: CurrentUser, at: Now, period: PageMonthQuery = None,
     state: str | None = None,
 ) -> Response:  # fmt: skip
-    return _reviews_page(request, ws, user, period, state)
+    return _reviews_page(request, ws, user, at, period, state)
 
 
 def _reviews_page(
-    request: Request, ws: Ws, user: Principal, period: str | None, state: str | None,
-    form: dict[str, str] | None = None, error: KefuError | None = None,
+    request: Request, ws: Ws, user: Principal, at: datetime, period: str | None,
+    state: str | None, form: dict[str, str] | None = None, error: KefuError | None = None,
 ) -> Response:  # fmt: skip
     states = [s.value for s in ReviewState]
     wanted = state if state in states else None
     found = reviews.list_reviews(ws, user, period=period or None, state=wanted)
+    can_open = user.role in reviews.SUPERVISOR_ROLES
+    months = pickers.scored_months(ws, user)
     ctx = {
         "reviews": found,
         "period": period or "",
         "state": state or "",
         "states": states,
-        "can_open": user.role in reviews.SUPERVISOR_ROLES,
-        "form": form or {},
+        "can_open": can_open,
+        "form": form or {"period": pickers.default_month(months)},
         "error": error_text(request, user, error),
+        # The pickers: the agents the user may review and the scored months.
+        "agents": pickers.agents_in_scope(ws, user, today_local(ws, at)) if can_open else [],
+        "months": months,
     }
     return render(request, "workflow/reviews.html", ctx, user=user,
                   status_code=200 if error is None else 400)  # fmt: skip
@@ -76,13 +83,17 @@ def open_review(
     agent_id: Annotated[str, Form(min_length=1, max_length=100)],
     period: Annotated[str, Form(min_length=4, max_length=20)],
 ) -> Response:
+    form = {"agent_id": agent_id, "period": period}
     try:
         review = reviews.open_review(ws, user, agent_id.strip(), period.strip(), now=at)
-    except (Forbidden, NotFound):
+    except Forbidden:
         raise
+    except NotFound:
+        # An unknown 工号 and another team's agent read alike; the form comes back.
+        exc = keyed(NotFound("no such agent"), "pick.error.no_agent", agent=agent_id.strip())
+        return _reviews_page(request, ws, user, at, None, None, form, exc)
     except KefuError as exc:
-        form = {"agent_id": agent_id, "period": period}
-        return _reviews_page(request, ws, user, None, None, form, exc)
+        return _reviews_page(request, ws, user, at, None, None, form, exc)
     return _back(request, review.id, "wf.review_opened")
 
 
@@ -113,6 +124,10 @@ def _review_page(
         "error": error_text(request, user, error),
         "plan_form": plan_form or {},
         "plan_error": error_text(request, user, plan_error),
+        # Who may own the plan's items (the agent by default).
+        "owners": pickers.plan_owners(
+            ws, review.agent_id, reviews.summary(review)["name"], review.team
+        ),
     }
     failed = error is not None or plan_error is not None
     # render_page: the weakest indicators are named in the page's language.
