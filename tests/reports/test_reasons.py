@@ -76,7 +76,7 @@ def test_the_other_codes_are_translated_for_chinese_readers() -> None:
         ("1 qa_fatal event(s): grade capped at C", "1 次质检致命错误:等级封顶为 C"),
         (
             "2 complaint event(s) (severity=critical): grade capped at C",
-            "2 次投诉(重大):等级封顶为 C",
+            "2 次投诉(严重):等级封顶为 C",
         ),
         ("total 108.5 clamped to [0, 105]", "总分 108.5 限定在 0 至 105 之间"),
         ("no indicator could be scored: no points from indicators", "没有可评分的指标:指标不得分"),
@@ -121,7 +121,7 @@ def test_what_the_scorer_says_has_a_chinese_form() -> None:
 
 def test_a_veto_says_its_condition_in_words_in_both_languages() -> None:
     said = "1 complaint event(s) (severity=major): grade capped at C"
-    assert translate(said, "zh-CN") == "1 次投诉(严重):等级封顶为 C"
+    assert translate(said, "zh-CN") == "1 次投诉(重大):等级封顶为 C"
     assert translate(said, "en") == "1 complaint event(s) (major): grade capped at C"
     assert translate("2 qa_fatal event(s): grade capped at D", "en") == (
         "2 QA fatal error event(s): grade capped at D"
