@@ -69,7 +69,7 @@ def team_table(
 ) -> TeamTablePublic:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
     name, _ = team_ids.resolve(team, view.teams)
-    table = sheets.team_table(view, name, request_locale(request, user), ws)
+    table = sheets.team_table(view, name, request_locale(request, user), ws, user)
     return table.public(view.run_info())
 
 

@@ -34,7 +34,7 @@ def team_page(
 ) -> Response:
     view = appraisal.results_view(ws, user, _period(ws, user, period))
     team, _ = resolve(team, view.teams)  # links use the id; old URLs carry the name
-    table = sheets.team_table(view, team, request_locale(request, user), ws)
+    table = sheets.team_table(view, team, request_locale(request, user), ws, user)
     ctx = {
         "table": table,
         "run": view.run_info(),

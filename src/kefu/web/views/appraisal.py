@@ -36,6 +36,7 @@ from kefu.scoring.runs import (
 from kefu.users.roles import Forbidden, Principal, Role
 from kefu.web.access import RESULT_ROLES
 from kefu.web.team_ids import team_id
+from kefu.web.views import changes
 from kefu.web.views.models import (
     AlertsView,
     AlertView,
@@ -258,9 +259,16 @@ def scope_of(user: Principal, team: str | None, all_teams: Sequence[str]) -> tup
 
 
 def indicator_cards(
-    ws: Workspace, view: ResultsView, level: Level, key: str, locale: str
+    ws: Workspace,
+    view: ResultsView,
+    level: Level,
+    key: str,
+    locale: str,
+    user: Principal | None = None,
 ) -> list[IndicatorCardPublic]:
-    """Each scored indicator of the default scorecard: value vs target, 6-month trend."""
+    """Each scored indicator of the default scorecard: value vs target, 6-month trend and,
+    for ``user``, the change against the previous period when that period has a run the
+    user may see (published only for HR)."""
     meta = (
         view.meta.scorecards[0]
         if view.meta
@@ -288,12 +296,16 @@ def indicator_cards(
         )
     else:
         current = {f.indicator: f for f in figures(ws, view.period, level, [key], ids)}
+    before = view.period.previous()
+    seen = user is not None and latest_run(ws, before, published=published_only(user))
+    earlier = {f.indicator: f for f in figures(ws, before, level, [key], ids)} if seen else {}
     out = []
     for i in ids:
         f = current.get(i)
         im = meta.indicators.get(i)
         value = f.value if f else None
         rating = assess(value, im)
+        was = earlier.get(i)
         out.append(
             IndicatorCardPublic(
                 indicator=i,
@@ -305,7 +317,12 @@ def indicator_cards(
                 trend=TrendPublic(
                     months=[m.label for m in months],
                     values=[display_value(i, v) for v in series[i]],
+                    texts=[format_value(i, v, locale) for v in series[i]],
                 ),
+                change=changes.indicator_change(
+                    i, value, was.value if was else None, im, previous=before.label,
+                    locale=locale,
+                ),  # fmt: skip
             )
         )
     return out
@@ -434,7 +451,7 @@ def overview(
         run=view.run_info(),
         scope_level=str(level),
         scope_key=key,
-        indicators=indicator_cards(ws, view, level, key, locale) if view.run else [],
+        indicators=indicator_cards(ws, view, level, key, locale, user) if view.run else [],
         grades=grade_distribution(view),
         teams=team_ranking(view),
         alerts=alerts(ws, user, view.period) if view.run else AlertsView(date=None, alerts=[]),

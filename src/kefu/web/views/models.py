@@ -37,6 +37,31 @@ class RunPublic(BaseModel):
 class TrendPublic(BaseModel):
     months: list[str]
     values: list[float | None] = Field(description="In display units (percent, per mille …)")
+    texts: list[str] = Field(
+        default_factory=list, description="Each month's value as shown, e.g. 85.71%"
+    )
+
+
+class ChangePublic(BaseModel):
+    """A figure against the same figure of the previous period (month-on-month)."""
+
+    previous_period: str = Field(examples=["2026-09"])
+    before: float = Field(description="The previous period's value, in data units")
+    before_text: str
+    difference: float = Field(description="Now minus before, in display units as shown")
+    text: str = Field(examples=["▲5.00", "▼1.50", "±0.00"])
+    trend: str = Field(description="up, down or same")
+    better: bool | None = Field(
+        description="True if the change is an improvement, False if worse, None if neither"
+    )
+
+
+class GradeChangePublic(BaseModel):
+    previous_period: str
+    before: str
+    after: str
+    text: str = Field(examples=["B→A"])
+    better: bool | None
 
 
 class IndicatorCardPublic(BaseModel):
@@ -47,6 +72,7 @@ class IndicatorCardPublic(BaseModel):
     target_text: str
     rating: str | None = Field(description="meets, between, beyond or unscored")
     trend: TrendPublic
+    change: ChangePublic | None = None
 
 
 class GradeCountPublic(BaseModel):
@@ -202,6 +228,7 @@ class CellPublic(BaseModel):
     points: float | None
     rating: str | None
     status: str | None
+    change: ChangePublic | None = None
 
 
 class TeamColumnPublic(BaseModel):
@@ -220,6 +247,8 @@ class TeamRowPublic(BaseModel):
     rank_team: int | None
     rank_centre: int | None
     vetoes: list[str]
+    total_change: ChangePublic | None = None
+    grade_change: GradeChangePublic | None = None
 
 
 class TeamTablePublic(BaseModel):
@@ -247,6 +276,8 @@ class SheetIndicatorPublic(BaseModel):
     status: str | None
     reason: str | None
     drillable: bool
+    change: ChangePublic | None = None
+    points_change: ChangePublic | None = None
 
 
 class SheetDimensionPublic(BaseModel):
@@ -291,6 +322,8 @@ class AgentSheetPublic(BaseModel):
     team_mean_total: float | None
     radar: RadarPublic
     trend: TrendPublic
+    total_change: ChangePublic | None = None
+    grade_change: GradeChangePublic | None = None
 
 
 class FigurePublic(BaseModel):
@@ -389,6 +422,8 @@ class AgentSheetView(BaseModel):
     team_mean_total: float | None
     radar: RadarPublic
     trend: TrendPublic
+    total_change: ChangePublic | None = None
+    grade_change: GradeChangePublic | None = None
     unscored_indicators: list[str]
 
     def public(self, run: RunPublic) -> AgentSheetPublic:
