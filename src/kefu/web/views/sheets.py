@@ -282,8 +282,9 @@ def _sheet_dimensions(
                     else changes.indicator_change(
                         i.indicator, i.value, old.value, im, previous=previous, locale=locale
                     ),
+                    # Points of an indicator without a value (0 → 0) say nothing new.
                     points_change=None
-                    if old is None
+                    if old is None or i.value is None
                     else changes.number_change(
                         i.points, old.points, better_when_higher=True, previous=previous
                     ),
