@@ -12,9 +12,9 @@ scrolls sideways.
 
 from __future__ import annotations
 
-import pytest
-
 from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
 
 from kefu import scoring
 from kefu.web.i18n import translate
@@ -95,7 +95,7 @@ def test_agent_month_on_phone(centre: Centre, phone: Person) -> None:
     arrow = "▲" if difference > 0 else "▼" if difference < 0 else "±"
     page.goto(f"/agents/{agent}?period={UNDER_WAY}")
     assert phone.text("#total-change") == f"{arrow}{abs(difference)}"
-    assert page.locator("#total-change .mom").get_attribute("title").startswith(
-        f"上期 {PUBLISHED}："
+    assert (
+        page.locator("#total-change .mom").get_attribute("title").startswith(f"上期 {PUBLISHED}：")
     )
     phone.no_sideways_scroll()

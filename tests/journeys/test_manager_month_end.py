@@ -20,7 +20,6 @@ import openpyxl
 import pytest
 
 from kefu import scoring
-
 from tests.journeys.conftest import PUBLISHED, UNDER_WAY, Centre, Person
 from tests.journeys.files import read_csv, upheld_cs_complaints, write_csv
 

@@ -95,7 +95,7 @@ def test_team_table_and_sheet_fit_desktop_and_phone(page, live_server: LiveServe
     assert name["height"] < 60, name  # one or two lines, not a column of characters
     for cell in ("td.ind-name", "td[data-label]", "td.ind-points"):
         box = _box(page, f"#sheet-table {cell}")
-        assert 0 <= box["x"] and box["x"] + box["width"] <= 390, (cell, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (cell, box)
     # The month-on-month arrow of the total is on the phone's screen too.
     assert page.inner_text("#total-change") == "▲20.00"
     # On a desktop the sheet is a table again.

@@ -38,7 +38,9 @@ def _score(ws: Workspace, month: str, fcr: dict[str, float]) -> None:
 
 
 def _indicator(sheet: dict, indicator: str) -> dict:  # type: ignore[type-arg]
-    return next(i for d in sheet["dimensions"] for i in d["indicators"] if i["indicator"] == indicator)
+    return next(
+        i for d in sheet["dimensions"] for i in d["indicators"] if i["indicator"] == indicator
+    )
 
 
 def test_agent_sheet_shows_each_change_against_last_month(app: Web) -> None:
@@ -105,7 +107,9 @@ def test_an_agent_never_sees_the_change_from_an_unpublished_month(app: Web) -> N
     scoring.publish(app.ws, "2026-11", actor="test")
     manager = app.login("mgr", Role.manager)
     # The manager compares with October's run: 80 → 100.
-    assert manager.get("/api/v1/agents/A1?period=2026-11").json()["total_change"]["text"] == "▲20.00"
+    assert (
+        manager.get("/api/v1/agents/A1?period=2026-11").json()["total_change"]["text"] == "▲20.00"
+    )
     agent = app.login("a1", Role.agent, agent_id="A1")
     sheet = agent.get("/api/v1/agents/A1?period=2026-11").json()
     assert sheet["total"] == pytest.approx(100.0)
@@ -120,7 +124,9 @@ def test_an_agent_compares_with_the_published_month_not_its_pending_revision(app
     scoring.publish(app.ws, "2026-10", actor="test")
     _score(app.ws, "2026-09", {"A1": 0.70, "A2": 0.65, "A3": 0.60})
     manager = app.login("mgr", Role.manager)
-    assert manager.get("/api/v1/agents/A1?period=2026-10").json()["total_change"]["text"] == "▲40.00"
+    assert (
+        manager.get("/api/v1/agents/A1?period=2026-10").json()["total_change"]["text"] == "▲40.00"
+    )
     agent = app.login("a1", Role.agent, agent_id="A1")
     # The published September (60 points) is what the agent has seen: 60 → 80.
     assert agent.get("/api/v1/agents/A1?period=2026-10").json()["total_change"]["text"] == "▲20.00"

@@ -320,9 +320,13 @@ def indicator_cards(
                     texts=[format_value(i, v, locale) for v in series[i]],
                 ),
                 change=changes.indicator_change(
-                    i, value, was.value if was else None, im, previous=before.label,
+                    i,
+                    value,
+                    was.value if was else None,
+                    im,
+                    previous=before.label,
                     locale=locale,
-                ),  # fmt: skip
+                ),
             )
         )
     return out

@@ -22,7 +22,6 @@ from kefu.reports.meta import Direction, IndicatorMeta
 from kefu.scoring.reads import RunRows, run_rows
 from kefu.scoring.result_model import AgentResult
 from kefu.scoring.runs import latest_run
-from kefu.users.roles import Principal
 from kefu.web.views.models import ChangePublic, GradeChangePublic
 from kefu.workspace import Workspace
 
@@ -31,20 +30,19 @@ DOWN = "▼"
 SAME = "±"
 
 
-def previous_rows(ws: Workspace, user: Principal, period: Period) -> tuple[str, RunRows] | None:
-    """The previous period's label and stored results as ``user`` may see them, or None."""
-    from kefu.web.views.appraisal import published_only
-
+def previous_rows(ws: Workspace, period: Period, *, published: bool) -> tuple[str, RunRows] | None:
+    """The previous period's label and stored results (its published run only, for
+    someone who sees published results only), or None when it has no such run."""
     before = period.previous()
-    run = latest_run(ws, before, published=published_only(user))
+    run = latest_run(ws, before, published=published)
     return None if run is None else (before.label, run_rows(ws, run))
 
 
 def previous_result(
-    ws: Workspace, user: Principal, period: Period, agent_id: str
+    ws: Workspace, period: Period, agent_id: str, *, published: bool
 ) -> tuple[str, AgentResult] | None:
-    """One agent's result of the previous period (published only for agents and HR)."""
-    found = previous_rows(ws, user, period)
+    """One agent's result of the previous period (``published``: of its published run)."""
+    found = previous_rows(ws, period, published=published)
     if found is None:
         return None
     row = found[1].agent(agent_id)

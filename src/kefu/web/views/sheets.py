@@ -92,7 +92,7 @@ def team_table(
     ]
     reasons = grade_reasons(ws, view.everyone, members, locale) if ws is not None else {}
     found = (
-        changes.previous_rows(ws, user, view.period)
+        changes.previous_rows(ws, view.period, published=published_only(user))
         if ws is not None and user is not None
         else None
     )
@@ -184,7 +184,7 @@ def agent_sheet(
     row = result_of(view, agent_id)
     assert view.meta is not None
     sc = view.meta.for_result(row)
-    found = changes.previous_result(ws, user, view.period, agent_id)
+    found = changes.previous_result(ws, view.period, agent_id, published=published_only(user))
     label, before = found if found is not None else ("", None)
     dimensions = _sheet_dimensions(row, sc, locale, before, label)
     team = row.team or ""
