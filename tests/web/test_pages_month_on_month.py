@@ -162,6 +162,8 @@ def test_a_quarter_is_offered_scored_and_shown(app: Web) -> None:
     # A quarter's total is the mean of its scored months: October only.
     sheet = client.get("/api/v1/agents/A1?period=2026-Q4").json()
     assert sheet["total"] == pytest.approx(80.0)
+    # The quarter's sheet lists the month it holds.
+    assert "2026-10 80.00" in client.get("/agents/A1?period=2026-Q4").text
     for path in ("/?period=2026-Q4", "/teams/T1?period=2026-Q4", "/agents/A1?period=2026-Q4"):
         got = client.get(path)
         assert got.status_code == 200, path

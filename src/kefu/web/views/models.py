@@ -392,6 +392,15 @@ class PenaltyItemView(BaseModel):
     line: str
 
 
+class HistoryEntry(BaseModel):
+    """An earlier monthly result of an agent (the PDF sheet's history block)."""
+
+    period: str
+    total: float
+    grade: str | None
+    rank_team: int | None
+
+
 class AgentSheetView(BaseModel):
     """The agent sheet page; :meth:`public` is its API answer (with the run)."""
 
@@ -425,15 +434,8 @@ class AgentSheetView(BaseModel):
     total_change: ChangePublic | None = None
     grade_change: GradeChangePublic | None = None
     unscored_indicators: list[str]
+    #: A quarter's or a year's months with their totals (empty for a month).
+    cycle_months: list[HistoryEntry] = Field(default_factory=list)
 
     def public(self, run: RunPublic) -> AgentSheetPublic:
         return AgentSheetPublic.model_validate({**self.model_dump(), "run": run})
-
-
-class HistoryEntry(BaseModel):
-    """An earlier monthly result of an agent (the PDF sheet's history block)."""
-
-    period: str
-    total: float
-    grade: str | None
-    rank_team: int | None

@@ -234,6 +234,10 @@ def agent_sheet(
         trend=total_trend(ws, user, view, agent_id),
         total_change=_total_change(row, before, label),
         grade_change=_grade_change(row, before, sc, label),
+        cycle_months=[
+            HistoryEntry(period=m["period"], total=m["total"], grade=m.get("grade"), rank_team=None)
+            for m in row.months or ()
+        ],
         unscored_indicators=[
             i.indicator for i in row.indicators if i.indicator not in sc.indicators
         ],
