@@ -19,6 +19,8 @@ import pytest
 from kefu import scoring
 from kefu.users.roles import Role
 from kefu.workspace import Workspace
+from tests.factories import add_records
+from tests.metrics.helpers import contact, sh
 from tests.scoring.helpers import FakeEngine, fig
 from tests.web.appraisal_data import FCR, build
 from tests.web.support import Web, make_web
@@ -90,6 +92,29 @@ def test_a_fall_is_marked_worse(app: Web) -> None:
     assert (fcr["change"]["text"], fcr["change"]["trend"]) == ("▼10.00", "down")
     a2 = _indicator(client.get("/api/v1/agents/A2?period=2026-11").json(), "fcr_rate")
     assert (a2["change"]["text"], a2["change"]["better"]) == ("±0.00", None)
+
+
+def test_overview_cards_judge_a_two_sided_indicator_by_its_band(app: Web) -> None:
+    # September: two phone calls of A1 of 300 s talk (AHT 300 s, inside the 180–420 s band);
+    # October's three calls of 100 s (AHT 100 s, 80 s short of the band): worse, though lower.
+    add_records(
+        app.ws,
+        "contacts",
+        [contact(f"S{i}", "A1", sh(2026, 9, 10 + i, 10), talk_seconds=300.0) for i in range(2)],
+        source_file="calls-2026-09.csv",
+    )
+    client = app.login("mgr", Role.manager)
+    cards = {
+        c["indicator"]: c
+        for c in client.get("/api/v1/overview?period=2026-10").json()["indicators"]
+    }
+    aht = cards["aht_avg"]["change"]
+    assert (aht["text"], aht["before_text"], aht["better"]) == ("▼200.0", "300.0秒", False)
+    # Every call answered within 10 s in both months: 100.00% → 100.00%.
+    frt = cards["frt_within_target"]["change"]
+    assert (frt["text"], frt["better"]) == ("±0.00", None)
+    page = client.get("/?period=2026-10").text
+    assert "▼200.0" in page and "mom-worse" in page
 
 
 def test_the_first_month_has_no_arrow(app: Web) -> None:
