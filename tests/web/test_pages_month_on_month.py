@@ -81,6 +81,15 @@ def test_team_table_cells_show_the_change_and_the_grade_move(app: Web) -> None:
     assert "D→D" not in html
 
 
+def test_team_ranking_shows_each_teams_mean_against_last_month(app: Web) -> None:
+    client = app.login("mgr", Role.manager)
+    teams = {t["team"]: t for t in client.get("/api/v1/teams?period=2026-10").json()}
+    # T1: (60 + 20) / 2 = 40 → (80 + 40) / 2 = 60; T2: 0 → 100.
+    assert teams["T1"]["mean_change"]["text"] == "▲20.00"
+    assert teams["T2"]["mean_change"]["text"] == "▲100.00"
+    assert "▲100.00" in client.get("/?period=2026-10").text
+
+
 def test_a_fall_is_marked_worse(app: Web) -> None:
     # November: A1 falls from 80% to 70% FCR (80 → 40 points, B → D).
     _score(app.ws, "2026-11", {"A1": 0.70, "A2": 0.70, "A3": 0.85})

@@ -56,7 +56,7 @@ def overview(
 @router.get("/teams", response_model=list[TeamRankPublic], summary="Teams ranked by mean total")
 def teams(ws: Ws, user: TeamUser, period: PeriodQuery = None) -> list[TeamRankPublic]:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
-    return appraisal.team_ranking(view)
+    return appraisal.ranked_teams(ws, user, view)
 
 
 @router.get(

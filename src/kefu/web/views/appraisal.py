@@ -346,8 +346,11 @@ def grade_distribution(view: ResultsView) -> list[GradeCountPublic]:
     return [GradeCountPublic(grade=g, agents=counts.get(g, 0)) for g in order]
 
 
-def team_ranking(view: ResultsView) -> list[TeamRankPublic]:
-    """Teams by mean total (best first), with head count and grade mix."""
+def team_ranking(
+    view: ResultsView, previous: tuple[str, RunRows] | None = None
+) -> list[TeamRankPublic]:
+    """Teams by mean total (best first), with head count and grade mix; with the
+    ``previous`` period's results, each mean's change against it."""
     groups: dict[str, list[AgentResult]] = defaultdict(list)
     for r in view.rows:
         groups[r.team or ""].append(r)
@@ -362,9 +365,22 @@ def team_ranking(view: ResultsView) -> list[TeamRankPublic]:
         TeamRankPublic(
             team=team, team_id=team_id(team), agents=agents, mean_total=mean, grades=grades,
             rank=rank,
+            mean_change=None if previous is None else changes.number_change(
+                mean, previous[1].team_means.get(team), better_when_higher=True,
+                previous=previous[0],
+            ),
         )
         for rank, (team, agents, mean, grades) in enumerate(found, start=1)
     ]  # fmt: skip
+
+
+def ranked_teams(ws: Workspace, user: Principal, view: ResultsView) -> list[TeamRankPublic]:
+    """:func:`team_ranking` with each mean's change against the previous period's run
+    (its published run for HR)."""
+    if view.run is None:
+        return team_ranking(view)
+    before = changes.previous_rows(ws, view.period, published=published_only(user))
+    return team_ranking(view, before)
 
 
 def latest_data_day(ws: Workspace, period: Period) -> date | None:
@@ -457,7 +473,7 @@ def overview(
         scope_key=key,
         indicators=indicator_cards(ws, view, level, key, locale, user) if view.run else [],
         grades=grade_distribution(view),
-        teams=team_ranking(view),
+        teams=ranked_teams(ws, user, view),
         alerts=alerts(ws, user, view.period) if view.run else AlertsView(date=None, alerts=[]),
     )
 

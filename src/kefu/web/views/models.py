@@ -87,6 +87,7 @@ class TeamRankPublic(BaseModel):
     mean_total: float | None
     grades: dict[str, int]
     rank: int
+    mean_change: ChangePublic | None = None
 
 
 class BatchPublic(BaseModel):
