@@ -5,10 +5,14 @@ shows the grade. November is scored but not published: the agent sees that the
 month's result is not out yet, and no points or grade. From October's sheet
 the agent drills into the complaints behind the complaint rate, appeals the
 major one, and acknowledges the review the supervisor held, with a
-self-assessment. No page scrolls sideways.
+self-assessment. When November is published, the agent's November sheet shows
+the total's change against October (▲ or ▼ and the difference). No page
+scrolls sideways.
 """
 
 from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -76,4 +80,22 @@ def test_agent_month_on_phone(centre: Centre, phone: Person) -> None:
         page.click("#acknowledge-review")
     assert phone.text("#review-state") == translate("zh-CN", "wf.review_state.acknowledged")
     assert phone.text("#rv-self_assessment") == SELF_ASSESSMENT
+    phone.no_sideways_scroll()
+
+    # November is published: the sheet shows the change against October's published total.
+    # October's own sheet has no arrow (September was never scored).
+    page.goto(f"/agents/{agent}?period={PUBLISHED}")
+    assert page.locator("#total-change .mom").count() == 0
+    scoring.publish(centre.ws, UNDER_WAY, actor="journey")
+    november = scoring.agent_result(centre.ws, UNDER_WAY, agent, published=True)
+    cent = Decimal("0.01")
+    shown = [Decimal(repr(t)).quantize(cent, ROUND_HALF_UP)
+             for t in (november.total, published[agent]["total"])]  # fmt: skip
+    difference = shown[0] - shown[1]
+    arrow = "▲" if difference > 0 else "▼" if difference < 0 else "±"
+    page.goto(f"/agents/{agent}?period={UNDER_WAY}")
+    assert phone.text("#total-change") == f"{arrow}{abs(difference)}"
+    assert (
+        page.locator("#total-change .mom").get_attribute("title").startswith(f"上期 {PUBLISHED}：")
+    )
     phone.no_sideways_scroll()

@@ -6,7 +6,9 @@ complaints against the demo agent, made from rows of the demo's own 投诉.csv,
 and two broken rows. The manager uploads it, reads why the two were refused,
 uploads the same file again by mistake (nothing new, nothing moves), scores
 November, publishes it and downloads the pay table, which matches the results
-application page line by line.
+application page line by line. Then the manager scores the fourth quarter from
+the overview and opens the demo agent's quarter sheet: its total is the mean of
+October's and November's totals.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.journeys.conftest import UNDER_WAY, Centre, Person
+from kefu import scoring
+from tests.journeys.conftest import PUBLISHED, UNDER_WAY, Centre, Person
 from tests.journeys.files import read_csv, upheld_cs_complaints, write_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("journeys")]
@@ -149,3 +152,16 @@ def test_manager_month_end(centre: Centre, desktop: Person, tmp_path: Path) -> N
     assert records[0][:4] == ("数据表", "记录编号", "计入分子", "计入分母")
     assert len(records) - 1 == left_out
     assert all(r[2] == "否" and r[3] == "否" for r in records[1:])
+
+    # The fourth quarter, scored from the overview and opened like a month.
+    page.goto(f"/?period={UNDER_WAY}")
+    page.select_option("#score-cycle-period", "2026-Q4")
+    with page.expect_navigation():
+        page.click("#score-cycle-button", no_wait_after=True)  # the navigation waits
+    assert "period=2026-Q4" in page.url
+    assert "已评分" in desktop.text(".run-status")
+    months = [scoring.agent_result(centre.ws, m, agent).total for m in (PUBLISHED, UNDER_WAY)]
+    page.goto(f"/agents/{agent}?period=2026-Q4")
+    assert desktop.text("#period-select option:checked").startswith("2026-Q4")
+    assert desktop.text("#sheet-total") == f"{sum(months) / 2:,.2f}"
+    assert page.locator("#sheet-table").count() == 1

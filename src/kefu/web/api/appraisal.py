@@ -56,7 +56,7 @@ def overview(
 @router.get("/teams", response_model=list[TeamRankPublic], summary="Teams ranked by mean total")
 def teams(ws: Ws, user: TeamUser, period: PeriodQuery = None) -> list[TeamRankPublic]:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
-    return appraisal.team_ranking(view)
+    return appraisal.ranked_teams(ws, user, view)
 
 
 @router.get(
@@ -69,7 +69,7 @@ def team_table(
 ) -> TeamTablePublic:
     view = appraisal.results_view(ws, user, chosen_period(ws, user, period))
     name, _ = team_ids.resolve(team, view.teams)
-    table = sheets.team_table(view, name, request_locale(request, user), ws)
+    table = sheets.team_table(view, name, request_locale(request, user), ws, user)
     return table.public(view.run_info())
 
 

@@ -166,11 +166,7 @@ def agent_pdf(
         locale=locale,
         tz=ws.timezone,
         history=[h.model_dump() for h in sheets.history(ws, user, view, agent_id)],
-        team_average=appraisal.team_means(view.everyone).get(team),
-        population={
-            "team": sum(1 for r in view.everyone if str(r.get("team") or "") == team),
-            "site": sum(1 for r in view.everyone if r.get("site") == row.get("site")),
-            "centre": len(view.everyone),
-        },
+        team_average=view.team_mean(team),
+        population=view.headcounts(row),
     )
     return download(content, f"{agent_id}-{view.period.label}.pdf", PDF)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
 
 from kefu.errors import NotFound
 from kefu.reports import appraisal_workbook
@@ -12,7 +15,7 @@ from kefu.web.access import TeamUser
 from kefu.web.deps import Ws
 from kefu.web.pages import XLSX, download, render_page
 from kefu.web.params import PagePeriodQuery
-from kefu.web.team_ids import resolve
+from kefu.web.team_ids import resolve, team_id, team_url
 from kefu.web.templating import request_locale
 from kefu.web.views import appraisal, sheets
 
@@ -30,11 +33,22 @@ def _period(ws: Ws, user: TeamUser, period: str | None) -> str:
 
 @router.get("/teams/{team}")
 def team_page(
-    request: Request, team: str, ws: Ws, user: TeamUser, period: PeriodQuery = None
+    request: Request,
+    team: str,
+    ws: Ws,
+    user: TeamUser,
+    period: PeriodQuery = None,
+    to: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     view = appraisal.results_view(ws, user, _period(ws, user, period))
     team, _ = resolve(team, view.teams)  # links use the id; old URLs carry the name
-    table = sheets.team_table(view, team, request_locale(request, user), ws)
+    if to:
+        # The team switcher (a GET form): only a team the user may see is offered or found.
+        chosen, _ = resolve(to, view.teams)
+        if chosen != team:
+            target = team_url(chosen) + "?" + urlencode({"period": view.period.label})
+            return RedirectResponse(target, status_code=303)
+    table = sheets.team_table(view, team, request_locale(request, user), ws, user)
     ctx = {
         "table": table,
         "run": view.run_info(),
@@ -42,6 +56,7 @@ def team_page(
         "period": view.period.label,
         "can_score": False,
         "all_teams": len(view.teams) > 1,
+        "teams": [(team_id(t), t) for t in view.teams],
     }
     return render_page(request, "pages/team.html", ctx, user=user)
 

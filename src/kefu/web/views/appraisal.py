@@ -36,6 +36,7 @@ from kefu.scoring.runs import (
 from kefu.users.roles import Forbidden, Principal, Role
 from kefu.web.access import RESULT_ROLES
 from kefu.web.team_ids import team_id
+from kefu.web.views import changes
 from kefu.web.views.models import (
     AlertsView,
     AlertView,
@@ -147,6 +148,27 @@ class ResultsView:
         """All results of the run, as its :class:`RunRows` when there is one: what the
         grading populations are counted in, once per run rather than on every page."""
         return self.stored if self.stored is not None else self.everyone
+
+    def mates(self, row: AgentResult) -> list[AgentResult]:
+        """Everyone of ``row``'s team in the run (its ranks and means count them all)."""
+        team = row.team or ""
+        if self.stored is not None:
+            return self.stored.team(team)
+        return [r for r in self.everyone if (r.team or "") == team]
+
+    def headcounts(self, row: AgentResult) -> dict[str, int]:
+        """The agents ``row`` is ranked among: in its team, its site and the centre."""
+        site = (
+            self.stored.site_heads[row.site]
+            if self.stored is not None
+            else sum(1 for r in self.everyone if r.site == row.site)
+        )
+        return {"team": len(self.mates(row)), "site": site, "centre": len(self.everyone)}
+
+    def team_mean(self, team: str) -> float | None:
+        """The mean total of ``team`` in the run."""
+        means = self.stored.team_means if self.stored is not None else team_means(self.everyone)
+        return means.get(team)
 
     def team_members(self, team: str) -> list[AgentResult]:
         """The visible results of ``team``, best first."""
@@ -283,9 +305,16 @@ def scope_of(user: Principal, team: str | None, all_teams: Sequence[str]) -> tup
 
 
 def indicator_cards(
-    ws: Workspace, view: ResultsView, level: Level, key: str, locale: str
+    ws: Workspace,
+    view: ResultsView,
+    level: Level,
+    key: str,
+    locale: str,
+    user: Principal | None = None,
 ) -> list[IndicatorCardPublic]:
-    """Each scored indicator of the default scorecard: value vs target, 6-month trend."""
+    """Each scored indicator of the default scorecard: value vs target, 6-month trend and,
+    for ``user``, the change against the previous period when that period has a run the
+    user may see (published only for HR)."""
     meta = (
         view.meta.scorecards[0]
         if view.meta
@@ -313,12 +342,16 @@ def indicator_cards(
         )
     else:
         current = {f.indicator: f for f in figures(ws, view.period, level, [key], ids)}
+    before = view.period.previous()
+    seen = user is not None and latest_run(ws, before, published=published_only(user))
+    earlier = {f.indicator: f for f in figures(ws, before, level, [key], ids)} if seen else {}
     out = []
     for i in ids:
         f = current.get(i)
         im = meta.indicators.get(i)
         value = f.value if f else None
         rating = assess(value, im)
+        was = earlier.get(i)
         out.append(
             IndicatorCardPublic(
                 indicator=i,
@@ -330,6 +363,15 @@ def indicator_cards(
                 trend=TrendPublic(
                     months=[m.label for m in months],
                     values=[display_value(i, v) for v in series[i]],
+                    texts=[format_value(i, v, locale) for v in series[i]],
+                ),
+                change=changes.indicator_change(
+                    i,
+                    value,
+                    was.value if was else None,
+                    im,
+                    previous=before.label,
+                    locale=locale,
                 ),
             )
         )
@@ -358,16 +400,22 @@ def _grade_counts(view: ResultsView) -> Counter[str]:
     return count() if whole is None else Counter(whole.once("grade_counts", count))
 
 
-def team_ranking(view: ResultsView) -> list[TeamRankPublic]:
-    """Teams by mean total (best first), with head count and grade mix."""
+def team_ranking(
+    view: ResultsView, previous: tuple[str, RunRows] | None = None
+) -> list[TeamRankPublic]:
+    """Teams by mean total (best first), with head count and grade mix; with the
+    ``previous`` period's results, each mean's change against it."""
     whole = view.whole_run
     if whole is None:
-        return _team_ranking(view.rows)
+        return _team_ranking(view.rows, previous)
     # The whole run's ranking is the same for every reader: ranked once per run.
-    return list(whole.once("team_ranking", lambda: _team_ranking(view.rows)))
+    key = ("team_ranking", None if previous is None else (previous[0], previous[1].run_id))
+    return list(whole.once(key, lambda: _team_ranking(view.rows, previous)))
 
 
-def _team_ranking(rows: Sequence[AgentResult]) -> list[TeamRankPublic]:
+def _team_ranking(
+    rows: Sequence[AgentResult], previous: tuple[str, RunRows] | None
+) -> list[TeamRankPublic]:
     groups: dict[str, list[AgentResult]] = defaultdict(list)
     for r in rows:
         groups[r.team or ""].append(r)
@@ -382,9 +430,22 @@ def _team_ranking(rows: Sequence[AgentResult]) -> list[TeamRankPublic]:
         TeamRankPublic(
             team=team, team_id=team_id(team), agents=agents, mean_total=mean, grades=grades,
             rank=rank,
+            mean_change=None if previous is None else changes.number_change(
+                mean, previous[1].team_means.get(team), better_when_higher=True,
+                previous=previous[0],
+            ),
         )
         for rank, (team, agents, mean, grades) in enumerate(found, start=1)
     ]  # fmt: skip
+
+
+def ranked_teams(ws: Workspace, user: Principal, view: ResultsView) -> list[TeamRankPublic]:
+    """:func:`team_ranking` with each mean's change against the previous period's run
+    (its published run for HR)."""
+    if view.run is None:
+        return team_ranking(view)
+    before = changes.previous_rows(ws, view.period, published=published_only(user))
+    return team_ranking(view, before)
 
 
 def latest_data_day(ws: Workspace, period: Period) -> date | None:
@@ -469,9 +530,9 @@ def overview(
         run=view.run_info(),
         scope_level=str(level),
         scope_key=key,
-        indicators=indicator_cards(ws, view, level, key, locale) if view.run else [],
+        indicators=indicator_cards(ws, view, level, key, locale, user) if view.run else [],
         grades=grade_distribution(view),
-        teams=team_ranking(view),
+        teams=ranked_teams(ws, user, view),
         alerts=alerts(ws, user, view.period) if view.run else AlertsView(date=None, alerts=[]),
     )
 

@@ -37,6 +37,31 @@ class RunPublic(BaseModel):
 class TrendPublic(BaseModel):
     months: list[str]
     values: list[float | None] = Field(description="In display units (percent, per mille …)")
+    texts: list[str] = Field(
+        default_factory=list, description="Each month's value as shown, e.g. 85.71%"
+    )
+
+
+class ChangePublic(BaseModel):
+    """A figure against the same figure of the previous period (month-on-month)."""
+
+    previous_period: str = Field(examples=["2026-09"])
+    before: float = Field(description="The previous period's value, in data units")
+    before_text: str
+    difference: float = Field(description="Now minus before, in display units as shown")
+    text: str = Field(examples=["▲5.00", "▼1.50", "±0.00"])
+    trend: str = Field(description="up, down or same")
+    better: bool | None = Field(
+        description="True if the change is an improvement, False if worse, None if neither"
+    )
+
+
+class GradeChangePublic(BaseModel):
+    previous_period: str
+    before: str
+    after: str
+    text: str = Field(examples=["B→A"])
+    better: bool | None
 
 
 class IndicatorCardPublic(BaseModel):
@@ -47,6 +72,7 @@ class IndicatorCardPublic(BaseModel):
     target_text: str
     rating: str | None = Field(description="meets, between, beyond or unscored")
     trend: TrendPublic
+    change: ChangePublic | None = None
 
 
 class GradeCountPublic(BaseModel):
@@ -61,6 +87,7 @@ class TeamRankPublic(BaseModel):
     mean_total: float | None
     grades: dict[str, int]
     rank: int
+    mean_change: ChangePublic | None = None
 
 
 class BatchPublic(BaseModel):
@@ -202,6 +229,7 @@ class CellPublic(BaseModel):
     points: float | None
     rating: str | None
     status: str | None
+    change: ChangePublic | None = None
 
 
 class TeamColumnPublic(BaseModel):
@@ -220,6 +248,8 @@ class TeamRowPublic(BaseModel):
     rank_team: int | None
     rank_centre: int | None
     vetoes: list[str]
+    total_change: ChangePublic | None = None
+    grade_change: GradeChangePublic | None = None
 
 
 class TeamTablePublic(BaseModel):
@@ -247,6 +277,8 @@ class SheetIndicatorPublic(BaseModel):
     status: str | None
     reason: str | None
     drillable: bool
+    change: ChangePublic | None = None
+    points_change: ChangePublic | None = None
 
 
 class SheetDimensionPublic(BaseModel):
@@ -291,6 +323,8 @@ class AgentSheetPublic(BaseModel):
     team_mean_total: float | None
     radar: RadarPublic
     trend: TrendPublic
+    total_change: ChangePublic | None = None
+    grade_change: GradeChangePublic | None = None
 
 
 class FigurePublic(BaseModel):
@@ -375,6 +409,15 @@ class PenaltyItemView(BaseModel):
     line: str
 
 
+class HistoryEntry(BaseModel):
+    """An earlier monthly result of an agent (the PDF sheet's history block)."""
+
+    period: str
+    total: float
+    grade: str | None
+    rank_team: int | None
+
+
 class AgentSheetView(BaseModel):
     """The agent sheet page; :meth:`public` is its API answer (with the run)."""
 
@@ -405,16 +448,11 @@ class AgentSheetView(BaseModel):
     team_mean_total: float | None
     radar: RadarPublic
     trend: TrendPublic
+    total_change: ChangePublic | None = None
+    grade_change: GradeChangePublic | None = None
     unscored_indicators: list[str]
+    #: A quarter's or a year's months with their totals (empty for a month).
+    cycle_months: list[HistoryEntry] = Field(default_factory=list)
 
     def public(self, run: RunPublic) -> AgentSheetPublic:
         return AgentSheetPublic.model_validate({**self.model_dump(), "run": run})
-
-
-class HistoryEntry(BaseModel):
-    """An earlier monthly result of an agent (the PDF sheet's history block)."""
-
-    period: str
-    total: float
-    grade: str | None
-    rank_team: int | None

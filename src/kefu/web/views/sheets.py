@@ -24,19 +24,21 @@ from kefu.scoring.registry import load_version
 from kefu.scoring.result_model import AgentResult, DimensionRow, IndicatorRow
 from kefu.scoring.runs import latest_run
 from kefu.users.roles import Principal
+from kefu.web.views import changes
 from kefu.web.views.appraisal import (
     NotPublished,
     ResultsView,
     grade_reasons,
     published_only,
-    team_means,
     trend_months,
 )
 from kefu.web.views.models import (
     AgentSheetView,
     BonusItemView,
     CellPublic,
+    ChangePublic,
     FigurePublic,
+    GradeChangePublic,
     HistoryEntry,
     PenaltyItemView,
     RadarPublic,
@@ -68,8 +70,11 @@ def _cell(item: IndicatorRow | None, meta: Any, locale: str) -> CellPublic:
     )
 
 
-def team_table(view: ResultsView, team: str, locale: str, ws: Any = None) -> TeamTableView:
-    """Agents × indicators of one team (value, points, rating), totals, grades, ranks."""
+def team_table(
+    view: ResultsView, team: str, locale: str, ws: Any = None, user: Principal | None = None
+) -> TeamTableView:
+    """Agents × indicators of one team (value, points, rating), totals, grades, ranks;
+    with ``ws`` and ``user``, each figure's change against the previous period."""
     members = view.team_members(team)
     if not members or view.meta is None:
         raise NotFound(f"no results of team '{team}' for {view.period.label}")
@@ -86,21 +91,40 @@ def team_table(view: ResultsView, team: str, locale: str, ws: Any = None) -> Tea
         for i in ids
     ]
     reasons = grade_reasons(ws, view.population, members, locale) if ws is not None else {}
+    found = (
+        changes.previous_rows(ws, view.period, published=published_only(user))
+        if ws is not None and user is not None
+        else None
+    )
     rows = []
     for r in sorted(members, key=lambda r: (r.get("rank_team") or 10**9, str(r["agent_id"]))):
         sc = view.meta.for_result(r)
         by_id = {i["indicator"]: i for i in r.get("indicators") or ()}
+        before = found[1].agent(r.agent_id) if found is not None else None
+        label = found[0] if found is not None else ""
+        was = {i.indicator: i for i in before.indicators} if before is not None else {}
+        cells = []
+        for i in ids:
+            cell = _cell(by_id.get(i), sc, locale)
+            if i in was and i in by_id:
+                cell.change = changes.indicator_change(
+                    i, cell.value, was[i].value, sc.indicators.get(i),
+                    previous=label, locale=locale,
+                )  # fmt: skip
+            cells.append(cell)
         rows.append(
             TeamRowView(
                 agent_id=str(r["agent_id"]),
                 name=r.get("name"),
-                cells=[_cell(by_id.get(i), sc, locale) for i in ids],
+                cells=cells,
                 total=r.get("total"),
                 grade=r.get("grade"),
                 rank_team=r.get("rank_team"),
                 rank_centre=r.get("rank_centre"),
                 vetoes=[veto_text(v, locale) for v in r.get("vetoes") or ()],
                 grade_reason=reasons.get(str(r["agent_id"]), ""),
+                total_change=_total_change(r, before, label),
+                grade_change=_grade_change(r, before, sc, label),
             )
         )
     totals = [float(r["total"]) for r in members if r.get("total") is not None]
@@ -111,6 +135,24 @@ def team_table(view: ResultsView, team: str, locale: str, ws: Any = None) -> Tea
         rows=rows,
         mean_total=sum(totals) / len(totals) if totals else None,
     )
+
+
+def _total_change(
+    row: AgentResult, before: AgentResult | None, previous: str
+) -> ChangePublic | None:
+    if before is None:
+        return None
+    return changes.number_change(
+        row.total, before.total, better_when_higher=True, previous=previous
+    )
+
+
+def _grade_change(
+    row: AgentResult, before: AgentResult | None, sc: ScorecardMeta, previous: str
+) -> GradeChangePublic | None:
+    if before is None:
+        return None
+    return changes.grade_change(row.grade, before.grade, sc.grades, previous=previous)
 
 
 def result_of(view: ResultsView, agent_id: str) -> AgentResult:
@@ -142,22 +184,11 @@ def agent_sheet(
     row = result_of(view, agent_id)
     assert view.meta is not None
     sc = view.meta.for_result(row)
-    dimensions = _sheet_dimensions(row, sc, locale)
-    team = row.team or ""
-    stored = view.stored
-    mates = (
-        stored.team(team)
-        if stored is not None
-        else [r for r in view.everyone if (r.team or "") == team]
-    )
+    found = changes.previous_result(ws, view.period, agent_id, published=published_only(user))
+    label, before = found if found is not None else ("", None)
+    dimensions = _sheet_dimensions(row, sc, locale, before, label)
+    mates = view.mates(row)
     card = _card(ws, row)
-    heads = {
-        "team": len(mates),
-        "site": stored.site_heads[row.site]
-        if stored is not None
-        else sum(1 for r in view.everyone if r.site == row.site),
-        "centre": len(view.everyone),
-    }
     return AgentSheetView(
         agent_id=agent_id,
         name=row.name,
@@ -182,12 +213,16 @@ def agent_sheet(
         rank_team=row.rank_team,
         rank_site=row.rank_site,
         rank_centre=row.rank_centre,
-        population=heads,
-        team_mean_total=(
-            stored.team_means if stored is not None else team_means(view.everyone)
-        ).get(team),
+        population=view.headcounts(row),
+        team_mean_total=view.team_mean(row.team or ""),
         radar=_radar(dimensions, mates),
         trend=total_trend(ws, user, view, agent_id),
+        total_change=_total_change(row, before, label),
+        grade_change=_grade_change(row, before, sc, label),
+        cycle_months=[
+            HistoryEntry(period=m["period"], total=m["total"], grade=m.get("grade"), rank_team=None)
+            for m in row.months or ()
+        ],
         unscored_indicators=[
             i.indicator for i in row.indicators if i.indicator not in sc.indicators
         ],
@@ -195,10 +230,16 @@ def agent_sheet(
 
 
 def _sheet_dimensions(
-    row: AgentResult, sc: ScorecardMeta, locale: str
+    row: AgentResult,
+    sc: ScorecardMeta,
+    locale: str,
+    before: AgentResult | None = None,
+    previous: str = "",
 ) -> list[SheetDimensionPublic]:
-    """The sheet's dimensions, each with its indicators' weight, target, value and points."""
+    """The sheet's dimensions, each with its indicators' weight, target, value and points
+    (and their change since ``before``, the previous period's result)."""
     zh = locale.startswith("zh")
+    was = {i.indicator: i for i in before.indicators} if before is not None else {}
     dimensions = []
     for d in row.dimensions:
         names = d.name or {}
@@ -206,6 +247,7 @@ def _sheet_dimensions(
         for i in (i for i in row.indicators if i.dimension == d.id):
             im = sc.indicators.get(i.indicator)
             cell = _cell(i, sc, locale)
+            old = was.get(i.indicator)
             indicators.append(
                 SheetIndicatorPublic(
                     indicator=i.indicator,
@@ -224,6 +266,17 @@ def _sheet_dimensions(
                     # the page shows the effective weight beside the nominal one
                     reason=indicator_reason(i._asdict(), im, locale, with_weight=False),
                     drillable=i.indicator.partition(".")[0] in INDICATORS,
+                    change=None
+                    if old is None
+                    else changes.indicator_change(
+                        i.indicator, i.value, old.value, im, previous=previous, locale=locale
+                    ),
+                    # Points of an indicator without a value (0 → 0) say nothing new.
+                    points_change=None
+                    if old is None or i.value is None
+                    else changes.number_change(
+                        i.points, old.points, better_when_higher=True, previous=previous
+                    ),
                 )
             )
         dimensions.append(
@@ -306,7 +359,9 @@ def total_trend(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> T
         run = latest_run(ws, m, published=published_only(user))
         found = None if run is None else agent_row(ws, run, agent_id)
         values.append(round(float(found["total"]), 2) if found else None)
-    return TrendPublic(months=[m.label for m in months], values=values)
+    return TrendPublic(
+        months=[m.label for m in months], values=values, texts=[format_points(v) for v in values]
+    )
 
 
 def history(ws: Any, user: Principal, view: ResultsView, agent_id: str) -> list[HistoryEntry]:
