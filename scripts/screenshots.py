@@ -54,10 +54,10 @@ def shots(agent_id: str, team: str) -> list[Shot]:
             "#radar-chart[data-rendered=true] canvas",
         ),
         Shot("team-table", "supervisor", f"/teams/{team}", DESKTOP),
-        Shot("monitor", "manager", "/monitor", DESKTOP),
+        Shot("monitor", "manager", "/monitor", DESKTOP, full_page=False),
         Shot("records", "manager", f"/agents/{agent_id}/records?indicator=fcr_rate", DESKTOP),
-        Shot("phone-agent-sheet", "agent", "/me", PHONE, "#radar-chart[data-rendered=true] canvas"),
-        Shot("phone-team-table", "supervisor", f"/teams/{team}", PHONE),
+        Shot("phone-agent-sheet", "agent", f"/agents/{agent_id}", PHONE, full_page=False),
+        Shot("phone-team-table", "supervisor", f"/teams/{team}", PHONE, full_page=False),
         Shot("phone-monitor", "supervisor", "/monitor", PHONE, full_page=False),
     ]
 
