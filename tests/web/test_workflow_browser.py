@@ -46,7 +46,7 @@ def test_review_acknowledgement_plan_and_completion_in_the_browser(  # type: ign
     with page.expect_navigation():
         page.click("#open-review")
     assert page.inner_text("#review-state") == "草稿"
-    assert "compliance_score" in page.inner_text("dl.facts")
+    assert "服务规范遵守度" in page.inner_text("dl.facts")  # the weakest indicator, by name
     page.fill("#rv-strengths", "态度好")
     page.fill("#rv-measures", "每周复听录音")
     with page.expect_navigation():
