@@ -170,3 +170,26 @@ def test_a_teams_monitor_counts_as_the_whole_centres_does(app: Web) -> None:
     )
     # by hand: A1 5 overdue, A2 3, the team 8
     assert {r["key"]: r["overdue_tickets"] for r in one["rows"]} == {"A1": 5, "A2": 3, "T1": 8}
+
+
+def test_a_large_centre_lists_only_the_agents_with_an_alert_until_a_team_is_chosen(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    from kefu.web.routes import monitor as monitor_route
+    from tests.factories import add_records
+
+    build(ws)
+    add_records(ws, "agents", [{"agent_id": "A4", "name": "赵六", "team": "T2",
+                                "valid_from": date(2026, 1, 1)}])  # fmt: skip
+    monkeypatch.setattr(monitor_route, "FULL_LIST_MAX", 3)  # the four agents are "many"
+    client = make_web(ws).login("mgr", Role.manager)
+    centre = client.get(f"/monitor?date={DAY}").text
+    agents = centre[centre.index('id="monitor-agents"') :]
+    assert "/agents/A1" in agents and "/agents/A3" in agents
+    assert "赵六" not in agents  # no alert: not listed centre-wide
+    assert "另有 1 名坐席未触发预警" in agents
+    team = client.get(f"/monitor?date={DAY}&team=T2").text
+    assert "赵六" in team[team.index('id="monitor-agents"') :]
+    assert 'id="agents-not-listed"' not in team
