@@ -63,7 +63,7 @@ MUST_REACH = frozenset({
     "/", "/account", "/inbox", "/monitor", "/imports", "/imports/{}/rejects", "/reviews",
     "/reviews/{}", "/appeals", "/appeals/{}", "/plans", "/plans/{}", "/scorecards",
     "/scorecards/{}", "/applications", "/audit", "/admin/users", "/admin/notify",
-    "/agents/{}", "/agents/{}/records", "/teams/{}", "/notifications",
+    "/agents/{}", "/agents/{}/records", "/teams/{}", "/notifications", "/revisions",
 })  # fmt: skip
 
 # Segments that are ids: one page per pattern, whichever record it shows.

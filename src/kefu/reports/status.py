@@ -19,18 +19,18 @@ from the data as imported now, the grades from the run (数据已更新,需重�
 from __future__ import annotations
 
 from kefu.scoring.models import RunState, ScoringRun
-from kefu.scoring.runs import is_stale, latest_run
+from kefu.scoring.runs import Catalog, is_stale, latest_run
 from kefu.workspace import Workspace
 
 DRAFTS = frozenset({"scored", "stale", "revision_pending"})
 STALE = frozenset({"stale", "published_stale"})
 
 
-def status_of(ws: Workspace, run: ScoringRun | None) -> str:
+def status_of(ws: Workspace, run: ScoringRun | None, batches: Catalog | None = None) -> str:
     """The status of the results of ``run`` as shown to a reader."""
     if run is None:
         return "open"
-    stale = is_stale(ws, run)
+    stale = is_stale(ws, run, batches)
     if run.state == RunState.PUBLISHED:
         newest = latest_run(ws, run.period)
         if newest is not None and newest.id != run.id:

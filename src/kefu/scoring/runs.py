@@ -12,6 +12,7 @@ revision that lists, per agent, what changed and why::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -186,17 +187,26 @@ def _touches(batch: ImportBatch, run: ScoringRun) -> bool:
     return batch.period_start < end and batch.period_end >= start
 
 
-def stale_batches(ws: Workspace, run: ScoringRun) -> list[int]:
+#: The committed and the retracted batches, read once for several runs (a period picker).
+Catalog = tuple[Sequence[ImportBatch], Sequence[ImportBatch]]
+
+
+def catalog(ws: Workspace) -> Catalog:
+    return ws.facts.committed_batches(), ws.facts.retracted_batches()
+
+
+def stale_batches(ws: Workspace, run: ScoringRun, batches: Catalog | None = None) -> list[int]:
     """Batches that touch the run's period and count otherwise than when it was made:
     committed ones not in its inputs, and retracted ones that were."""
+    committed, retracted = batches if batches is not None else catalog(ws)
     used = set(run.batch_ids or [])
-    added = [b.id for b in ws.facts.committed_batches() if b.id not in used and _touches(b, run)]
-    gone = [b.id for b in ws.facts.retracted_batches() if b.id in used and _touches(b, run)]
+    added = [b.id for b in committed if b.id not in used and _touches(b, run)]
+    gone = [b.id for b in retracted if b.id in used and _touches(b, run)]
     return sorted(added + gone)
 
 
-def is_stale(ws: Workspace, run: ScoringRun) -> bool:
-    if stale_batches(ws, run):
+def is_stale(ws: Workspace, run: ScoringRun, batches: Catalog | None = None) -> bool:
+    if stale_batches(ws, run, batches):
         return True
     if run.input_runs:
         current = [r.id for r in month_runs(ws, as_period(run.period))]

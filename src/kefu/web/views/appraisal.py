@@ -29,7 +29,9 @@ from kefu.scoring.reads import RunRows, run_rows
 from kefu.scoring.registry import shared_version, workspace_scorecards
 from kefu.scoring.result_model import AgentResult
 from kefu.scoring.runs import (
+    Catalog,
     RunStatus,
+    catalog,
     latest_run,
     scored_periods,
 )
@@ -90,23 +92,23 @@ def period_choices(ws: Workspace, user: Principal) -> list[PeriodPublic]:
     years = {m[:4] for m in months}
     labels += sorted(quarters | set(scored_periods(ws, Grain.QUARTER)), reverse=True)
     labels += sorted(years | set(scored_periods(ws, Grain.YEAR)), reverse=True)
+    batches = catalog(ws)  # once for every period's status, not once per period
     for label in labels:
-        run = latest_run(ws, label)
-        published = latest_run(ws, label, published=True)
         if published_only(user):
-            if published is None:
+            if latest_run(ws, label, published=True) is None:
                 continue
             out.append(PeriodPublic(label=label, grain=str(Period.parse(label).grain),
                                     status=RunStatus.PUBLISHED))  # fmt: skip
             continue
-        status = RunStatus.OPEN if run is None else _status(ws, run)
+        run = latest_run(ws, label)
+        status = RunStatus.OPEN if run is None else _status(ws, run, batches)
         out.append(PeriodPublic(label=label, grain=str(Period.parse(label).grain), status=status))
     return out
 
 
-def _status(ws: Workspace, run: ScoringRun) -> str:
+def _status(ws: Workspace, run: ScoringRun, batches: Catalog | None = None) -> str:
     # One status for pages, PDFs and workbooks alike (kefu.reports.status).
-    return status_of(ws, run)
+    return status_of(ws, run, batches)
 
 
 def default_period(ws: Workspace, user: Principal) -> str | None:
