@@ -43,22 +43,41 @@ def grid_csv(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
     return (BOM + buf.getvalue()).encode("utf-8")
 
 
-def grid_xlsx(sheet_name: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
-    """One sheet: a bold header row (frozen, with a filter), then the rows."""
+def grid_xlsx(
+    sheet_name: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    kinds: Sequence[str] | None = None,
+) -> bytes:
+    """One sheet: a bold header row (frozen, with a filter), then the rows.
+
+    ``kinds`` gives each column's kind: "text" (always written as neutralised text),
+    "number" (two decimals) or "integer"; without it a number is written as it is.
+    """
     out = io.BytesIO()
     wb = workbook(out, in_memory=True)
     base = {"font_name": "Microsoft YaHei", "font_size": 10}
     head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1})
     text = wb.add_format(base)
     quoted = wb.add_format({**base, "quote_prefix": True})
+    formats = {
+        "number": wb.add_format({**base, "num_format": "0.00"}),
+        "integer": wb.add_format({**base, "num_format": "0"}),
+    }
     sheet = wb.add_worksheet(sheet_name.translate(_NOT_IN_SHEET_NAMES)[:31] or "Sheet1")
     widths = [display_width(h) for h in headers]
     for c, h in enumerate(headers):
         sheet.write_string(0, c, h, head)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
-            number = _number(value)
-            if number is not None:
+            kind = kinds[c] if kinds is not None else None
+            number = None if kind == "text" else _number(value)
+            if kind in formats:
+                if number is None:
+                    sheet.write_blank(r, c, None, formats[kind])
+                else:
+                    sheet.write_number(r, c, number, formats[kind])
+            elif number is not None:
                 sheet.write_number(r, c, number, text)
             else:
                 shown = "" if value is None else str(value)

@@ -1,8 +1,8 @@
 """One header row and one row per line, as CSV and as an xlsx sheet, formula-safe.
 
 The shared shape of the payroll-side exports (applications, revisions): columns are
-declared once with both languages' headers and whether they hold text or numbers;
-text goes through :mod:`kefu.reports.safe`, numbers stay numbers.
+declared once with both languages' headers and whether they hold text or numbers, and
+written by :mod:`kefu.reports.grid` (text neutralised, numbers kept numbers).
 
     cols = (Column("agent_id", "工号", "Agent ID"), Column("total", "总分", "Total", "number"))
     data = table_csv(cols, [{"agent_id": "A1", "total": 91.5}], locale="zh-CN")
@@ -15,13 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kefu.reports.grid import BOM, Cell, grid_xlsx
 from kefu.reports.labels import check_locale
-from kefu.reports.safe import csv_writer, workbook, write_text
-from kefu.reports.xlsx import display_width
-
-BOM = "\ufeff"
-# Excel refuses sheet names over 31 characters.
-SHEET_NAME_MAX = 31
+from kefu.reports.safe import csv_writer
 
 
 @dataclass(frozen=True)
@@ -42,6 +38,10 @@ def _number(value: Any) -> float | int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else float(value)
 
 
+def _cells(columns: Sequence[Column], row: Mapping[str, Any]) -> list[Cell]:
+    return [row.get(c.key) if c.kind == "text" else _number(row.get(c.key)) for c in columns]
+
+
 def table_csv(
     columns: Sequence[Column], rows: Sequence[Mapping[str, Any]], *, locale: str = "zh-CN"
 ) -> bytes:
@@ -50,10 +50,7 @@ def table_csv(
     buf = io.StringIO()
     writer = csv_writer(buf, lineterminator="\r\n")  # neutralises formula-like text
     writer.writerow([c.header(locale) for c in columns])
-    for r in rows:
-        writer.writerow(
-            [r.get(c.key) if c.kind == "text" else _number(r.get(c.key)) for c in columns]
-        )
+    writer.writerows(_cells(columns, r) for r in rows)
     return (BOM + buf.getvalue()).encode("utf-8")
 
 
@@ -66,37 +63,9 @@ def table_workbook(
 ) -> bytes:
     """An xlsx workbook of one sheet: a frozen, filtered header row and the rows."""
     check_locale(locale)
-    headers = [c.header(locale) for c in columns]
-    out = io.BytesIO()
-    wb = workbook(out, in_memory=True)
-    base = {"font_name": "Microsoft YaHei", "font_size": 10}
-    head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1})
-    text = wb.add_format(base)
-    quoted = wb.add_format({**base, "quote_prefix": True})
-    formats = {
-        "number": wb.add_format({**base, "num_format": "0.00"}),
-        "integer": wb.add_format({**base, "num_format": "0"}),
-    }
-    sheet = wb.add_worksheet(sheet_name[:SHEET_NAME_MAX])
-    widths = [display_width(h) for h in headers]
-    for c, h in enumerate(headers):
-        sheet.write_string(0, c, h, head)
-    for i, r in enumerate(rows, start=1):
-        for c, col in enumerate(columns):
-            value = r.get(col.key)
-            if col.kind == "text":
-                write_text(sheet, i, c, value, text, quoted)
-                widths[c] = max(widths[c], display_width(str(value or "")))
-                continue
-            number = _number(value)
-            if number is None:
-                sheet.write_blank(i, c, None, formats[col.kind])
-            else:
-                sheet.write_number(i, c, number, formats[col.kind])
-    for c, w in enumerate(widths):
-        sheet.set_column(c, c, min(w, 60) + 2)
-    sheet.freeze_panes(1, 0)
-    if rows:
-        sheet.autofilter(0, 0, len(rows), len(columns) - 1)
-    wb.close()
-    return out.getvalue()
+    return grid_xlsx(
+        sheet_name,
+        [c.header(locale) for c in columns],
+        [_cells(columns, r) for r in rows],
+        kinds=[c.kind for c in columns],
+    )
