@@ -16,6 +16,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,14 +104,15 @@ class Centre:
                 for p in self.template.export(table)]  # fmt: skip
 
 
-@pytest.fixture
-def centre(centre_template: CentreTemplate, tmp_path: Path) -> Iterator[Centre]:
+@contextmanager
+def served_copy(template: CentreTemplate, home: Path) -> Iterator[tuple[Any, Centre]]:
+    """A copy of the demo centre at ``home``, served on a free local port while in use:
+    the web app and the centre as a browser reaches it."""
     import uvicorn
 
     from kefu.web.app import create_app
 
-    home = tmp_path / "centre"
-    shutil.copytree(centre_template.home, home)
+    shutil.copytree(template.home, home)
     ws = Workspace.open(home)
     app = create_app(ws)
     port = free_port()
@@ -122,10 +124,18 @@ def centre(centre_template: CentreTemplate, tmp_path: Path) -> Iterator[Centre]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the centre's web server did not start within 15 s")
         time.sleep(0.05)
-    yield Centre(ws, f"http://127.0.0.1:{port}", centre_template, home / "exports")
-    server.should_exit = True
-    thread.join(timeout=10)
-    ws.close()
+    try:
+        yield app, Centre(ws, f"http://127.0.0.1:{port}", template, home / "exports")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        ws.close()
+
+
+@pytest.fixture
+def centre(centre_template: CentreTemplate, tmp_path: Path) -> Iterator[Centre]:
+    with served_copy(centre_template, tmp_path / "centre") as (_, served):
+        yield served
 
 
 @dataclass

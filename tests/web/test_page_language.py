@@ -19,13 +19,9 @@ pattern → the strings allowed there for now): every other page is held strictl
 from __future__ import annotations
 
 import re
-import shutil
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -34,12 +30,12 @@ import pytest
 
 from kefu.web.i18n import catalogue
 from kefu.workspace import Workspace
-from tests.browser import free_port
 from tests.journeys.conftest import (  # noqa: F401 - fixtures, shared
     Centre,
     CentreTemplate,
     Person,
     centre_template,
+    served_copy,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -221,43 +217,13 @@ def _problems(
     return found
 
 
-class _Server:
-    def __init__(self, home: Path) -> None:
-        import uvicorn
-
-        from kefu.web.app import create_app
-
-        self.ws = Workspace.open(home)
-        port = free_port()
-        config = uvicorn.Config(
-            create_app(self.ws), host="127.0.0.1", port=port, log_level="warning"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the centre's web server did not start within 15 s")
-            time.sleep(0.05)
-        self.url = f"http://127.0.0.1:{port}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.ws.close()
-
-
 @pytest.fixture(scope="module")
 def served(
     centre_template: CentreTemplate,  # noqa: F811 - the shared fixture, imported above
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Centre]:
-    home = tmp_path_factory.mktemp("language") / "centre"
-    shutil.copytree(centre_template.home, home)
-    server = _Server(home)
-    yield Centre(server.ws, server.url, centre_template, home / "exports")
-    server.stop()
+    with served_copy(centre_template, tmp_path_factory.mktemp("language") / "centre") as found:
+        yield found[1]
 
 
 def _context(browser: Any, centre: Centre, locale: str, state: Any = None) -> Any:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -27,18 +25,18 @@ from starlette.routing import Mount
 from kefu.scoring.models import ScorecardVersion
 from kefu.store.catalog import ImportBatch
 from kefu.users.roles import Role
-from kefu.web.app import API_PREFIX, create_app
+from kefu.web.app import API_PREFIX
 from kefu.web.jobs import create_job
 from kefu.web.settings import LOCALE_COOKIE
 from kefu.workflow.models import Appeal, ImprovementPlan, Review
 from kefu.workspace import Workspace
-from tests.browser import free_port
 from tests.journeys.conftest import (  # noqa: F401 - centre_template is a fixture
     PUBLISHED,
     Centre,
     CentreTemplate,
     Person,
     centre_template,
+    served_copy,
 )
 from tests.web.authz import RULES
 
@@ -132,25 +130,8 @@ def served(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Any]:
     """One copy of the demo centre served for the whole crawl (it only reads)."""
-    import uvicorn
-
-    home = tmp_path_factory.mktemp("phone") / "centre"
-    shutil.copytree(centre_template.home, home)
-    ws = Workspace.open(home)
-    app = create_app(ws)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the centre's web server did not start within 15 s")
-        time.sleep(0.05)
-    yield app, Centre(ws, f"http://127.0.0.1:{port}", centre_template, home / "exports")
-    server.should_exit = True
-    thread.join(timeout=10)
-    ws.close()
+    with served_copy(centre_template, tmp_path_factory.mktemp("phone") / "centre") as found:
+        yield found
 
 
 def _phone(browser: Any, centre: Centre, language: str = "zh-CN") -> tuple[Any, Person]:
